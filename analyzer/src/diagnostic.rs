@@ -1,0 +1,114 @@
+//! Problems found in a script file, with the place they point at and how to fix them.
+
+use std::fmt::Write as _;
+
+/// A position in a script file: 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl Location {
+    /// A location at `line`, `column` (both 1-based).
+    pub fn new(line: usize, column: usize) -> Self {
+        Self { line, column }
+    }
+}
+
+/// One problem in a script file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where it is.
+    pub location: Location,
+    /// How many characters the caret underlines (at least one).
+    pub width: usize,
+    /// How to fix it, when there is something to say.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `location` underlining `width` characters.
+    pub fn new(message: impl Into<String>, location: Location, width: usize) -> Self {
+        Self {
+            message: message.into(),
+            location,
+            width: width.max(1),
+            help: None,
+        }
+    }
+
+    /// Adds the advice shown after the source line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Renders the diagnostic like a compiler message:
+    ///
+    /// ```text
+    /// lua_scripts/x.lua:4:9: KEYS[3] follows KEYS[1]: KEYS[2] is missing
+    ///   |
+    /// 4 |         [3] - second key
+    ///   |         ^^^
+    ///   = help: number the entries 1, 2, 3, ... in order
+    /// ```
+    pub fn render(&self, path: &str, source: &str) -> String {
+        let Location { line, column } = self.location;
+        let mut out = format!("{path}:{line}:{column}: {}", self.message);
+        if let Some(text) = source_line(source, line) {
+            let gutter = " ".repeat(line.to_string().len());
+            let pad: String = text
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = write!(
+                out,
+                "\n{gutter} |\n{line} | {text}\n{gutter} | {pad}{}",
+                "^".repeat(self.width)
+            );
+            if let Some(help) = &self.help {
+                let _ = write!(out, "\n{gutter} = help: {help}");
+            }
+        } else if let Some(help) = &self.help {
+            let _ = write!(out, "\n  = help: {help}");
+        }
+        out
+    }
+}
+
+/// The text of 1-based line `line` of `source`, without its line ending.
+pub fn source_line(source: &str, line: usize) -> Option<&str> {
+    let text = source.split('\n').nth(line.checked_sub(1)?)?;
+    Some(text.strip_suffix('\r').unwrap_or(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_path_line_column_source_and_caret() {
+        let source = "--[[\n    KEYS:\n        [3] - key\n]]\n";
+        let diagnostic = Diagnostic::new("KEYS[3] follows nothing", Location::new(3, 9), 3)
+            .with_help("start at [1]");
+        assert_eq!(
+            diagnostic.render("lua_scripts/x.lua", source),
+            "lua_scripts/x.lua:3:9: KEYS[3] follows nothing\n  |\n3 |         [3] - key\n  |         ^^^\n  = help: start at [1]"
+        );
+    }
+
+    #[test]
+    fn a_location_past_the_end_still_renders_the_message() {
+        let diagnostic = Diagnostic::new("empty", Location::new(9, 1), 1).with_help("add text");
+        assert_eq!(
+            diagnostic.render("a.lua", ""),
+            "a.lua:9:1: empty\n  = help: add text"
+        );
+    }
+}

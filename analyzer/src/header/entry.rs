@@ -1,0 +1,389 @@
+//! One KEYS/ARGV entry line: `[1] capacity: int - Maximum tokens` (block style) or
+//! `KEYS[1] = rate limit key` (line style).
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::ParamKind;
+use crate::names;
+use crate::types::ParamType;
+
+use super::extract::HeaderLine;
+
+/// An entry as written, before numbering and names are checked across entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEntry {
+    /// KEYS or ARGV.
+    pub kind: ParamKind,
+    /// The index in brackets.
+    pub index: usize,
+    /// `[n..]`: a variadic tail.
+    pub variadic: bool,
+    /// Where the bracketed index starts, and its width, for messages.
+    pub label: Location,
+    /// The width of the label in characters.
+    pub label_width: usize,
+    /// The name given in the header.
+    pub name: Option<String>,
+    /// The declared type.
+    pub ty: Option<ParamType>,
+    /// The description (continuation lines are appended later).
+    pub description: String,
+    /// Indentation of the entry, so deeper lines continue its description.
+    pub indent: usize,
+}
+
+/// Reads a line-style entry (`KEYS[1] = ...`, `ARGV[2] - ...`, `KEYS[1], KEYS[2], ... - ...`).
+/// `None` when the line is not one.
+pub fn parse_line_style(line: &HeaderLine<'_>) -> Option<Result<RawEntry, Diagnostic>> {
+    let indent = indentation(line.text);
+    let trimmed = &line.text[indent..];
+    let kind = if trimmed.starts_with("KEYS[") {
+        ParamKind::Key
+    } else if trimmed.starts_with("ARGV[") {
+        ParamKind::Arg
+    } else {
+        return None;
+    };
+    let brackets = &trimmed[4..];
+    Some(parse_bracketed(line, kind, indent, brackets))
+}
+
+/// Reads a block-style entry (`[1] - ...`) of the section `kind`. `None` when the line does
+/// not start with `[`.
+pub fn parse_block_style(
+    line: &HeaderLine<'_>,
+    kind: ParamKind,
+) -> Option<Result<RawEntry, Diagnostic>> {
+    let indent = indentation(line.text);
+    let trimmed = &line.text[indent..];
+    trimmed
+        .starts_with('[')
+        .then(|| parse_bracketed(line, kind, indent, trimmed))
+}
+
+/// Whether a line looks like an entry of either style, to report entries in wrong places.
+pub fn looks_like_entry(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    let after = trimmed
+        .strip_prefix("KEYS")
+        .or_else(|| trimmed.strip_prefix("ARGV"))
+        .unwrap_or(trimmed);
+    after
+        .strip_prefix('[')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Parses `[n]` or `[n..]` at the start of `text` (the entry's label starts at byte
+/// `indent` of the line: `KEYS[` or `[`) and what follows it.
+fn parse_bracketed(
+    line: &HeaderLine<'_>,
+    kind: ParamKind,
+    indent: usize,
+    text: &str,
+) -> Result<RawEntry, Diagnostic> {
+    let label = Location::new(line.line, line.column + char_count(&line.text[..indent]));
+    let prefix_len = line.text.len() - indent - text.len();
+    let close = text.find(']').ok_or_else(|| {
+        Diagnostic::new("this entry's `[` is never closed", label, 1)
+            .with_help("write the index as `[1]`, or `[2..]` for a variadic tail")
+    })?;
+    let inside = &text[1..close];
+    let (digits, variadic) = match inside.strip_suffix("..") {
+        Some(digits) => (digits, true),
+        None => (inside, false),
+    };
+    let label_width = prefix_len + close + 1;
+    let index = digits
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&i| i > 0)
+        .ok_or_else(|| {
+            Diagnostic::new(
+                format!("`[{inside}]` is not an entry index"),
+                label,
+                label_width,
+            )
+            .with_help("indices are whole numbers from 1: `[1]`, `[2]`, or `[3..]` for a variadic tail")
+        })?;
+    let rest = &text[close + 1..];
+    let rest_column = label.column + label_width;
+    let (variadic, rest) = match list_tail(rest) {
+        Some(after) => (true, after),
+        None => (variadic, rest),
+    };
+    let parts = parse_rest(rest, Location::new(line.line, rest_column))?;
+    Ok(RawEntry {
+        kind,
+        index,
+        variadic,
+        label,
+        label_width,
+        name: parts.name,
+        ty: parts.ty,
+        description: parts.description,
+        indent,
+    })
+}
+
+/// The seed's `KEYS[1], KEYS[2], ... - key arguments`: a list ending in `...` declares a
+/// variadic tail. Returns the text after the list.
+fn list_tail(rest: &str) -> Option<&str> {
+    let trimmed = rest.trim_start();
+    if !trimmed.starts_with(',') {
+        return None;
+    }
+    let dots = trimmed.find("...")?;
+    let head = &trimmed[..dots];
+    head.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ',' | '[' | ']' | ' ' | '\t'))
+        .then(|| &trimmed[dots + 3..])
+}
+
+/// The parts after the index.
+struct RestParts {
+    name: Option<String>,
+    ty: Option<ParamType>,
+    description: String,
+}
+
+/// Parses `name: type - description`, where each part is optional.
+fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
+    let offset = indentation(rest);
+    let text = &rest[offset..];
+    let at = Location::new(at.line, at.column + char_count(&rest[..offset]));
+    let description_only = |description: &str| RestParts {
+        name: None,
+        ty: None,
+        description: description.trim().to_owned(),
+    };
+    if let Some(after) = strip_separator(text) {
+        return Ok(description_only(after));
+    }
+    if let Some(after_colon) = text.strip_prefix(':') {
+        let (ty, description) = parse_type_and_description(after_colon, at)?
+            .ok_or_else(|| missing_type(at))?;
+        return Ok(RestParts {
+            name: None,
+            ty: Some(ty),
+            description,
+        });
+    }
+    let Some((name, after_name)) = split_identifier(text) else {
+        return Ok(description_only(text));
+    };
+    if !names::is_snake_case_identifier(name) {
+        return Ok(description_only(text));
+    }
+    let after_trimmed = after_name.trim_start();
+    if let Some(after_colon) = after_trimmed.strip_prefix(':') {
+        if let Some((ty, description)) = parse_type_and_description(after_colon, at)? {
+            check_given_name(name, at)?;
+            return Ok(RestParts {
+                name: Some(name.to_owned()),
+                ty: Some(ty),
+                description,
+            });
+        }
+        return Ok(description_only(text));
+    }
+    if let Some(description) = strip_separator(after_trimmed) {
+        check_given_name(name, at)?;
+        return Ok(RestParts {
+            name: Some(name.to_owned()),
+            ty: None,
+            description: description.trim().to_owned(),
+        });
+    }
+    Ok(description_only(text))
+}
+
+/// After `:`: a type word, then the end or a separator and a description. `Ok(None)` when
+/// the text does not have that shape (it is then ordinary description text).
+fn parse_type_and_description(
+    after_colon: &str,
+    at: Location,
+) -> Result<Option<(ParamType, String)>, Diagnostic> {
+    let Some((word, after_word)) = split_identifier(after_colon.trim_start()) else {
+        return Ok(None);
+    };
+    let after_word = after_word.trim_start();
+    let description = if after_word.is_empty() {
+        String::new()
+    } else if let Some(description) = strip_separator(after_word) {
+        description.trim().to_owned()
+    } else {
+        return Ok(None);
+    };
+    match ParamType::from_word(word) {
+        Some(ty) => Ok(Some((ty, description))),
+        None => Err(Diagnostic::new(
+            format!("unknown parameter type `{word}`"),
+            at,
+            1,
+        )
+        .with_help(format!(
+            "use one of: {}; or leave the type out to accept any single Redis argument",
+            ParamType::vocabulary()
+        ))),
+    }
+}
+
+fn missing_type(at: Location) -> Diagnostic {
+    Diagnostic::new("expected a type after `:`", at, 1).with_help(format!(
+        "write `[1] name: int - description`; types: {}",
+        ParamType::vocabulary()
+    ))
+}
+
+fn check_given_name(name: &str, at: Location) -> Result<(), Diagnostic> {
+    if names::is_keyword(name) {
+        return Err(Diagnostic::new(
+            format!("`{name}` is a Rust keyword and cannot name a parameter"),
+            at,
+            name.len(),
+        )
+        .with_help(format!("pick another name, e.g. `{name}_value`")));
+    }
+    Ok(())
+}
+
+/// The text after a leading `-` or `=` separator, which must be followed by a space or
+/// the end of the line (so `rate-limit` stays one word).
+fn strip_separator(text: &str) -> Option<&str> {
+    let after = text.strip_prefix(['-', '='])?;
+    (after.is_empty() || after.starts_with(char::is_whitespace)).then_some(after)
+}
+
+/// Splits a leading `[A-Za-z_][A-Za-z0-9_]*` off `text`.
+fn split_identifier(text: &str) -> Option<(&str, &str)> {
+    if !text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    let end = text
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .unwrap_or(text.len());
+    Some(text.split_at(end))
+}
+
+/// The byte length of the leading whitespace of `text`.
+pub fn indentation(text: &str) -> usize {
+    text.len() - text.trim_start().len()
+}
+
+fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(text: &str) -> RawEntry {
+        let line = HeaderLine {
+            line: 7,
+            column: 1,
+            text,
+        };
+        parse_block_style(&line, ParamKind::Arg).unwrap().unwrap()
+    }
+
+    fn block_error(text: &str) -> Diagnostic {
+        let line = HeaderLine {
+            line: 7,
+            column: 1,
+            text,
+        };
+        parse_block_style(&line, ParamKind::Arg).unwrap().unwrap_err()
+    }
+
+    fn line_style(text: &str) -> RawEntry {
+        let line = HeaderLine {
+            line: 2,
+            column: 3,
+            text,
+        };
+        parse_line_style(&line).unwrap().unwrap()
+    }
+
+    #[test]
+    fn seed_block_entry() {
+        let entry = block("        [1] - Rate limit key (e.g., \"ratelimit:user:123\")");
+        assert_eq!(entry.index, 1);
+        assert!(!entry.variadic);
+        assert_eq!(entry.name, None);
+        assert_eq!(entry.ty, None);
+        assert_eq!(entry.description, "Rate limit key (e.g., \"ratelimit:user:123\")");
+        assert_eq!(entry.label, Location::new(7, 9));
+        assert_eq!(entry.label_width, 3);
+        assert_eq!(entry.indent, 8);
+    }
+
+    #[test]
+    fn seed_line_entry() {
+        let entry = line_style(" KEYS[1] = rate limit key");
+        assert_eq!(entry.kind, ParamKind::Key);
+        assert_eq!(entry.index, 1);
+        assert_eq!(entry.description, "rate limit key");
+        assert_eq!(entry.label, Location::new(2, 4));
+        assert_eq!(entry.label_width, 7);
+    }
+
+    #[test]
+    fn names_and_types() {
+        let entry = block("[1] capacity: int - Maximum tokens");
+        assert_eq!(entry.name.as_deref(), Some("capacity"));
+        assert_eq!(entry.ty, Some(ParamType::Int));
+        assert_eq!(entry.description, "Maximum tokens");
+
+        let entry = block("[2] bucket - the bucket");
+        assert_eq!(entry.name.as_deref(), Some("bucket"));
+        assert_eq!(entry.ty, None);
+
+        let entry = block("[3]: float - ratio");
+        assert_eq!(entry.name, None);
+        assert_eq!(entry.ty, Some(ParamType::Float));
+
+        let entry = block("[4] flag: bool");
+        assert_eq!(entry.name.as_deref(), Some("flag"));
+        assert_eq!(entry.description, "");
+    }
+
+    #[test]
+    fn prose_stays_description() {
+        assert_eq!(block("[1] Maximum - tokens").name, None);
+        assert_eq!(block("[1] Note: something else").description, "Note: something else");
+        assert_eq!(block("[1] rate-limit key").description, "rate-limit key");
+        assert_eq!(block("[1] window (seconds)").name, None);
+    }
+
+    #[test]
+    fn variadic_forms() {
+        let entry = block("[2..] - more keys");
+        assert!(entry.variadic);
+        assert_eq!(entry.index, 2);
+        let entry = line_style("KEYS[1], KEYS[2], ... - key arguments");
+        assert!(entry.variadic);
+        assert_eq!(entry.index, 1);
+        assert_eq!(entry.description, "key arguments");
+    }
+
+    #[test]
+    fn bad_entries() {
+        assert!(block_error("[0] - zero").message.contains("not an entry index"));
+        assert!(block_error("[x] - x").message.contains("not an entry index"));
+        assert!(block_error("[1 - open").message.contains("never closed"));
+        let error = block_error("[1] count: integer - n");
+        assert!(error.message.contains("unknown parameter type `integer`"));
+        assert!(error.help.unwrap().contains("key, string, bytes, int, float, bool"));
+        assert!(block_error("[1] type: int - t").message.contains("Rust keyword"));
+        assert!(block_error("[1]: - t").message.contains("expected a type"));
+    }
+
+    #[test]
+    fn recognises_entries_anywhere() {
+        assert!(looks_like_entry("  [1] - x"));
+        assert!(looks_like_entry("ARGV[2] = y"));
+        assert!(!looks_like_entry("[see below]"));
+        assert!(!looks_like_entry("Rate limiter"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Finds the header: the comment at the top of the file, after an optional `#!lua` line.
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::Shebang;
+
+/// One line of the header comment, without the comment markers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderLine<'a> {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// 1-based column (in characters) where `text` starts.
+    pub column: usize,
+    /// The comment text of the line.
+    pub text: &'a str,
+}
+
+/// The top of a script file split into its parts.
+#[derive(Debug, Default)]
+pub struct Top<'a> {
+    /// The `#!lua` line, when line 1 is one.
+    pub shebang: Option<Shebang>,
+    /// The lines of the header comment; empty when the file has none.
+    pub lines: Vec<HeaderLine<'a>>,
+}
+
+/// Splits off the shebang and the header comment of `source`.
+pub fn extract(source: &str) -> Result<Top<'_>, Diagnostic> {
+    let mut lines = source
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .enumerate()
+        .map(|(i, text)| (i + 1, text))
+        .peekable();
+    let mut top = Top::default();
+    if let Some((_, first)) = lines.peek() {
+        if let Some(rest) = first.strip_prefix("#!") {
+            top.shebang = Some(parse_shebang(rest));
+            lines.next();
+        }
+    }
+    while lines.next_if(|(_, text)| text.trim().is_empty()).is_some() {}
+    let Some(&(line, text)) = lines.peek() else {
+        return Ok(top);
+    };
+    let indent = text.len() - text.trim_start().len();
+    let trimmed = &text[indent..];
+    if let Some(level) = block_opening(trimmed) {
+        let opener_len = 4 + level;
+        let first = HeaderLine {
+            line,
+            column: column_of(text, indent + opener_len),
+            text: &trimmed[opener_len..],
+        };
+        lines.next();
+        top.lines = block_lines(first, level, lines)?;
+    } else if trimmed.starts_with("--") {
+        while let Some((line, text)) = lines.next_if(|(_, t)| t.trim_start().starts_with("--")) {
+            let start = text.len() - text.trim_start().trim_start_matches('-').len();
+            top.lines.push(HeaderLine {
+                line,
+                column: column_of(text, start),
+                text: &text[start..],
+            });
+        }
+    }
+    Ok(top)
+}
+
+/// The level (number of `=`) of a block comment opener `--[==[` at the start of `text`.
+fn block_opening(text: &str) -> Option<usize> {
+    let after = text.strip_prefix("--[")?;
+    let level = after.len() - after.trim_start_matches('=').len();
+    after[level..].starts_with('[').then_some(level)
+}
+
+/// Collects block comment lines up to the closing `]==]`, starting with the opener's line.
+fn block_lines<'a>(
+    first: HeaderLine<'a>,
+    level: usize,
+    rest: impl Iterator<Item = (usize, &'a str)>,
+) -> Result<Vec<HeaderLine<'a>>, Diagnostic> {
+    let closer = format!("]{}]", "=".repeat(level));
+    let opened_at = Location::new(first.line, first.column.saturating_sub(4 + level));
+    let mut out = Vec::new();
+    let candidates = std::iter::once(first).chain(rest.map(|(line, text)| HeaderLine {
+        line,
+        column: 1,
+        text,
+    }));
+    for header_line in candidates {
+        if let Some(end) = header_line.text.find(&closer) {
+            let text = header_line.text[..end].trim_end();
+            let text = text.strip_suffix("--").unwrap_or(text);
+            out.push(HeaderLine { text, ..header_line });
+            return Ok(out);
+        }
+        out.push(header_line);
+    }
+    Err(
+        Diagnostic::new("the header's block comment is never closed", opened_at, 4 + level)
+            .with_help(format!("end the comment with `--{closer}` on its own line")),
+    )
+}
+
+/// Parses the text after `#!` on line 1: `lua flags=no-writes,allow-oom`.
+fn parse_shebang(rest: &str) -> Shebang {
+    let flags = rest
+        .split_whitespace()
+        .filter_map(|word| word.strip_prefix("flags="))
+        .flat_map(|list| list.split(','))
+        .filter(|flag| !flag.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Shebang { flags }
+}
+
+/// The 1-based character column of byte offset `byte` in `text`.
+fn column_of(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(source: &str) -> Vec<(usize, usize, String)> {
+        extract(source)
+            .unwrap()
+            .lines
+            .iter()
+            .map(|l| (l.line, l.column, l.text.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn line_comments_until_the_first_code_line() {
+        let source = "-- Rate limiter\n--   KEYS[1] = key\n---ARGV[1] = limit\n\nlocal x = 1\n";
+        assert_eq!(
+            texts(source),
+            vec![
+                (1, 3, " Rate limiter".to_owned()),
+                (2, 3, "   KEYS[1] = key".to_owned()),
+                (3, 4, "ARGV[1] = limit".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn block_comment_with_seed_closer() {
+        let source = "--[[\n    Summary\n    KEYS:\n--]]\nreturn 1";
+        assert_eq!(
+            texts(source),
+            vec![
+                (1, 5, String::new()),
+                (2, 1, "    Summary".to_owned()),
+                (3, 1, "    KEYS:".to_owned()),
+                (4, 1, String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn block_comment_with_level_on_one_line() {
+        assert_eq!(
+            texts("--[==[ one ]] line ]==] return 1"),
+            vec![(1, 7, " one ]] line".to_owned())]
+        );
+    }
+
+    #[test]
+    fn shebang_then_header() {
+        let top = extract("#!lua flags=no-writes,allow-oom\n-- Reads a key\nreturn 1").unwrap();
+        assert_eq!(top.shebang.unwrap().flags, ["no-writes", "allow-oom"]);
+        assert_eq!(top.lines.len(), 1);
+    }
+
+    #[test]
+    fn no_comment_means_no_header() {
+        assert!(extract("\n\nreturn 1\n").unwrap().lines.is_empty());
+        assert!(extract("").unwrap().lines.is_empty());
+    }
+
+    #[test]
+    fn unterminated_block_is_an_error_at_the_opener() {
+        let error = extract("\n  --[[\n KEYS:\n").unwrap_err();
+        assert_eq!(error.location, Location::new(2, 3));
+        assert!(error.message.contains("never closed"));
+    }
+}

@@ -1,0 +1,386 @@
+//! The header contract: from the comment at the top of a script to KEYS, ARGV, RETURNS.
+//!
+//! `extract` finds the comment, `sections` sorts its lines, `entry` reads one entry; this
+//! module checks the entries against each other and builds the model.
+
+mod entry;
+mod extract;
+mod sections;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::{Param, ParamKind, Params, Returns, Shebang};
+use crate::names;
+use crate::types::{ParamType, ReturnType};
+
+use entry::RawEntry;
+use sections::{Sections, TextSection};
+
+/// What a header declares.
+#[derive(Debug)]
+pub struct Header {
+    /// The `#!lua` line.
+    pub shebang: Option<Shebang>,
+    /// Free text.
+    pub summary: String,
+    /// KEYS entries.
+    pub keys: Params,
+    /// ARGV entries.
+    pub args: Params,
+    /// RETURNS.
+    pub returns: Returns,
+    /// EXAMPLE.
+    pub example: Option<String>,
+    /// Other sections.
+    pub others: Vec<(String, String)>,
+}
+
+/// Reads and checks the header of `source`; every problem found is reported.
+pub fn parse(source: &str) -> Result<Header, Vec<Diagnostic>> {
+    let top = extract::extract(source).map_err(|d| vec![d])?;
+    if top.lines.is_empty() {
+        return Err(vec![missing_header(source, top.shebang.is_some())]);
+    }
+    let (sections, mut diagnostics) = sections::split(&top.lines);
+    let Sections {
+        summary,
+        entries,
+        returns,
+        example,
+        others,
+    } = sections;
+    let (mut keys, mut args) = (Params::default(), Params::default());
+    for kind in [ParamKind::Key, ParamKind::Arg] {
+        let params = numbered(&entries, kind, &mut diagnostics);
+        match kind {
+            ParamKind::Key => keys = params,
+            ParamKind::Arg => args = params,
+        }
+    }
+    check_arg_types(&args, &entries, &mut diagnostics);
+    name_params(&mut keys, &mut args, &entries, &mut diagnostics);
+    let returns = returns
+        .map(|section| parse_returns(&section, &mut diagnostics))
+        .unwrap_or(Returns::Undeclared);
+    if !diagnostics.is_empty() {
+        diagnostics.sort_by_key(|d| d.location);
+        return Err(diagnostics);
+    }
+    Ok(Header {
+        shebang: top.shebang,
+        summary: summary.join("\n").trim().to_owned(),
+        keys,
+        args,
+        returns,
+        example: example.map(|e| e.dedented()).filter(|e| !e.is_empty()),
+        others: others
+            .into_iter()
+            .map(|(title, section)| (title, section.dedented()))
+            .collect(),
+    })
+}
+
+/// Checks the numbering of the `kind` entries (1, 2, 3, ..., an optional tail last) and
+/// builds the params with provisional names.
+fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnostic>) -> Params {
+    let array = kind.array_name();
+    let mut params = Params::default();
+    let mut expected = 1;
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    let mut tail_line: Option<usize> = None;
+    for raw in entries.iter().filter(|e| e.kind == kind) {
+        let label = format!("{array}[{}]", raw.index);
+        let problem = |message: String, help: &str| {
+            Diagnostic::new(message, raw.label, raw.label_width).with_help(help)
+        };
+        if let Some(&(_, first_line)) = seen.iter().find(|(index, _)| *index == raw.index) {
+            diagnostics.push(problem(
+                format!("{label} is declared twice (first on line {first_line})"),
+                "give each entry its own index, or remove one of them",
+            ));
+            continue;
+        }
+        seen.push((raw.index, raw.label.line));
+        if let Some(line) = tail_line {
+            diagnostics.push(problem(
+                format!("{label} comes after the variadic tail on line {line}"),
+                "a variadic tail `[n..]` takes every remaining value: it must be the last entry",
+            ));
+            continue;
+        }
+        if raw.index != expected {
+            let message = if raw.index > expected {
+                format!("{label} is declared but {array}[{expected}] is missing")
+            } else {
+                format!("{label} comes after {array}[{}]", expected - 1)
+            };
+            diagnostics.push(problem(
+                message,
+                &format!("number the {array} entries 1, 2, 3, ... in order, without gaps"),
+            ));
+        }
+        expected = raw.index + 1;
+        let param = Param {
+            kind,
+            index: raw.index,
+            variadic: raw.variadic,
+            name: raw.name.clone().unwrap_or_default(),
+            name_given: raw.name.is_some(),
+            ty: raw.ty,
+            description: raw.description.clone(),
+            line: raw.label.line,
+        };
+        if raw.variadic {
+            tail_line = Some(raw.label.line);
+            params.tail = Some(param);
+        } else {
+            params.fixed.push(param);
+        }
+    }
+    params
+}
+
+/// A key belongs in KEYS: Redis Cluster routes by KEYS, and ACLs check them.
+fn check_arg_types(args: &Params, entries: &[RawEntry], diagnostics: &mut Vec<Diagnostic>) {
+    for param in args.iter().filter(|p| p.ty == Some(ParamType::Key)) {
+        let raw = raw_of(entries, param);
+        diagnostics.push(
+            Diagnostic::new(
+                format!("{} is typed `key`, but keys must be passed in KEYS", param.label()),
+                raw.label,
+                raw.label_width,
+            )
+            .with_help(
+                "move it to KEYS (Redis Cluster routes a script by its KEYS), or type it `string`",
+            ),
+        );
+    }
+}
+
+/// Gives every param a unique Rust name: given names are checked, others are inferred.
+fn name_params(
+    keys: &mut Params,
+    args: &mut Params,
+    entries: &[RawEntry],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut all: Vec<&mut Param> = keys
+        .fixed
+        .iter_mut()
+        .chain(keys.tail.iter_mut())
+        .chain(args.fixed.iter_mut())
+        .chain(args.tail.iter_mut())
+        .collect();
+    for param in all.iter_mut().filter(|p| !p.name_given) {
+        param.name = names::infer(&param.description).unwrap_or_else(|| {
+            let stem = match param.kind {
+                ParamKind::Key => "key",
+                ParamKind::Arg => "arg",
+            };
+            format!("{stem}{}", param.index)
+        });
+    }
+    for (i, param) in all.iter().enumerate().filter(|(_, p)| p.name_given) {
+        if let Some(first) = all[..i].iter().find(|p| p.name_given && p.name == param.name) {
+            let raw = raw_of(entries, param);
+            diagnostics.push(
+                Diagnostic::new(
+                    format!(
+                        "{} is named `{}`, like {} on line {}",
+                        param.label(),
+                        param.name,
+                        first.label(),
+                        first.line
+                    ),
+                    raw.label,
+                    raw.label_width,
+                )
+                .with_help("give each entry a different name"),
+            );
+        }
+    }
+    let mut names: Vec<(String, bool)> = all
+        .iter()
+        .map(|p| (p.name.clone(), p.name_given))
+        .collect();
+    names::deduplicate(&mut names);
+    for (param, (name, _)) in all.iter_mut().zip(names) {
+        param.name = name;
+    }
+}
+
+fn raw_of<'a>(entries: &'a [RawEntry], param: &Param) -> &'a RawEntry {
+    entries
+        .iter()
+        .find(|e| e.kind == param.kind && e.index == param.index && e.label.line == param.line)
+        .expect("every param is built from an entry")
+}
+
+/// Reads RETURNS: `type`, `type - description`, or free text.
+fn parse_returns(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Returns {
+    let text = section.dedented();
+    let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    let (head, after) = first.split_once(" - ").unwrap_or((first, ""));
+    let description = [after.trim(), rest.trim()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
+    if let Some(ty) = ReturnType::parse(head) {
+        if let Some(bad) = ty.invalid_map_key() {
+            diagnostics.push(
+                Diagnostic::new(
+                    format!("RETURNS `{ty}` has map keys of type `{bad}`"),
+                    section.heading,
+                    "RETURNS".len(),
+                )
+                .with_help("map keys must be int, string, bytes, bool or status"),
+            );
+        }
+        return Returns::Typed { ty, description };
+    }
+    let head = head.trim();
+    if head.starts_with(['[', '{']) || (head.ends_with('?') && !head.contains(' ')) {
+        diagnostics.push(
+            Diagnostic::new(
+                format!("RETURNS `{head}` looks like a type but is not one"),
+                section.heading,
+                "RETURNS".len(),
+            )
+            .with_help(
+                "types: int, float, bool, string, bytes, status, nil, value, `T?`, `[T]`, `{K: V}`, `(A, B)`",
+            ),
+        );
+    }
+    if text.is_empty() {
+        Returns::Undeclared
+    } else {
+        Returns::Text(text)
+    }
+}
+
+/// The error for a file without a header, with a skeleton built from the KEYS and ARGV
+/// the body reads.
+fn missing_header(source: &str, has_shebang: bool) -> Diagnostic {
+    let line = if has_shebang { 2 } else { 1 };
+    let mut skeleton = String::from("add a header at the top of the file, for example:\n\n--[[\n    What the script does.\n");
+    for (array, count) in [("KEYS", highest_index(source, "KEYS[")), ("ARGV", highest_index(source, "ARGV["))] {
+        if count > 0 {
+            skeleton.push_str(&format!("\n    {array}:\n"));
+            for i in 1..=count {
+                skeleton.push_str(&format!("        [{i}] - description\n"));
+            }
+        }
+    }
+    skeleton.push_str("\n    RETURNS:\n        what the script returns\n--]]");
+    if has_shebang {
+        skeleton.push_str("\n\n(keep the `#!lua` line first: Redis reads it only on line 1)");
+    }
+    Diagnostic::new(
+        "the script has no header comment declaring its KEYS, ARGV and RETURNS",
+        Location::new(line, 1),
+        1,
+    )
+    .with_help(skeleton)
+}
+
+/// The highest literal index used as `array[n]` in `source` (0 when there is none).
+fn highest_index(source: &str, array: &str) -> usize {
+    source
+        .match_indices(array)
+        .filter_map(|(at, _)| {
+            let digits: String = source[at + array.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(source: &str) -> Vec<String> {
+        parse(source)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn numbering_errors_name_both_lines() {
+        let source = "--[[\nKEYS:\n  [1] - a\n  [1] - b\n  [3] - c\nARGV:\n  [2] - x\n]]";
+        assert_eq!(
+            errors(source),
+            [
+                "4:3 KEYS[1] is declared twice (first on line 3)",
+                "5:3 KEYS[3] is declared but KEYS[2] is missing",
+                "7:3 ARGV[2] is declared but ARGV[1] is missing",
+            ]
+        );
+    }
+
+    #[test]
+    fn tails_must_be_last() {
+        let source = "--[[\nKEYS:\n  [1..] - all\n  [2] - more\n]]";
+        assert_eq!(errors(source), ["4:3 KEYS[2] comes after the variadic tail on line 3"]);
+        let header = parse("--[[\nKEYS:\n  [1] - first\n  [2..] - rest\n]]").unwrap();
+        assert_eq!(header.keys.fixed.len(), 1);
+        assert_eq!(header.keys.tail.as_ref().unwrap().name, "rest");
+    }
+
+    #[test]
+    fn names_are_inferred_checked_and_deduplicated() {
+        let source = "--[[\nKEYS:\n  [1] - user\nARGV:\n  [1] - user\n  [2] - (unnamed)\n]]";
+        let header = parse(source).unwrap();
+        let names: Vec<&str> = header.keys.iter().chain(header.args.iter()).map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["user", "user_2", "arg2"]);
+        let clash = "--[[\nKEYS:\n  [1] id - a\nARGV:\n  [1] id - b\n]]";
+        assert_eq!(errors(clash), ["5:3 ARGV[1] is named `id`, like KEYS[1] on line 3"]);
+    }
+
+    #[test]
+    fn keys_in_argv_are_rejected() {
+        assert_eq!(
+            errors("--[[\nARGV:\n  [1] other: key - a key\n]]"),
+            ["3:3 ARGV[1] is typed `key`, but keys must be passed in KEYS"]
+        );
+    }
+
+    #[test]
+    fn returns_typed_text_or_undeclared() {
+        let typed = parse("-- RETURNS: int - 1 if allowed\nreturn 1").unwrap();
+        assert_eq!(
+            typed.returns,
+            Returns::Typed {
+                ty: ReturnType::Int,
+                description: "1 if allowed".to_owned()
+            }
+        );
+        let text = parse("--[[\nRETURNS:\n  1 if allowed, 0 if rate limited\n]]").unwrap();
+        assert_eq!(text.returns, Returns::Text("1 if allowed, 0 if rate limited".to_owned()));
+        assert_eq!(parse("-- Just a summary").unwrap().returns, Returns::Undeclared);
+        assert_eq!(
+            errors("--[[\nRETURNS: [strng]\n]]"),
+            ["2:1 RETURNS `[strng]` looks like a type but is not one"]
+        );
+        assert_eq!(
+            errors("--[[\nRETURNS: {float: int}\n]]"),
+            ["2:1 RETURNS `{float: int}` has map keys of type `float`"]
+        );
+    }
+
+    #[test]
+    fn missing_header_proposes_a_skeleton() {
+        let error = parse("#!lua flags=no-writes\nreturn redis.call('GET', KEYS[2]) .. ARGV[1]").unwrap_err();
+        assert_eq!(error[0].location, Location::new(2, 1));
+        let help = error[0].help.as_deref().unwrap();
+        assert!(help.contains("KEYS:\n        [1] - description\n        [2] - description"), "{help}");
+        assert!(help.contains("ARGV:\n        [1] - description\n"), "{help}");
+        assert!(help.contains("keep the `#!lua` line first"), "{help}");
+    }
+}

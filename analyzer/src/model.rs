@@ -1,0 +1,139 @@
+//! The model of a script file: what its header declares, in a form code generators use.
+
+use crate::types::{ParamType, ReturnType};
+
+/// A script file, read and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    /// The path used in messages, e.g. `lua_scripts/rate_limiter.lua`.
+    pub path: String,
+    /// SHA1 of the file's bytes, 40 lowercase hex digits: the hash `SCRIPT LOAD` returns.
+    pub sha1: String,
+    /// The `#!lua flags=...` line, when the file starts with one.
+    pub shebang: Option<Shebang>,
+    /// The header's free text: what the script does.
+    pub summary: String,
+    /// The KEYS entries.
+    pub keys: Params,
+    /// The ARGV entries.
+    pub args: Params,
+    /// What the script returns.
+    pub returns: Returns,
+    /// The EXAMPLE section, dedented, when there is one.
+    pub example: Option<String>,
+    /// Other sections of the header (`NOTES:` and the like), as (title, text).
+    pub other_sections: Vec<(String, String)>,
+}
+
+/// The `#!lua` line on line 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shebang {
+    /// The flags of `flags=a,b`, in order.
+    pub flags: Vec<String>,
+}
+
+impl Shebang {
+    /// Whether the shebang declares `flag`.
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
+}
+
+/// The KEYS or the ARGV of a script.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    /// Entries `[1]`, `[2]`, ... in order.
+    pub fixed: Vec<Param>,
+    /// A variadic tail `[n..]`: any number of values after the fixed entries.
+    pub tail: Option<Param>,
+}
+
+impl Params {
+    /// Fixed entries, then the tail.
+    pub fn iter(&self) -> impl Iterator<Item = &Param> {
+        self.fixed.iter().chain(&self.tail)
+    }
+}
+
+/// Which of the two arrays an entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// `KEYS[n]`.
+    Key,
+    /// `ARGV[n]`.
+    Arg,
+}
+
+impl ParamKind {
+    /// `KEYS` or `ARGV`.
+    pub fn array_name(self) -> &'static str {
+        match self {
+            Self::Key => "KEYS",
+            Self::Arg => "ARGV",
+        }
+    }
+}
+
+/// One KEYS or ARGV entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// KEYS or ARGV.
+    pub kind: ParamKind,
+    /// The 1-based index; for a tail, the first index it covers.
+    pub index: usize,
+    /// Whether this is a variadic tail (`[n..]`).
+    pub variadic: bool,
+    /// A Rust identifier: given in the header or inferred from the description.
+    pub name: String,
+    /// Whether `name` was written in the header (else it was inferred).
+    pub name_given: bool,
+    /// The declared type; `None` accepts any single Redis argument.
+    pub ty: Option<ParamType>,
+    /// The description, continuation lines joined with spaces.
+    pub description: String,
+    /// The 1-based header line of the entry.
+    pub line: usize,
+}
+
+impl Param {
+    /// `KEYS[1]`, or `KEYS[2..]` for a tail.
+    pub fn label(&self) -> String {
+        let dots = if self.variadic { ".." } else { "" };
+        format!("{}[{}{dots}]", self.kind.array_name(), self.index)
+    }
+}
+
+/// What RETURNS declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Returns {
+    /// A type, optionally followed by ` - description`.
+    Typed {
+        /// The type.
+        ty: ReturnType,
+        /// The text after the type.
+        description: String,
+    },
+    /// Free text: the caller picks the Rust type.
+    Text(String),
+    /// No RETURNS section: the caller picks the Rust type.
+    Undeclared,
+}
+
+impl Returns {
+    /// The declared type, when there is one.
+    pub fn ty(&self) -> Option<&ReturnType> {
+        match self {
+            Self::Typed { ty, .. } => Some(ty),
+            _ => None,
+        }
+    }
+
+    /// How the declaration reads in a message: the type, the free text, or "undeclared".
+    pub fn declared(&self) -> String {
+        match self {
+            Self::Typed { ty, .. } => ty.to_string(),
+            Self::Text(text) => text.clone(),
+            Self::Undeclared => "undeclared".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Rust parameter names for header entries: checked when given, inferred when not.
+
+/// Words Rust reserves: a parameter cannot be named after one of them.
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Leading words that say nothing about the value.
+const FILLER_WORDS: &[&str] = &["a", "an", "the"];
+
+/// At most this many words of a description make an inferred name.
+const MAX_NAME_WORDS: usize = 4;
+
+/// Whether `word` is a Rust keyword.
+pub fn is_keyword(word: &str) -> bool {
+    RUST_KEYWORDS.contains(&word)
+}
+
+/// Whether `word` is a name a header may give: lowercase snake_case, not `_`.
+pub fn is_snake_case_identifier(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!(chars.next(), Some('a'..='z' | '_'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+        && word != "_"
+}
+
+/// Infers a parameter name from an entry's description.
+///
+/// Takes the words before the first parenthesis or punctuation, drops a leading article,
+/// keeps at most four, lowercases them and joins them with `_`:
+/// "Maximum tokens (bucket capacity)" gives `maximum_tokens`, "Rate limit key (e.g.,
+/// ...)" gives `rate_limit_key`. Returns `None` when no word is left.
+pub fn infer(description: &str) -> Option<String> {
+    let head = description
+        .split(['(', ',', '.', ';', ':', '[', '{', '"', '\''])
+        .next()
+        .unwrap_or_default();
+    let words: Vec<String> = head
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let skip = usize::from(words.len() > 1 && FILLER_WORDS.contains(&words[0].as_str()));
+    let name = words
+        .into_iter()
+        .skip(skip)
+        .take(MAX_NAME_WORDS)
+        .collect::<Vec<_>>()
+        .join("_");
+    if name.is_empty() {
+        return None;
+    }
+    Some(make_identifier(name))
+}
+
+/// Turns a snake_case word into a usable identifier: digits first get a `n_` prefix and
+/// keywords an `_` suffix.
+fn make_identifier(name: String) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n_{name}")
+    } else if is_keyword(&name) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// Makes inferred names unique: where a name is already taken, appends `_2`, `_3`, ...
+///
+/// `names` holds `(name, given)`; given names are never changed (clashes between them
+/// are reported elsewhere).
+pub fn deduplicate(names: &mut [(String, bool)]) {
+    let given: Vec<String> = names
+        .iter()
+        .filter(|(_, given)| *given)
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mut taken: Vec<String> = given;
+    for (name, given) in names.iter_mut() {
+        if *given {
+            continue;
+        }
+        let mut candidate = name.clone();
+        let mut suffix = 2;
+        while taken.contains(&candidate) {
+            candidate = format!("{name}_{suffix}");
+            suffix += 1;
+        }
+        taken.push(candidate.clone());
+        *name = candidate;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infers_names_from_the_seed_descriptions() {
+        assert_eq!(infer("Rate limit key (e.g., \"ratelimit:user:123\")").unwrap(), "rate_limit_key");
+        assert_eq!(infer("Maximum tokens (bucket capacity)").unwrap(), "maximum_tokens");
+        assert_eq!(infer("Refill rate (tokens per second)").unwrap(), "refill_rate");
+        assert_eq!(infer("Requested tokens (usually 1)").unwrap(), "requested_tokens");
+        assert_eq!(infer("rate limit key").unwrap(), "rate_limit_key");
+        assert_eq!(infer("window (seconds)").unwrap(), "window");
+        assert_eq!(infer("limit").unwrap(), "limit");
+    }
+
+    #[test]
+    fn long_descriptions_keep_four_words_without_articles() {
+        assert_eq!(
+            infer("The key of the account that pays, as a string").unwrap(),
+            "key_of_the_account"
+        );
+        assert_eq!(infer("A").unwrap(), "a");
+    }
+
+    #[test]
+    fn keywords_digits_and_empty_descriptions() {
+        assert_eq!(infer("type").unwrap(), "type_");
+        assert_eq!(infer("Match (exact)").unwrap(), "match_");
+        assert_eq!(infer("1st value").unwrap(), "n_1st_value");
+        assert_eq!(infer("(nothing)"), None);
+        assert_eq!(infer("   "), None);
+        assert_eq!(infer("Größe der Liste").unwrap(), "gr_e_der_liste");
+    }
+
+    #[test]
+    fn checks_given_names() {
+        assert!(is_snake_case_identifier("bucket_2"));
+        assert!(is_snake_case_identifier("_private"));
+        assert!(!is_snake_case_identifier("_"));
+        assert!(!is_snake_case_identifier("Bucket"));
+        assert!(!is_snake_case_identifier("2nd"));
+        assert!(!is_snake_case_identifier(""));
+        assert!(is_keyword("type"));
+        assert!(!is_keyword("typed"));
+    }
+
+    #[test]
+    fn clashing_inferred_names_get_suffixes() {
+        let mut names = vec![
+            ("user".to_owned(), false),
+            ("user".to_owned(), false),
+            ("user_2".to_owned(), true),
+            ("amount".to_owned(), false),
+        ];
+        deduplicate(&mut names);
+        let names: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["user", "user_3", "user_2", "amount"]);
+    }
+}

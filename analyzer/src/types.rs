@@ -1,0 +1,276 @@
+//! The type vocabulary of headers: parameter types (`[1] capacity: int - ...`) and the
+//! RETURNS type grammar (`int`, `string?`, `[int]`, `{string: int}`, `(int, [string])`).
+
+use std::fmt;
+
+/// The declared type of one KEYS or ARGV entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    /// `key`: a Redis key name.
+    Key,
+    /// `string`: UTF-8 text.
+    String,
+    /// `bytes`: any binary value.
+    Bytes,
+    /// `int`: a 64-bit signed integer.
+    Int,
+    /// `float`: a 64-bit float.
+    Float,
+    /// `bool`: sent as `1` or `0`.
+    Bool,
+}
+
+impl ParamType {
+    /// Every parameter type, in the order the docs list them.
+    pub const ALL: [ParamType; 6] = [
+        Self::Key,
+        Self::String,
+        Self::Bytes,
+        Self::Int,
+        Self::Float,
+        Self::Bool,
+    ];
+
+    /// The type named `word` in a header, if there is one.
+    pub fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|ty| ty.name() == word)
+    }
+
+    /// The word a header uses for this type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Key => "key",
+            Self::String => "string",
+            Self::Bytes => "bytes",
+            Self::Int => "int",
+            Self::Float => "float",
+            Self::Bool => "bool",
+        }
+    }
+
+    /// The words of all parameter types, for messages.
+    pub fn vocabulary() -> String {
+        Self::ALL.map(Self::name).join(", ")
+    }
+}
+
+/// The declared type of a script's reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReturnType {
+    /// `int`: an integer reply (Lua numbers are truncated to integers by Redis).
+    Int,
+    /// `float`: a number sent as a string (`tostring(x)`), parsed as `f64`.
+    Float,
+    /// `bool`: Lua `true` (integer 1) or `false` (nil).
+    Bool,
+    /// `string`: a bulk or status string, as UTF-8 text.
+    String,
+    /// `bytes`: a bulk string as raw bytes.
+    Bytes,
+    /// `status`: a status reply such as `redis.status_reply("OK")`.
+    Status,
+    /// `nil`: no value.
+    Nil,
+    /// `value`: any reply, as `redis::Value`.
+    Value,
+    /// `T?`: the value or nil.
+    Optional(Box<ReturnType>),
+    /// `[T]`: an array (Lua table) of values.
+    Array(Box<ReturnType>),
+    /// `{K: V}`: a map, sent by Lua as a flat array of key/value pairs.
+    Map(Box<ReturnType>, Box<ReturnType>),
+    /// `(A, B, ...)`: an array of fixed length with a type per position.
+    Tuple(Vec<ReturnType>),
+}
+
+impl ReturnType {
+    /// Parses a RETURNS type expression; `None` when `text` is not one (it is then free text).
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parser = TypeParser { rest: text.trim() };
+        let ty = parser.parse_type()?;
+        parser.rest.trim().is_empty().then_some(ty)
+    }
+
+    /// Whether the type may be used as a map key (hashable and comparable in Rust).
+    pub fn is_map_key(&self) -> bool {
+        matches!(
+            self,
+            Self::Int | Self::String | Self::Bytes | Self::Bool | Self::Status
+        )
+    }
+
+    /// The first map-key type inside this type that cannot be a map key, if any.
+    pub fn invalid_map_key(&self) -> Option<&ReturnType> {
+        match self {
+            Self::Map(key, _) if !key.is_map_key() => Some(key),
+            Self::Map(key, value) => key.invalid_map_key().or_else(|| value.invalid_map_key()),
+            Self::Optional(inner) | Self::Array(inner) => inner.invalid_map_key(),
+            Self::Tuple(items) => items.iter().find_map(Self::invalid_map_key),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ReturnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Int => f.write_str("int"),
+            Self::Float => f.write_str("float"),
+            Self::Bool => f.write_str("bool"),
+            Self::String => f.write_str("string"),
+            Self::Bytes => f.write_str("bytes"),
+            Self::Status => f.write_str("status"),
+            Self::Nil => f.write_str("nil"),
+            Self::Value => f.write_str("value"),
+            Self::Optional(inner) => write!(f, "{inner}?"),
+            Self::Array(inner) => write!(f, "[{inner}]"),
+            Self::Map(key, value) => write!(f, "{{{key}: {value}}}"),
+            Self::Tuple(items) => {
+                f.write_str("(")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+/// A recursive-descent parser over the RETURNS grammar:
+///
+/// ```text
+/// type   := atom '?'*
+/// atom   := word | '[' type ']' | '{' type ':' type '}' | '(' type (',' type)+ ')'
+/// word   := int | integer | float | double | bool | boolean | string | bytes | status | nil | value
+/// ```
+struct TypeParser<'a> {
+    rest: &'a str,
+}
+
+impl TypeParser<'_> {
+    fn parse_type(&mut self) -> Option<ReturnType> {
+        let mut ty = self.parse_atom()?;
+        while self.eat('?') {
+            if !matches!(ty, ReturnType::Optional(_)) {
+                ty = ReturnType::Optional(Box::new(ty));
+            }
+        }
+        Some(ty)
+    }
+
+    fn parse_atom(&mut self) -> Option<ReturnType> {
+        if self.eat('[') {
+            let inner = self.parse_type()?;
+            return self.eat(']').then(|| ReturnType::Array(Box::new(inner)));
+        }
+        if self.eat('{') {
+            let key = self.parse_type()?;
+            if !self.eat(':') {
+                return None;
+            }
+            let value = self.parse_type()?;
+            return self
+                .eat('}')
+                .then(|| ReturnType::Map(Box::new(key), Box::new(value)));
+        }
+        if self.eat('(') {
+            let mut items = vec![self.parse_type()?];
+            while self.eat(',') {
+                items.push(self.parse_type()?);
+            }
+            return (self.eat(')') && items.len() > 1).then_some(ReturnType::Tuple(items));
+        }
+        self.parse_word()
+    }
+
+    fn parse_word(&mut self) -> Option<ReturnType> {
+        let rest = self.rest.trim_start();
+        let end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        let ty = match &rest[..end] {
+            "int" | "integer" => ReturnType::Int,
+            "float" | "double" => ReturnType::Float,
+            "bool" | "boolean" => ReturnType::Bool,
+            "string" => ReturnType::String,
+            "bytes" => ReturnType::Bytes,
+            "status" => ReturnType::Status,
+            "nil" => ReturnType::Nil,
+            "value" => ReturnType::Value,
+            _ => return None,
+        };
+        self.rest = &rest[end..];
+        Some(ty)
+    }
+
+    fn eat(&mut self, token: char) -> bool {
+        let rest = self.rest.trim_start();
+        match rest.strip_prefix(token) {
+            Some(after) => {
+                self.rest = after;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> String {
+        ReturnType::parse(text).map_or_else(|| "free text".to_owned(), |ty| ty.to_string())
+    }
+
+    #[test]
+    fn parses_words_and_synonyms() {
+        assert_eq!(parsed("int"), "int");
+        assert_eq!(parsed(" integer "), "int");
+        assert_eq!(parsed("boolean"), "bool");
+        assert_eq!(parsed("double"), "float");
+        assert_eq!(parsed("status"), "status");
+        assert_eq!(parsed("nil"), "nil");
+    }
+
+    #[test]
+    fn parses_nested_forms() {
+        assert_eq!(parsed("string?"), "string?");
+        assert_eq!(parsed("string??"), "string?");
+        assert_eq!(parsed("[int]"), "[int]");
+        assert_eq!(parsed("[ string? ]"), "[string?]");
+        assert_eq!(parsed("{string: int}"), "{string: int}");
+        assert_eq!(parsed("(int, [string])"), "(int, [string])");
+        assert_eq!(parsed("[{bytes: float?}]?"), "[{bytes: float?}]?");
+    }
+
+    #[test]
+    fn free_text_is_not_a_type() {
+        assert_eq!(parsed("1 if allowed, 0 if rate limited"), "free text");
+        assert_eq!(parsed("int count of items"), "free text");
+        assert_eq!(parsed("[int"), "free text");
+        assert_eq!(parsed("(int)"), "free text");
+        assert_eq!(parsed("{int}"), "free text");
+        assert_eq!(parsed(""), "free text");
+        assert_eq!(parsed("integers"), "free text");
+    }
+
+    #[test]
+    fn map_keys_must_be_hashable() {
+        let ty = ReturnType::parse("[{float: int}]").unwrap();
+        assert_eq!(ty.invalid_map_key(), Some(&ReturnType::Float));
+        assert_eq!(ReturnType::parse("{string: {int: [float]}}").unwrap().invalid_map_key(), None);
+    }
+
+    #[test]
+    fn param_types_round_trip() {
+        for ty in ParamType::ALL {
+            assert_eq!(ParamType::from_word(ty.name()), Some(ty));
+        }
+        assert_eq!(ParamType::from_word("strng"), None);
+        assert_eq!(ParamType::vocabulary(), "key, string, bytes, int, float, bool");
+    }
+}
