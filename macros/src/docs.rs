@@ -1,0 +1,144 @@
+//! Rustdoc for the generated items, built from the header, so docs.rs shows the contract.
+
+use redis_script_analyzer::{Param, Params, Returns, Script};
+
+use crate::rust_types::{param_type_text, return_type_text};
+
+/// Docs appended to the user's own docs on the struct.
+pub fn struct_docs(script: &Script, source: &str, has_user_docs: bool, call_path: &str) -> String {
+    let mut out = String::new();
+    if has_user_docs {
+        out.push_str("\n\n");
+    }
+    if !script.summary.is_empty() {
+        out.push_str(&script.summary);
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "Bound to `{}` by `#[redis_script]`; call it with [`{call_path}`](Self::call).\n",
+        script.path
+    ));
+    push_params(&mut out, "KEYS", &script.keys);
+    push_params(&mut out, "ARGV", &script.args);
+    out.push_str("\n# RETURNS\n\n");
+    out.push_str(&returns_text(&script.returns));
+    out.push('\n');
+    if let Some(example) = &script.example {
+        out.push_str("\n# EXAMPLE\n\n");
+        out.push_str(&fenced("text", example));
+    }
+    for (title, text) in &script.other_sections {
+        out.push_str(&format!("\n# {title}\n\n{text}\n"));
+    }
+    out.push_str(&format!("\n# Source\n\nSHA1 `{}`\n\n", script.sha1));
+    out.push_str(&fenced("lua", source));
+    out
+}
+
+/// Docs of the typed entry point.
+pub fn call_docs(script: &Script) -> String {
+    let first_line = script.summary.lines().next().unwrap_or_default();
+    let mut out = format!("Prepares a call of `{}`", script.path);
+    if first_line.is_empty() {
+        out.push('.');
+    } else {
+        out.push_str(&format!(": {first_line}"));
+    }
+    out.push_str(
+        "\n\nRun it with `.invoke(&mut con)` on a sync connection or \
+         `.invoke_async(&mut con).await` on an async one.\n",
+    );
+    let params: Vec<&Param> = script.keys.iter().chain(script.args.iter()).collect();
+    if !params.is_empty() {
+        out.push_str("\n# Arguments\n\n");
+        for param in params {
+            out.push_str(&param_line(param));
+        }
+    }
+    out.push_str("\n# Returns\n\n");
+    out.push_str(&returns_text(&script.returns));
+    out.push('\n');
+    out
+}
+
+fn push_params(out: &mut String, title: &str, params: &Params) {
+    if params.fixed.is_empty() && params.tail.is_none() {
+        return;
+    }
+    out.push_str(&format!("\n# {title}\n\n"));
+    for param in params.iter() {
+        out.push_str(&param_line(param));
+    }
+}
+
+/// `- `name` (`KEYS[1]`, `impl ToSingleRedisArg`): description`
+fn param_line(param: &Param) -> String {
+    let mut line = format!(
+        "- `{}` (`{}`, `{}`)",
+        param.name,
+        param.label(),
+        param_type_text(param, "")
+    );
+    if !param.description.is_empty() {
+        line.push_str(": ");
+        line.push_str(&param.description);
+    }
+    line.push('\n');
+    line
+}
+
+fn returns_text(returns: &Returns) -> String {
+    match returns {
+        Returns::Typed { ty, description } => {
+            let mut text = format!("`{ty}`, as `{}`", return_type_text(ty, ""));
+            if !description.is_empty() {
+                text.push_str(": ");
+                text.push_str(description);
+            }
+            text
+        }
+        Returns::Text(text) => format!(
+            "{text}\n\nThe header gives no type, so the caller picks any `FromRedisValue` type."
+        ),
+        Returns::Undeclared => {
+            "Not declared: the caller picks any `FromRedisValue` type.".to_owned()
+        }
+    }
+}
+
+/// `text` in a fenced code block whose fence is longer than any backtick run inside it.
+fn fenced(language: &str, text: &str) -> String {
+    let longest_run = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    format!("{fence}{language}\n{}\n{fence}\n", text.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_outgrow_backticks_in_the_text() {
+        assert_eq!(fenced("lua", "return 1"), "```lua\nreturn 1\n```\n");
+        assert_eq!(fenced("lua", "x = [[````]]"), "`````lua\nx = [[````]]\n`````\n");
+    }
+
+    #[test]
+    fn docs_carry_the_contract() {
+        let source = "--[[\n  Adds.\n  KEYS:\n    [1] counter: key - The counter\n  ARGV:\n    [1] - amount\n  RETURNS: int - the new value\n--]]\nreturn 1\n";
+        let script = redis_script_analyzer::analyze("lua_scripts/add.lua", source).unwrap();
+        let docs = struct_docs(&script, source, false, "Add::call");
+        assert!(docs.starts_with("Adds.\n\nBound to `lua_scripts/add.lua`"), "{docs}");
+        assert!(docs.contains("- `counter` (`KEYS[1]`, `impl ToSingleRedisArg`): The counter\n"));
+        assert!(docs.contains("- `amount` (`ARGV[1]`, `impl ToSingleRedisArg`): amount\n"));
+        assert!(docs.contains("# RETURNS\n\n`int`, as `i64`: the new value\n"));
+        assert!(docs.contains("```lua\n--[[\n  Adds."));
+        let call = call_docs(&script);
+        assert!(call.starts_with("Prepares a call of `lua_scripts/add.lua`: Adds."));
+        assert!(call.contains("# Arguments\n\n- `counter`"));
+    }
+}

@@ -1,0 +1,175 @@
+//! From the attribute and the struct to the generated code: constants, the typed entry
+//! point and the `Script` impl. On any error the struct is still emitted unchanged, next to
+//! every error found, so code using it does not fail in cascade.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use redis_script_analyzer::Script;
+use syn::{Data, DeriveInput, Fields, LitStr};
+
+use crate::locate::{self, ScriptFile};
+use crate::script_path::{self, ScriptPath};
+use crate::{docs, rust_types};
+
+/// Expands `#[redis_script(attr)] item`.
+pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(item.clone()) {
+        Ok(input) => input,
+        Err(_) => {
+            let error = syn::Error::new(
+                Span::call_site(),
+                "#[redis_script] goes on a unit struct: `pub struct RateLimiter;`",
+            )
+            .to_compile_error();
+            return quote!(#item #error);
+        }
+    };
+    let mut errors = Vec::new();
+    if let Err(error) = check_unit_struct(&input) {
+        errors.push(error);
+    }
+    let bound = script_path::parse(attr).and_then(|path| {
+        let file = locate::read(&path).map_err(|m| syn::Error::new(path.literal.span(), m))?;
+        let script = analyze(&path, &file)?;
+        Ok((path, file, script))
+    });
+    match bound {
+        Ok((path, file, script)) if errors.is_empty() => generate(&input, &path, &file, &script),
+        Ok(_) => with_errors(&input, errors),
+        Err(error) => {
+            errors.push(error);
+            with_errors(&input, errors)
+        }
+    }
+}
+
+/// The struct as written, plus every error.
+fn with_errors(input: &DeriveInput, errors: Vec<syn::Error>) -> TokenStream {
+    let errors = errors.into_iter().map(|e| e.to_compile_error());
+    quote!(#input #(#errors)*)
+}
+
+fn check_unit_struct(input: &DeriveInput) -> syn::Result<()> {
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "#[redis_script] goes on a unit struct, like `pub struct RateLimiter;`",
+        ));
+    };
+    if !matches!(data.fields, Fields::Unit) {
+        return Err(syn::Error::new_spanned(
+            &data.fields,
+            "#[redis_script] generates the struct's items; declare it without fields: `pub struct RateLimiter;`",
+        ));
+    }
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &input.generics,
+            "#[redis_script] structs cannot have generic parameters",
+        ));
+    }
+    Ok(())
+}
+
+/// Runs the analyzer; every diagnostic becomes an error on the attribute's literal.
+fn analyze(path: &ScriptPath, file: &ScriptFile) -> syn::Result<Script> {
+    let display = path.display();
+    redis_script_analyzer::analyze(&display, &file.source).map_err(|diagnostics| {
+        diagnostics
+            .iter()
+            .map(|d| syn::Error::new(path.literal.span(), d.render(&display, &file.source)))
+            .reduce(|mut all, next| {
+                all.combine(next);
+                all
+            })
+            .expect("a failed analysis reports at least one diagnostic")
+    })
+}
+
+fn generate(input: &DeriveInput, path: &ScriptPath, file: &ScriptFile, script: &Script) -> TokenStream {
+    let DeriveInput {
+        attrs, vis, ident, ..
+    } = input;
+    let has_user_docs = attrs.iter().any(|a| a.path().is_ident("doc"));
+    let struct_docs = docs::struct_docs(script, &file.source, has_user_docs, &format!("{ident}::call"));
+    let call_docs = docs::call_docs(script);
+    let name = ident.to_string();
+    let display = path.display();
+    let sha1 = &script.sha1;
+    let absolute = LitStr::new(&file.absolute.to_string_lossy(), path.literal.span());
+    let returns_declared = script.returns.declared();
+    let shape = rust_types::reply_shape(script.returns.ty());
+    let call = call_fn(vis, script, &call_docs);
+    quote! {
+        #(#attrs)*
+        #[doc = #struct_docs]
+        #vis struct #ident;
+
+        impl #ident {
+            /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
+            #vis const SHA1: &'static str = #sha1;
+            /// The script's source: the file's bytes, unchanged.
+            #vis const SOURCE: &'static str = ::core::include_str!(#absolute);
+            /// The script's path from the crate root.
+            #vis const PATH: &'static str = #display;
+            /// The script's description for the runtime: loading, messages.
+            #vis const META: &'static ::redis_script::__private::ScriptMeta =
+                &::redis_script::__private::ScriptMeta::new(
+                    #name,
+                    Self::PATH,
+                    Self::SHA1,
+                    Self::SOURCE,
+                    &#shape,
+                    #returns_declared,
+                );
+
+            #call
+        }
+
+        impl ::redis_script::__private::Script for #ident {
+            const META: &'static ::redis_script::__private::ScriptMeta = #ident::META;
+        }
+    }
+}
+
+/// `pub fn call(keys..., args...) -> ScriptCall<Reply>`.
+fn call_fn(vis: &syn::Visibility, script: &Script, docs: &str) -> TokenStream {
+    let call = Ident::new("__redis_script_call", Span::call_site());
+    let params: Vec<_> = script.keys.iter().chain(script.args.iter()).collect();
+    let idents: Vec<Ident> = params
+        .iter()
+        .map(|p| Ident::new(&p.name, Span::call_site()))
+        .collect();
+    let types = params.iter().map(|p| rust_types::param_type(p));
+    let writes = params
+        .iter()
+        .zip(&idents)
+        .map(|(p, ident)| rust_types::write_param(p, ident, &call));
+    let count = |params: &redis_script_analyzer::Params| {
+        let fixed = params.fixed.len();
+        match &params.tail {
+            Some(tail) => {
+                let tail = Ident::new(&tail.name, Span::call_site());
+                quote!(#fixed + #tail.len())
+            }
+            None => quote!(#fixed),
+        }
+    };
+    let (num_keys, num_args) = (count(&script.keys), count(&script.args));
+    let (generics, reply) = match script.returns.ty() {
+        Some(ty) => (quote!(), rust_types::return_type(ty)),
+        None => (
+            quote!(<Reply: ::redis_script::__private::FromRedisValue>),
+            quote!(Reply),
+        ),
+    };
+    quote! {
+        #[doc = #docs]
+        #[must_use = "a ScriptCall does nothing until it is invoked"]
+        #vis fn call #generics(#(#idents: #types),*) -> ::redis_script::__private::ScriptCall<#reply> {
+            let mut #call = ::redis_script::__private::ScriptCall::new(Self::META, #num_keys, #num_args);
+            #(#writes)*
+            #call
+        }
+    }
+}

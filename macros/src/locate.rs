@@ -1,0 +1,88 @@
+//! Finds the script under `<crate root>/lua_scripts/` and reads it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::script_path::ScriptPath;
+
+/// A script file, read.
+pub struct ScriptFile {
+    /// The canonical absolute path, for `include_str!`.
+    pub absolute: PathBuf,
+    /// The file's text.
+    pub source: String,
+}
+
+/// How many other scripts a "not found" message lists.
+const LISTED_SCRIPTS: usize = 12;
+
+/// Reads the script `path` names, relative to the invoking crate's `lua_scripts/`.
+pub fn read(path: &ScriptPath) -> Result<ScriptFile, String> {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or(
+        "CARGO_MANIFEST_DIR is not set: #[redis_script] finds lua_scripts/ through it, so build with cargo",
+    )?;
+    let root = Path::new(&manifest_dir).join("lua_scripts");
+    if !root.is_dir() {
+        return Err(format!(
+            "there is no lua_scripts/ folder in the crate root ({}): create it next to Cargo.toml and put {} in it",
+            Path::new(&manifest_dir).display(),
+            path.relative
+        ));
+    }
+    let file = root.join(&path.relative);
+    if !file.is_file() {
+        let mut message = format!(
+            "{} not found (looked for {})",
+            path.display(),
+            file.display()
+        );
+        let known = scripts_in(&root);
+        if known.is_empty() {
+            message.push_str("; lua_scripts/ has no .lua files yet");
+        } else {
+            message.push_str("; lua_scripts/ has: ");
+            message.push_str(&known.join(", "));
+        }
+        return Err(message);
+    }
+    let bytes =
+        fs::read(&file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let source = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{} is not valid UTF-8 (first bad byte at offset {}): save it as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let absolute = file
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve {}: {e}", file.display()))?;
+    Ok(ScriptFile { absolute, source })
+}
+
+/// The `.lua` files under `root`, relative to it, sorted, at most [`LISTED_SCRIPTS`].
+fn scripts_in(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "lua") {
+                if let Ok(relative) = path.strip_prefix(root) {
+                    found.push(relative.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+    }
+    found.sort();
+    if found.len() > LISTED_SCRIPTS {
+        found.truncate(LISTED_SCRIPTS);
+        found.push("...".to_owned());
+    }
+    found
+}

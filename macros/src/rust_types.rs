@@ -1,0 +1,142 @@
+//! Header types in Rust: parameter types, how each parameter is written into the command,
+//! reply types, and the reply shape the runtime checks.
+//!
+//! Types are spelled once, with a path prefix: the generated code uses the runtime's
+//! `::redis_script::__private::` paths, the docs use bare names.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use redis_script_analyzer::{Param, ParamType, ReturnType};
+
+/// The prefix of every runtime path in generated code.
+const CODE_PREFIX: &str = "::redis_script::__private::";
+
+/// How a parameter's Rust type reads, with `prefix` before runtime names.
+pub fn param_type_text(param: &Param, prefix: &str) -> String {
+    let single = match param.ty {
+        None | Some(ParamType::Key) => format!("impl {prefix}ToSingleRedisArg"),
+        Some(ParamType::String) => format!("impl {prefix}AsRef<str>"),
+        Some(ParamType::Bytes) => format!("impl {prefix}AsRef<[u8]>"),
+        Some(ParamType::Int) => "i64".to_owned(),
+        Some(ParamType::Float) => "f64".to_owned(),
+        Some(ParamType::Bool) => "bool".to_owned(),
+    };
+    if param.variadic {
+        format!("&[{single}]")
+    } else {
+        single
+    }
+}
+
+/// How a reply's Rust type reads, with `prefix` before runtime names.
+pub fn return_type_text(ty: &ReturnType, prefix: &str) -> String {
+    match ty {
+        ReturnType::Int => "i64".to_owned(),
+        ReturnType::Float => "f64".to_owned(),
+        ReturnType::Bool => "bool".to_owned(),
+        ReturnType::String | ReturnType::Status => format!("{prefix}String"),
+        ReturnType::Bytes => format!("{prefix}Vec<u8>"),
+        ReturnType::Nil => "()".to_owned(),
+        ReturnType::Value => format!("{prefix}Value"),
+        ReturnType::Optional(inner) => {
+            format!("{prefix}Option<{}>", return_type_text(inner, prefix))
+        }
+        ReturnType::Array(inner) => format!("{prefix}Vec<{}>", return_type_text(inner, prefix)),
+        ReturnType::Map(key, value) => format!(
+            "{prefix}HashMap<{}, {}>",
+            return_type_text(key, prefix),
+            return_type_text(value, prefix)
+        ),
+        ReturnType::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(|i| return_type_text(i, prefix)).collect();
+            format!("({})", items.join(", "))
+        }
+    }
+}
+
+/// The parameter's type in generated code.
+pub fn param_type(param: &Param) -> TokenStream {
+    tokens(&param_type_text(param, CODE_PREFIX))
+}
+
+/// The reply type in generated code.
+pub fn return_type(ty: &ReturnType) -> TokenStream {
+    tokens(&return_type_text(ty, CODE_PREFIX))
+}
+
+fn tokens(text: &str) -> TokenStream {
+    text.parse()
+        .expect("type spellings are valid Rust tokens")
+}
+
+/// Statements writing the parameter `ident` into the call `call`.
+pub fn write_param(param: &Param, ident: &Ident, call: &Ident) -> TokenStream {
+    let convert = |value: TokenStream| match param.ty {
+        Some(ParamType::String | ParamType::Bytes) => quote!(#value.as_ref()),
+        _ => value,
+    };
+    if param.variadic {
+        let item = quote!(__redis_script_item);
+        let value = convert(item.clone());
+        quote! {
+            for #item in #ident {
+                #call.arg(#value);
+            }
+        }
+    } else {
+        let value = convert(quote!(#ident));
+        quote!(#call.arg(#value);)
+    }
+}
+
+/// A constant expression of type `ReplyShape` for a declared reply (`Any` for none).
+pub fn reply_shape(ty: Option<&ReturnType>) -> TokenStream {
+    let shape = quote!(::redis_script::__private::ReplyShape);
+    let Some(ty) = ty else {
+        return quote!(#shape::Any);
+    };
+    match ty {
+        ReturnType::Int => quote!(#shape::Int),
+        ReturnType::Float => quote!(#shape::Float),
+        ReturnType::Bool => quote!(#shape::Bool),
+        ReturnType::String => quote!(#shape::String),
+        ReturnType::Bytes => quote!(#shape::Bytes),
+        ReturnType::Status => quote!(#shape::Status),
+        ReturnType::Nil => quote!(#shape::Nil),
+        ReturnType::Value => quote!(#shape::Any),
+        ReturnType::Optional(inner) => {
+            let inner = reply_shape(Some(inner));
+            quote!(#shape::Optional(&#inner))
+        }
+        ReturnType::Array(inner) => {
+            let inner = reply_shape(Some(inner));
+            quote!(#shape::Array(&#inner))
+        }
+        ReturnType::Map(key, value) => {
+            let (key, value) = (reply_shape(Some(key)), reply_shape(Some(value)));
+            quote!(#shape::Map(&#key, &#value))
+        }
+        ReturnType::Tuple(items) => {
+            let items = items.iter().map(|item| reply_shape(Some(item)));
+            quote!(#shape::Tuple(&[#(#items),*]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spells_nested_reply_types() {
+        let ty = ReturnType::parse("[{string: int?}]?").unwrap();
+        assert_eq!(
+            return_type_text(&ty, ""),
+            "Option<Vec<HashMap<String, Option<i64>>>>"
+        );
+        let tuple = ReturnType::parse("(int, [string])").unwrap();
+        assert_eq!(return_type_text(&tuple, ""), "(i64, Vec<String>)");
+        return_type(&ty);
+        return_type(&tuple);
+    }
+}

@@ -1,0 +1,84 @@
+//! The attribute's argument: a path relative to `lua_scripts/`, checked before any file
+//! is touched.
+
+use proc_macro2::TokenStream;
+use syn::LitStr;
+
+/// The script path as written in `#[redis_script("rate_limiting/token_bucket.lua")]`.
+pub struct ScriptPath {
+    /// The string literal, for spans.
+    pub literal: LitStr,
+    /// The path inside `lua_scripts/`, with `/` separators.
+    pub relative: String,
+}
+
+impl ScriptPath {
+    /// The path from the crate root, as shown in messages: `lua_scripts/<relative>`.
+    pub fn display(&self) -> String {
+        format!("lua_scripts/{}", self.relative)
+    }
+}
+
+/// Parses and checks the attribute's argument.
+pub fn parse(attr: TokenStream) -> syn::Result<ScriptPath> {
+    let literal: LitStr = syn::parse2(attr).map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            "expected the script's path inside lua_scripts/, as a string: #[redis_script(\"rate_limiter.lua\")]",
+        )
+    })?;
+    let relative = check_relative(&literal.value())
+        .map_err(|message| syn::Error::new(literal.span(), message))?;
+    Ok(ScriptPath { literal, relative })
+}
+
+/// Checks that `path` stays inside `lua_scripts/`; returns it with `/` separators.
+fn check_relative(path: &str) -> Result<String, String> {
+    if path.trim().is_empty() {
+        return Err("the script path is empty: name a file inside lua_scripts/, e.g. \"rate_limiter.lua\"".to_owned());
+    }
+    if path.contains('\\') {
+        return Err(format!(
+            "`{path}` uses `\\`: write paths with `/`, e.g. \"{}\"",
+            path.replace('\\', "/")
+        ));
+    }
+    let is_absolute =
+        path.starts_with('/') || path.as_bytes().get(1) == Some(&b':') || path.starts_with('~');
+    if is_absolute {
+        return Err(format!(
+            "`{path}` is an absolute path: scripts are read from lua_scripts/ in the crate root, so write the path relative to it, e.g. \"rate_limiter.lua\""
+        ));
+    }
+    if path.split('/').any(|part| part == "..") {
+        return Err(format!(
+            "`{path}` leaves lua_scripts/ with `..`: keep scripts inside lua_scripts/ (subfolders are fine)"
+        ));
+    }
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    Ok(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_files_and_subfolders() {
+        assert_eq!(check_relative("rate_limiter.lua").unwrap(), "rate_limiter.lua");
+        assert_eq!(
+            check_relative("./rate_limiting//token_bucket.lua").unwrap(),
+            "rate_limiting/token_bucket.lua"
+        );
+    }
+
+    #[test]
+    fn rejects_escapes() {
+        assert!(check_relative("/etc/x.lua").unwrap_err().contains("absolute path"));
+        assert!(check_relative("C:/x.lua").unwrap_err().contains("absolute path"));
+        assert!(check_relative("../secret.lua").unwrap_err().contains("leaves lua_scripts/"));
+        assert!(check_relative("a/../../b.lua").unwrap_err().contains("leaves lua_scripts/"));
+        assert!(check_relative("a\\b.lua").unwrap_err().contains("write paths with `/`"));
+        assert!(check_relative(" ").unwrap_err().contains("empty"));
+    }
+}

@@ -1,0 +1,159 @@
+//! A prepared invocation: `EVALSHA <sha1> <numkeys> keys... args...`, run with NOSCRIPT
+//! recovery and a typed reply.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use redis::{Cmd, ConnectionLike, FromRedisValue, RedisError, RedisResult, ToRedisArgs, Value};
+
+use crate::error::{Error, ErrorKind};
+use crate::meta::ScriptMeta;
+use crate::reply::{ReplyShape, describe};
+
+/// One invocation of a bound script with its keys and arguments, ready to run.
+///
+/// Made by the typed function the macro generates (`RateLimiter::call(key, limit,
+/// window)`); run it with [`invoke`](Self::invoke) or
+/// [`invoke_async`](Self::invoke_async). It can be run more than once. `R` is the Rust
+/// type of the reply: fixed by RETURNS, or chosen by the caller when RETURNS is free
+/// text.
+pub struct ScriptCall<R> {
+    meta: &'static ScriptMeta,
+    cmd: Cmd,
+    reply: PhantomData<fn() -> R>,
+}
+
+impl<R> ScriptCall<R> {
+    /// Starts `EVALSHA <sha1> <num_keys>`; the generated code then writes the keys and the
+    /// arguments with [`arg`](Self::arg). `num_args` sizes the buffers.
+    #[doc(hidden)]
+    pub fn new(meta: &'static ScriptMeta, num_keys: usize, num_args: usize) -> Self {
+        const TYPICAL_ARG_BYTES: usize = 16;
+        let count = 3 + num_keys + num_args;
+        let mut cmd = Cmd::with_capacity(count, 7 + 40 + 4 + (num_keys + num_args) * TYPICAL_ARG_BYTES);
+        cmd.arg("EVALSHA").arg(meta.sha1()).arg(num_keys);
+        Self {
+            meta,
+            cmd,
+            reply: PhantomData,
+        }
+    }
+
+    /// Writes one key or argument straight into the command.
+    #[doc(hidden)]
+    pub fn arg<T: ToRedisArgs>(&mut self, value: T) -> &mut Self {
+        self.cmd.arg(value);
+        self
+    }
+
+    /// The script this call runs.
+    pub fn script(&self) -> &'static ScriptMeta {
+        self.meta
+    }
+
+    /// The `EVALSHA` command as it goes on the wire.
+    pub fn command(&self) -> &Cmd {
+        &self.cmd
+    }
+}
+
+impl<R: FromRedisValue> ScriptCall<R> {
+    /// Runs the script on a sync connection (`redis::Connection`, `redis::Client`, a pooled
+    /// connection...).
+    ///
+    /// Sends `EVALSHA`; if the server does not have the script (`NOSCRIPT`: fresh server,
+    /// restart, failover, `SCRIPT FLUSH`), loads it with `SCRIPT LOAD` and sends the
+    /// `EVALSHA` once more. `NOSCRIPT` means the script did not run, so it never runs twice.
+    pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
+        let reply = con.req_command(&self.cmd);
+        if !is_noscript(&reply) {
+            return self.finish(reply);
+        }
+        self.meta.load(con)?;
+        self.finish(con.req_command(&self.cmd))
+    }
+
+    /// Runs the script on an async connection (`MultiplexedConnection`,
+    /// `ConnectionManager`...), with the same `NOSCRIPT` recovery as [`invoke`](Self::invoke).
+    #[cfg(feature = "aio")]
+    pub async fn invoke_async<C: redis::aio::ConnectionLike>(
+        &self,
+        con: &mut C,
+    ) -> Result<R, Error> {
+        let reply = con.req_packed_command(&self.cmd).await;
+        if !is_noscript(&reply) {
+            return self.finish(reply);
+        }
+        self.meta.load_async(con).await?;
+        self.finish(con.req_packed_command(&self.cmd).await)
+    }
+
+    /// Turns the reply into `R`, or into an error naming the script.
+    fn finish(&self, reply: RedisResult<Value>) -> Result<R, Error> {
+        match reply {
+            Ok(Value::ServerError(error)) => Err(Error::from_redis(self.meta, RedisError::from(error))),
+            Ok(value) => self.convert(value),
+            Err(error) => Err(Error::from_redis(self.meta, error)),
+        }
+    }
+
+    fn convert(&self, value: Value) -> Result<R, Error> {
+        let shape = self.meta.returns();
+        let mismatch = |value: &Value, detail: Option<String>| {
+            Error::new(
+                self.meta,
+                ErrorKind::Reply {
+                    expected: self.meta.returns_declared(),
+                    reply: describe(value),
+                    detail,
+                },
+            )
+        };
+        if *shape == ReplyShape::Any {
+            return R::from_redis_value_ref(&value)
+                .map_err(|error| mismatch(&value, Some(error.to_string())));
+        }
+        if !shape.accepts(&value) {
+            return Err(mismatch(&value, None));
+        }
+        R::from_redis_value(value).map_err(|error| {
+            Error::new(
+                self.meta,
+                ErrorKind::Reply {
+                    expected: self.meta.returns_declared(),
+                    reply: "a reply of the declared shape that still did not convert".to_owned(),
+                    detail: Some(error.to_string()),
+                },
+            )
+        })
+    }
+}
+
+impl<R> fmt::Debug for ScriptCall<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys and arguments may carry secrets: show only how many there are.
+        f.debug_struct("ScriptCall")
+            .field("script", &self.meta.name())
+            .field("args", &self.cmd.args_iter().count().saturating_sub(3))
+            .finish()
+    }
+}
+
+impl<R> Clone for ScriptCall<R> {
+    fn clone(&self) -> Self {
+        Self {
+            meta: self.meta,
+            cmd: self.cmd.clone(),
+            reply: PhantomData,
+        }
+    }
+}
+
+/// Whether a reply is `NOSCRIPT`: the server does not have the script, so it did not run.
+fn is_noscript(reply: &RedisResult<Value>) -> bool {
+    match reply {
+        Ok(Value::ServerError(error)) => error.code() == "NOSCRIPT",
+        Ok(_) => false,
+        Err(error) => error.code() == Some("NOSCRIPT"),
+    }
+}

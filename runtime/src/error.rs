@@ -1,0 +1,406 @@
+//! The error of a script invocation: it names the script and tells what went wrong where.
+
+use std::fmt;
+
+use redis::RedisError;
+
+use crate::meta::ScriptMeta;
+
+/// A failed script invocation or load.
+///
+/// It always names the script ([`Error::script`]); [`Error::kind`] tells what happened.
+/// `Display` reads like a compiler message: for errors raised inside the script it shows
+/// `lua_scripts/x.lua:LINE` and the source line.
+#[derive(Debug, Clone)]
+pub struct Error {
+    script: &'static ScriptMeta,
+    kind: ErrorKind,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The script returned an error reply: `return redis.error_reply("...")`, or the
+    /// `{err = ...}` table of a failed `redis.pcall`. The script ran to its `return`.
+    ErrorReply {
+        /// The error code: the first word when it is written in capitals
+        /// (`INSUFFICIENT_BALANCE need 30` has code `INSUFFICIENT_BALANCE`).
+        code: Option<String>,
+        /// The text after the code (all of it when there is no code).
+        message: String,
+    },
+    /// A Lua runtime error, such as arithmetic on nil or `error("...")`.
+    /// Writes the script made before the error stay applied.
+    Lua {
+        /// The Lua message, without Redis's decorations.
+        message: String,
+        /// The line of the script that raised it.
+        line: Option<usize>,
+    },
+    /// An error raised while the script ran that carries a Redis error code: a
+    /// `redis.call` that failed (`WRONGTYPE`, `ERR wrong number of args`...) or
+    /// `error({err = "CODE ..."})`. Writes the script made before it stay applied.
+    Raised {
+        /// The error code, e.g. `WRONGTYPE`.
+        code: String,
+        /// The message after the code.
+        message: String,
+        /// The line of the script that raised it.
+        line: Option<usize>,
+    },
+    /// Redis could not compile the script when it was loaded.
+    Compile {
+        /// Redis's message.
+        message: String,
+        /// The line the compiler points at.
+        line: Option<usize>,
+    },
+    /// The connection failed while the invocation was sent or its reply awaited: the
+    /// script may or may not have run. It is never retried automatically.
+    Connection(RedisError),
+    /// Redis refused or failed the command itself (`NOPERM`, `READONLY`, `OOM`, `BUSY`,
+    /// ...), or the client reported an error; the script did not run.
+    Redis(RedisError),
+    /// The reply does not have the shape RETURNS declares, or does not convert to the
+    /// Rust type the caller asked for.
+    Reply {
+        /// What the header declares (the RETURNS type or text).
+        expected: &'static str,
+        /// The reply, shown compactly.
+        reply: String,
+        /// Why the conversion failed, when it got that far.
+        detail: Option<String>,
+    },
+}
+
+impl Error {
+    /// An error of `script`.
+    pub fn new(script: &'static ScriptMeta, kind: ErrorKind) -> Self {
+        Self { script, kind }
+    }
+
+    /// The script the error belongs to.
+    pub fn script(&self) -> &'static ScriptMeta {
+        self.script
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Consumes the error, returning what went wrong.
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The script line the error points at, for errors raised inside the script.
+    pub fn line(&self) -> Option<usize> {
+        match &self.kind {
+            ErrorKind::Lua { line, .. }
+            | ErrorKind::Raised { line, .. }
+            | ErrorKind::Compile { line, .. } => *line,
+            _ => None,
+        }
+    }
+
+    /// Whether the script may have run (fully or partly) even though this error came back:
+    /// true for connection failures and for errors raised while the script was running.
+    pub fn may_have_run(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Connection(_)
+                | ErrorKind::Lua { .. }
+                | ErrorKind::Raised { .. }
+                | ErrorKind::ErrorReply { .. }
+                | ErrorKind::Reply { .. }
+        )
+    }
+
+    /// Classifies an error Redis or the client returned for an invocation or load.
+    pub(crate) fn from_redis(script: &'static ScriptMeta, error: RedisError) -> Self {
+        Self::new(script, classify(error))
+    }
+
+    fn fmt_located(&self, f: &mut fmt::Formatter<'_>, what: fmt::Arguments<'_>) -> fmt::Result {
+        let script = self.script;
+        match self.line() {
+            Some(line) => {
+                write!(f, "{}:{line}: {what}", script.path())?;
+                if let Some(text) = script.source_line(line) {
+                    let gutter = " ".repeat(line.to_string().len());
+                    write!(f, "\n{gutter} |\n{line} | {text}\n{gutter} |")?;
+                }
+                write!(f, "\n  = in script {} (sha1 {})", script.name(), script.sha1())
+            }
+            None => write!(f, "{}: {what}\n  = in script {} (sha1 {})", script.path(), script.name(), script.sha1()),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.script.name();
+        let path = self.script.path();
+        match &self.kind {
+            ErrorKind::ErrorReply { code, message } => match code {
+                Some(code) => write!(f, "script {name} ({path}) returned error {code}: {message}"),
+                None => write!(f, "script {name} ({path}) returned error: {message}"),
+            },
+            ErrorKind::Lua { message, .. } => {
+                self.fmt_located(f, format_args!("Lua error: {message}"))
+            }
+            ErrorKind::Raised { code, message, .. } => {
+                self.fmt_located(f, format_args!("{code} {message}"))
+            }
+            ErrorKind::Compile { message, .. } => {
+                self.fmt_located(f, format_args!("Redis cannot compile the script: {message}"))
+            }
+            ErrorKind::Connection(error) => write!(
+                f,
+                "script {name} ({path}): the connection failed, so the script may or may not have run: {error}"
+            ),
+            ErrorKind::Redis(error) => write!(f, "script {name} ({path}): {error}"),
+            ErrorKind::Reply {
+                expected,
+                reply,
+                detail,
+            } => {
+                write!(
+                    f,
+                    "script {name} ({path}) returned {reply}, which does not match RETURNS: {expected}"
+                )?;
+                match detail {
+                    Some(detail) => write!(f, " ({detail})"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Connection(error) | ErrorKind::Redis(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Codes Redis uses to refuse a command before a script runs.
+const REFUSAL_CODES: &[&str] = &[
+    "NOSCRIPT", "NOPERM", "NOAUTH", "WRONGPASS", "READONLY", "OOM", "BUSY", "LOADING",
+    "MASTERDOWN", "NOREPLICAS", "MISCONF", "MOVED", "ASK", "TRYAGAIN", "CLUSTERDOWN",
+    "CROSSSLOT", "EXECABORT", "UNKILLABLE", "NOTBUSY",
+];
+
+/// Messages of `ERR` errors that Redis gives before a script runs.
+const REFUSAL_MESSAGES: &[&str] = &[
+    "Number of keys",
+    "number of keys",
+    "value is not an integer",
+    "wrong number of arguments",
+    "unknown command",
+    "Error running script",
+    "This Redis command is not allowed from script",
+];
+
+/// Sorts an error into the kinds callers act on, from Redis's message formats (7.0 to
+/// 7.4 and Valkey; older formats fall back to [`ErrorKind::Redis`] or
+/// [`ErrorKind::ErrorReply`] with the message kept whole).
+fn classify(error: RedisError) -> ErrorKind {
+    if error.is_io_error() || error.is_connection_dropped() || error.is_timeout() {
+        return ErrorKind::Connection(error);
+    }
+    let (Some(code), detail) = (error.code(), error.detail()) else {
+        return ErrorKind::Redis(error);
+    };
+    let detail = detail.unwrap_or_default();
+    let (body, suffix_line, raised) = split_script_suffix(detail);
+    if code == "ERR" {
+        if let Some((line, message)) = split_user_script_line(body) {
+            return ErrorKind::Lua {
+                message: message.to_owned(),
+                line: Some(line).or(suffix_line),
+            };
+        }
+        if let Some(rest) = body.strip_prefix("Error compiling script") {
+            let rest = rest.split_once(": ").map_or(rest, |(_, r)| r);
+            let (line, message) = split_user_script_line(rest).unwrap_or((0, rest));
+            return ErrorKind::Compile {
+                message: message.to_owned(),
+                line: (line > 0).then_some(line),
+            };
+        }
+    }
+    if raised {
+        return ErrorKind::Raised {
+            code: code.to_owned(),
+            message: body.to_owned(),
+            line: suffix_line,
+        };
+    }
+    let refused = REFUSAL_CODES.contains(&code)
+        || (code == "ERR" && REFUSAL_MESSAGES.iter().any(|m| body.starts_with(m)));
+    if refused || !matches!(error.kind(), redis::ErrorKind::Server(_) | redis::ErrorKind::Extension) {
+        return ErrorKind::Redis(error);
+    }
+    if is_error_code(code) {
+        ErrorKind::ErrorReply {
+            code: Some(code.to_owned()),
+            message: body.to_owned(),
+        }
+    } else {
+        let message = if body.is_empty() {
+            code.to_owned()
+        } else {
+            format!("{code} {body}")
+        };
+        ErrorKind::ErrorReply {
+            code: None,
+            message,
+        }
+    }
+}
+
+/// Splits Redis's ` script: <sha>, on @user_script:<line>.` suffix off an error raised
+/// while a script ran. Returns the message, the line, and whether the suffix was there.
+fn split_script_suffix(detail: &str) -> (&str, Option<usize>, bool) {
+    let Some(at) = detail.rfind(" script: ") else {
+        return (detail, None, false);
+    };
+    let suffix = &detail[at..];
+    let line = suffix
+        .find("@user_script:")
+        .and_then(|i| leading_number(&suffix[i + "@user_script:".len()..]));
+    (&detail[..at], line, true)
+}
+
+/// Splits `user_script:12: message` into (12, "message").
+fn split_user_script_line(text: &str) -> Option<(usize, &str)> {
+    let rest = text.strip_prefix("user_script:")?;
+    let line = leading_number(rest)?;
+    let message = rest.split_once(':').map_or("", |(_, m)| m.trim_start());
+    Some((line, message))
+}
+
+fn leading_number(text: &str) -> Option<usize> {
+    let end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    text[..end].parse().ok()
+}
+
+/// An error code is a word in capitals, digits and `_`, like `WRONGTYPE` or `E42`.
+fn is_error_code(word: &str) -> bool {
+    word.len() > 1
+        && word.starts_with(|c: char| c.is_ascii_uppercase())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::ReplyShape;
+
+    static META: ScriptMeta = ScriptMeta::new(
+        "Transfer",
+        "lua_scripts/transfer.lua",
+        "0123456789abcdef0123456789abcdef01234567",
+        "-- Transfer\nlocal a = 1\nlocal b = a + nil\nreturn b\n",
+        &ReplyShape::Int,
+        "int",
+    );
+
+    fn server_error(text: &str) -> RedisError {
+        let value = redis::parse_redis_value(format!("-{text}\r\n").as_bytes()).unwrap();
+        value.extract_error().unwrap_err()
+    }
+
+    fn kind(text: &str) -> ErrorKind {
+        classify(server_error(text))
+    }
+
+    #[test]
+    fn lua_runtime_errors_keep_message_and_line() {
+        let ErrorKind::Lua { message, line } = kind(
+            "ERR user_script:3: attempt to perform arithmetic on a nil value script: e8e94afbf26c36c5bfa5cccc7688fb5e4c6c9600, on @user_script:3.",
+        ) else {
+            panic!("not a Lua error")
+        };
+        assert_eq!(message, "attempt to perform arithmetic on a nil value");
+        assert_eq!(line, Some(3));
+    }
+
+    #[test]
+    fn raised_errors_keep_their_code() {
+        let ErrorKind::Raised { code, message, line } = kind(
+            "WRONGTYPE Operation against a key holding the wrong kind of value script: 0831e2c9533e8cbed57da1d2a40c4d744e66cf6c, on @user_script:1.",
+        ) else {
+            panic!("not raised")
+        };
+        assert_eq!(code, "WRONGTYPE");
+        assert_eq!(message, "Operation against a key holding the wrong kind of value");
+        assert_eq!(line, Some(1));
+    }
+
+    #[test]
+    fn error_replies_with_and_without_code() {
+        let ErrorKind::ErrorReply { code, message } = kind("Insufficient balance") else {
+            panic!("not an error reply")
+        };
+        assert_eq!((code, message.as_str()), (None, "Insufficient balance"));
+        let ErrorKind::ErrorReply { code, message } = kind("INSUFFICIENT_BALANCE need 30") else {
+            panic!("not an error reply")
+        };
+        assert_eq!(code.as_deref(), Some("INSUFFICIENT_BALANCE"));
+        assert_eq!(message, "need 30");
+    }
+
+    #[test]
+    fn refusals_are_redis_errors() {
+        assert!(matches!(kind("NOPERM no permissions"), ErrorKind::Redis(_)));
+        assert!(matches!(kind("BUSY Redis is busy running a script"), ErrorKind::Redis(_)));
+        assert!(matches!(
+            kind("ERR Number of keys can't be greater than number of args"),
+            ErrorKind::Redis(_)
+        ));
+    }
+
+    #[test]
+    fn compile_errors_point_at_the_line() {
+        let ErrorKind::Compile { message, line } = kind(
+            "ERR Error compiling script (new function): user_script:1: unexpected symbol near '+'",
+        ) else {
+            panic!("not a compile error")
+        };
+        assert_eq!(message, "unexpected symbol near '+'");
+        assert_eq!(line, Some(1));
+    }
+
+    #[test]
+    fn display_shows_file_line_and_source() {
+        let error = Error::new(
+            &META,
+            ErrorKind::Lua {
+                message: "attempt to perform arithmetic on a nil value".to_owned(),
+                line: Some(3),
+            },
+        );
+        assert_eq!(
+            error.to_string(),
+            "lua_scripts/transfer.lua:3: Lua error: attempt to perform arithmetic on a nil value\n  |\n3 | local b = a + nil\n  |\n  = in script Transfer (sha1 0123456789abcdef0123456789abcdef01234567)"
+        );
+        assert!(error.may_have_run());
+    }
+
+    #[test]
+    fn unrecognised_formats_are_kept_whole() {
+        let ErrorKind::ErrorReply { message, .. } = kind("Something odd happened") else {
+            panic!("not an error reply")
+        };
+        assert_eq!(message, "Something odd happened");
+    }
+}

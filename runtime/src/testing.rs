@@ -1,0 +1,231 @@
+//! Throwaway `redis-server` processes for tests (feature `testing`).
+//!
+//! Each [`RedisServer`] is a real server of its own, on a free loopback port, with its data
+//! and log in a fresh temporary folder; it is stopped and its folder removed when the value
+//! is dropped, also when the test panics. Nothing is shared between tests and no port is
+//! fixed, so tests run in parallel.
+//!
+//! ```no_run
+//! use redis_script::testing::RedisServer;
+//!
+//! let server = RedisServer::start();
+//! let mut con = server.connection();
+//! let pong: String = redis::cmd("PING").query(&mut con).unwrap();
+//! assert_eq!(pong, "PONG");
+//! ```
+//!
+//! The server binary is `redis-server` from `PATH`, or the file named by the
+//! `REDIS_SERVER_BIN` environment variable. Without one, [`RedisServer::start`] panics with
+//! a message saying how to install it: a test never passes by skipping.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use std::{env, fs, io};
+
+/// How long a server may take to answer `PING` after it was started.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How many ports to try when another process takes the chosen one first.
+const PORT_ATTEMPTS: usize = 5;
+
+/// A running `redis-server`, stopped when dropped.
+#[derive(Debug)]
+pub struct RedisServer {
+    process: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl RedisServer {
+    /// Starts a server with the default test configuration: loopback only, no persistence.
+    ///
+    /// # Panics
+    ///
+    /// When `redis-server` cannot be found or does not start; the message says why.
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts a server with extra configuration, given as command-line arguments:
+    /// `&["--busy-reply-threshold", "100"]`.
+    ///
+    /// # Panics
+    ///
+    /// When `redis-server` cannot be found or does not start; the message says why.
+    pub fn start_with(config: &[&str]) -> Self {
+        let dir = fresh_dir();
+        let mut last_log = String::new();
+        for _ in 0..PORT_ATTEMPTS {
+            let port = free_port();
+            let mut process = spawn(&dir, port, config);
+            match wait_until_ready(&mut process, port) {
+                Ok(()) => return Self { process, port, dir },
+                Err(log_hint) => {
+                    let _ = process.kill();
+                    let _ = process.wait();
+                    last_log = read_log(&dir).unwrap_or(log_hint);
+                    if !last_log.contains("Address already in use") {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = fs::remove_dir_all(&dir);
+        panic!("redis-server did not start; its log says:\n{last_log}");
+    }
+
+    /// The TCP port the server listens on (on 127.0.0.1).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `redis://127.0.0.1:<port>/`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// A client for this server.
+    pub fn client(&self) -> redis::Client {
+        redis::Client::open(self.url()).expect("the test server's URL is valid")
+    }
+
+    /// A new sync connection to this server.
+    ///
+    /// # Panics
+    ///
+    /// When the server does not accept the connection.
+    pub fn connection(&self) -> redis::Connection {
+        self.client()
+            .get_connection()
+            .unwrap_or_else(|e| panic!("cannot connect to the test server on port {}: {e}", self.port))
+    }
+
+    /// A new multiplexed async connection to this server.
+    ///
+    /// # Panics
+    ///
+    /// When the server does not accept the connection.
+    #[cfg(feature = "tokio-comp")]
+    pub async fn async_connection(&self) -> redis::aio::MultiplexedConnection {
+        self.client()
+            .get_multiplexed_async_connection()
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to the test server on port {}: {e}", self.port))
+    }
+
+    /// The server's working folder (its log is `redis.log` in it).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Everything the server has written to its log so far.
+    pub fn log(&self) -> String {
+        read_log(&self.dir).unwrap_or_default()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The server binary: `$REDIS_SERVER_BIN`, else `redis-server` from `PATH`.
+fn server_binary() -> PathBuf {
+    env::var_os("REDIS_SERVER_BIN").map_or_else(|| PathBuf::from("redis-server"), PathBuf::from)
+}
+
+fn spawn(dir: &Path, port: u16, config: &[&str]) -> Child {
+    let binary = server_binary();
+    let log = dir.join("redis.log");
+    let port_text = port.to_string();
+    let mut args: Vec<&str> = vec![
+        "--port", &port_text,
+        "--bind", "127.0.0.1",
+        "--save", "",
+        "--appendonly", "no",
+        "--daemonize", "no",
+        "--loglevel", "verbose",
+    ];
+    let log_text = log.to_string_lossy();
+    args.extend(["--logfile", &log_text]);
+    args.extend(config);
+    Command::new(&binary)
+        .args(&args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| {
+            if error.kind() == io::ErrorKind::NotFound {
+                panic!(
+                    "`{}` was not found. These tests need a real Redis server: install it \
+                     (Debian/Ubuntu: `apt-get install -y redis-server`; macOS: `brew install redis`), \
+                     run `cargo xtask test`, which installs it, or set REDIS_SERVER_BIN to its path",
+                    binary.display()
+                )
+            }
+            panic!("cannot start `{}`: {error}", binary.display())
+        })
+}
+
+/// Waits until the server answers `PING`; on failure returns what is known.
+fn wait_until_ready(process: &mut Child, port: u16) -> Result<(), String> {
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = process.try_wait() {
+            return Err(format!("redis-server exited with {status}"));
+        }
+        if answers_ping(port) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(format!("redis-server did not answer PING within {STARTUP_TIMEOUT:?}"))
+}
+
+fn answers_ping(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut reply = [0_u8; 7];
+    stream.write_all(b"PING\r\n").is_ok()
+        && stream.read_exact(&mut reply).is_ok()
+        && &reply == b"+PONG\r\n"
+}
+
+/// A port that was free a moment ago (the OS picks it).
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("the OS can hand out a free loopback port")
+}
+
+/// A new empty folder under the system's temporary folder.
+fn fresh_dir() -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let dir = env::temp_dir().join(format!(
+        "redis-script-test-{}-{}-{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+fn read_log(dir: &Path) -> Option<String> {
+    fs::read_to_string(dir.join("redis.log")).ok()
+}
