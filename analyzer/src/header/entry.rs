@@ -31,9 +31,13 @@ pub struct RawEntry {
     pub indent: usize,
 }
 
+/// An entry, and a problem in the text after its index that did not stop it from being
+/// read (so numbering checks still see it); or the error that did.
+pub type ParsedEntry = Result<(RawEntry, Option<Diagnostic>), Diagnostic>;
+
 /// Reads a line-style entry (`KEYS[1] = ...`, `ARGV[2] - ...`, `KEYS[1], KEYS[2], ... - ...`).
 /// `None` when the line is not one.
-pub fn parse_line_style(line: &HeaderLine<'_>) -> Option<Result<RawEntry, Diagnostic>> {
+pub fn parse_line_style(line: &HeaderLine<'_>) -> Option<ParsedEntry> {
     let indent = indentation(line.text);
     let trimmed = &line.text[indent..];
     let kind = if trimmed.starts_with("KEYS[") {
@@ -52,7 +56,7 @@ pub fn parse_line_style(line: &HeaderLine<'_>) -> Option<Result<RawEntry, Diagno
 pub fn parse_block_style(
     line: &HeaderLine<'_>,
     kind: ParamKind,
-) -> Option<Result<RawEntry, Diagnostic>> {
+) -> Option<ParsedEntry> {
     let indent = indentation(line.text);
     let trimmed = &line.text[indent..];
     trimmed
@@ -79,7 +83,7 @@ fn parse_bracketed(
     kind: ParamKind,
     indent: usize,
     text: &str,
-) -> Result<RawEntry, Diagnostic> {
+) -> ParsedEntry {
     let label = Location::new(line.line, line.column + char_count(&line.text[..indent]));
     let prefix_len = line.text.len() - indent - text.len();
     let close = text.find(']').ok_or_else(|| {
@@ -111,8 +115,11 @@ fn parse_bracketed(
         Some(after) => (true, after),
         None => (variadic, rest),
     };
-    let parts = parse_rest(rest, Location::new(line.line, rest_column))?;
-    Ok(RawEntry {
+    let (parts, problem) = match parse_rest(rest, Location::new(line.line, rest_column)) {
+        Ok(parts) => (parts, None),
+        Err(problem) => (RestParts::description(rest), Some(problem)),
+    };
+    let entry = RawEntry {
         kind,
         index,
         variadic,
@@ -122,7 +129,8 @@ fn parse_bracketed(
         ty: parts.ty,
         description: parts.description,
         indent,
-    })
+    };
+    Ok((entry, problem))
 }
 
 /// The seed's `KEYS[1], KEYS[2], ... - key arguments`: a list ending in `...` declares a
@@ -146,21 +154,27 @@ struct RestParts {
     description: String,
 }
 
+impl RestParts {
+    /// All of `text` as the description.
+    fn description(text: &str) -> Self {
+        Self {
+            name: None,
+            ty: None,
+            description: text.trim().to_owned(),
+        }
+    }
+}
+
 /// Parses `name: type - description`, where each part is optional.
 fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
     let offset = indentation(rest);
     let text = &rest[offset..];
     let at = Location::new(at.line, at.column + char_count(&rest[..offset]));
-    let description_only = |description: &str| RestParts {
-        name: None,
-        ty: None,
-        description: description.trim().to_owned(),
-    };
     if let Some(after) = strip_separator(text) {
-        return Ok(description_only(after));
+        return Ok(RestParts::description(after));
     }
     if let Some(after_colon) = text.strip_prefix(':') {
-        let (ty, description) = parse_type_and_description(after_colon, at)?
+        let (ty, description) = parse_type_and_description(text, after_colon, at)?
             .ok_or_else(|| missing_type(at))?;
         return Ok(RestParts {
             name: None,
@@ -169,14 +183,14 @@ fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
         });
     }
     let Some((name, after_name)) = split_identifier(text) else {
-        return Ok(description_only(text));
+        return Ok(RestParts::description(text));
     };
     if !names::is_snake_case_identifier(name) {
-        return Ok(description_only(text));
+        return Ok(RestParts::description(text));
     }
     let after_trimmed = after_name.trim_start();
     if let Some(after_colon) = after_trimmed.strip_prefix(':') {
-        if let Some((ty, description)) = parse_type_and_description(after_colon, at)? {
+        if let Some((ty, description)) = parse_type_and_description(text, after_colon, at)? {
             check_given_name(name, at)?;
             return Ok(RestParts {
                 name: Some(name.to_owned()),
@@ -184,7 +198,7 @@ fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
                 description,
             });
         }
-        return Ok(description_only(text));
+        return Ok(RestParts::description(text));
     }
     if let Some(description) = strip_separator(after_trimmed) {
         check_given_name(name, at)?;
@@ -194,18 +208,25 @@ fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
             description: description.trim().to_owned(),
         });
     }
-    Ok(description_only(text))
+    Ok(RestParts::description(text))
 }
 
-/// After `:`: a type word, then the end or a separator and a description. `Ok(None)` when
-/// the text does not have that shape (it is then ordinary description text).
+/// After `:` (`after_colon` is the end of `text`, which starts at `at`): a type word, then
+/// the end or a separator and a description. `Ok(None)` when the text does not have that
+/// shape (it is then ordinary description text).
 fn parse_type_and_description(
+    text: &str,
     after_colon: &str,
     at: Location,
 ) -> Result<Option<(ParamType, String)>, Diagnostic> {
-    let Some((word, after_word)) = split_identifier(after_colon.trim_start()) else {
+    let word_text = after_colon.trim_start();
+    let Some((word, after_word)) = split_identifier(word_text) else {
         return Ok(None);
     };
+    let word_at = Location::new(
+        at.line,
+        at.column + char_count(&text[..text.len() - word_text.len()]),
+    );
     let after_word = after_word.trim_start();
     let description = if after_word.is_empty() {
         String::new()
@@ -218,8 +239,8 @@ fn parse_type_and_description(
         Some(ty) => Ok(Some((ty, description))),
         None => Err(Diagnostic::new(
             format!("unknown parameter type `{word}`"),
-            at,
-            1,
+            word_at,
+            word.len(),
         )
         .with_help(format!(
             "use one of: {}; or leave the type out to accept any single Redis argument",
@@ -284,7 +305,9 @@ mod tests {
             column: 1,
             text,
         };
-        parse_block_style(&line, ParamKind::Arg).unwrap().unwrap()
+        let (entry, problem) = parse_block_style(&line, ParamKind::Arg).unwrap().unwrap();
+        assert_eq!(problem, None);
+        entry
     }
 
     fn block_error(text: &str) -> Diagnostic {
@@ -293,7 +316,10 @@ mod tests {
             column: 1,
             text,
         };
-        parse_block_style(&line, ParamKind::Arg).unwrap().unwrap_err()
+        match parse_block_style(&line, ParamKind::Arg).unwrap() {
+            Ok((_, Some(problem))) | Err(problem) => problem,
+            Ok((entry, None)) => panic!("no problem found in {entry:?}"),
+        }
     }
 
     fn line_style(text: &str) -> RawEntry {
@@ -302,7 +328,7 @@ mod tests {
             column: 3,
             text,
         };
-        parse_line_style(&line).unwrap().unwrap()
+        parse_line_style(&line).unwrap().unwrap().0
     }
 
     #[test]
@@ -374,9 +400,22 @@ mod tests {
         assert!(block_error("[1 - open").message.contains("never closed"));
         let error = block_error("[1] count: integer - n");
         assert!(error.message.contains("unknown parameter type `integer`"));
+        assert_eq!((error.location.column, error.width), (12, 7));
         assert!(error.help.unwrap().contains("key, string, bytes, int, float, bool"));
         assert!(block_error("[1] type: int - t").message.contains("Rust keyword"));
         assert!(block_error("[1]: - t").message.contains("expected a type"));
+    }
+
+    #[test]
+    fn a_bad_type_keeps_the_entry_for_numbering() {
+        let line = HeaderLine {
+            line: 1,
+            column: 1,
+            text: "[2] n: integer - count",
+        };
+        let (entry, problem) = parse_block_style(&line, ParamKind::Arg).unwrap().unwrap();
+        assert_eq!(entry.index, 2);
+        assert!(problem.is_some());
     }
 
     #[test]

@@ -231,10 +231,11 @@ fn push_text(section: &mut Option<TextSection>, text: &str) {
 fn push_entry(
     sections: &mut Sections,
     diagnostics: &mut Vec<Diagnostic>,
-    parsed: Result<RawEntry, Diagnostic>,
+    parsed: entry::ParsedEntry,
 ) -> Option<usize> {
     match parsed {
-        Ok(entry) => {
+        Ok((entry, problem)) => {
+            diagnostics.extend(problem);
             sections.entries.push(entry);
             Some(sections.entries.len() - 1)
         }
