@@ -38,14 +38,29 @@ fn sha1_is_the_sha1_of_the_file_bytes() {
         (Transfer::PATH, Transfer::SHA1, Transfer::SOURCE),
         (TokenBucket::PATH, TokenBucket::SHA1, TokenBucket::SOURCE),
     ] {
-        let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + path).unwrap();
-        assert_eq!(source.as_bytes(), file, "{path}: SOURCE is the file unchanged");
-        assert_eq!(sha1, sha1_smol::Sha1::from(&file).digest().to_string(), "{path}");
+        let file =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + path).unwrap();
+        assert_eq!(
+            source.as_bytes(),
+            file,
+            "{path}: SOURCE is the file unchanged"
+        );
+        assert_eq!(
+            sha1,
+            sha1_smol::Sha1::from(&file).digest().to_string(),
+            "{path}"
+        );
         assert_eq!(sha1.len(), 40);
-        assert!(sha1.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(
+            sha1.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
     }
     assert_eq!(RateLimiter::PATH, "lua_scripts/rate_limiter.lua");
-    assert_eq!(TokenBucket::PATH, "lua_scripts/rate_limiting/token_bucket.lua");
+    assert_eq!(
+        TokenBucket::PATH,
+        "lua_scripts/rate_limiting/token_bucket.lua"
+    );
     assert_eq!(<RateLimiter as Script>::META.name(), "RateLimiter");
 }
 
@@ -65,11 +80,17 @@ fn the_server_computes_the_same_sha1() {
 fn noscript_reloads_and_retries_once_sync() {
     let server = RedisServer::start();
     let mut con = server.connection();
-    assert!(!script_cached(&mut con, RateLimiter::SHA1), "a fresh server has no scripts");
+    assert!(
+        !script_cached(&mut con, RateLimiter::SHA1),
+        "a fresh server has no scripts"
+    );
 
     let call = RateLimiter::call("ratelimit:flush", 10, 60);
     assert_eq!(call.invoke(&mut con).unwrap(), 1);
-    assert!(script_cached(&mut con, RateLimiter::SHA1), "the call loaded the script");
+    assert!(
+        script_cached(&mut con, RateLimiter::SHA1),
+        "the call loaded the script"
+    );
 
     flush_scripts(&mut con);
     assert_eq!(call.invoke(&mut con).unwrap(), 1);
@@ -104,7 +125,10 @@ async fn connection_manager_runs_scripts() {
     let mut manager = redis::aio::ConnectionManager::new(server.client())
         .await
         .unwrap();
-    let result = Transfer::call("a", "b", 0).invoke_async(&mut manager).await.unwrap();
+    let result = Transfer::call("a", "b", 0)
+        .invoke_async(&mut manager)
+        .await
+        .unwrap();
     assert_eq!(result, "OK");
 }
 
@@ -129,9 +153,17 @@ fn keys_and_arguments_are_sent_in_header_order_with_their_types() {
     let server = RedisServer::start();
     let mut con = server.connection();
     let more = ["k2", "k3"];
-    let sent = EchoKeys::call("k1", &more, -7, 0.5, true, String::from("text"), vec![0_u8, 255])
-        .invoke(&mut con)
-        .unwrap();
+    let sent = EchoKeys::call(
+        "k1",
+        &more,
+        -7,
+        0.5,
+        true,
+        String::from("text"),
+        vec![0_u8, 255],
+    )
+    .invoke(&mut con)
+    .unwrap();
     let expected: [&[u8]; 8] = [b"k1", b"k2", b"k3", b"-7", b"0.5", b"1", b"text", &[0, 255]];
     assert_eq!(sent, expected);
 
@@ -156,9 +188,18 @@ fn a_lua_runtime_error_points_at_the_script_line() {
     assert!(message.contains("arithmetic on a nil value"), "{message}");
     assert_eq!(*line, Some(15));
     let shown = error.to_string();
-    assert!(shown.starts_with("lua_scripts/testing/failures.lua:15: Lua error: "), "{shown}");
-    assert!(shown.contains("15 |     return tonumber(missing) + 1"), "{shown}");
-    assert!(shown.contains(&format!("in script Failures (sha1 {})", Failures::SHA1)), "{shown}");
+    assert!(
+        shown.starts_with("lua_scripts/testing/failures.lua:15: Lua error: "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("15 |     return tonumber(missing) + 1"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("in script Failures (sha1 {})", Failures::SHA1)),
+        "{shown}"
+    );
     assert!(error.may_have_run());
 }
 
@@ -170,13 +211,26 @@ fn a_failed_redis_call_keeps_its_code_and_line() {
     let error = Failures::call("a-string", "wrong_type")
         .invoke(&mut con)
         .unwrap_err();
-    let ErrorKind::Raised { code, message, line } = error.kind() else {
+    let ErrorKind::Raised {
+        code,
+        message,
+        line,
+    } = error.kind()
+    else {
         panic!("expected a raised error, got {error:?}");
     };
     assert_eq!(code, "WRONGTYPE");
-    assert!(message.starts_with("Operation against a key holding the wrong kind"), "{message}");
+    assert!(
+        message.starts_with("Operation against a key holding the wrong kind"),
+        "{message}"
+    );
     assert_eq!(*line, Some(17));
-    assert!(error.to_string().contains("17 |     return redis.call('LPUSH', KEYS[1], 'item')"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("17 |     return redis.call('LPUSH', KEYS[1], 'item')"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -184,10 +238,18 @@ fn an_error_table_raised_with_error_keeps_its_code() {
     let server = RedisServer::start();
     let mut con = server.connection();
     let error = Failures::call("k", "raise").invoke(&mut con).unwrap_err();
-    let ErrorKind::Raised { code, message, line } = error.kind() else {
+    let ErrorKind::Raised {
+        code,
+        message,
+        line,
+    } = error.kind()
+    else {
         panic!("expected a raised error, got {error:?}");
     };
-    assert_eq!((code.as_str(), message.as_str()), ("CUSTOM_FAILURE", "raised on purpose"));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("CUSTOM_FAILURE", "raised on purpose")
+    );
     assert_eq!(*line, Some(19));
 }
 
@@ -195,7 +257,9 @@ fn an_error_table_raised_with_error_keeps_its_code() {
 fn an_error_reply_gives_code_and_message() {
     let server = RedisServer::start();
     let mut con = server.connection();
-    let error = Failures::call("k", "error_reply").invoke(&mut con).unwrap_err();
+    let error = Failures::call("k", "error_reply")
+        .invoke(&mut con)
+        .unwrap_err();
     let ErrorKind::ErrorReply { code, message } = error.kind() else {
         panic!("expected an error reply, got {error:?}");
     };
@@ -213,15 +277,24 @@ fn a_reply_of_another_shape_names_script_declaration_and_reply() {
     let server = RedisServer::start();
     let mut con = server.connection();
     assert_eq!(Replies::call("int").invoke(&mut con).unwrap(), 42);
-    for (kind, shown) in [("string", "\"forty-two\""), ("nil", "nil"), ("table", "[1, \"two\"]")] {
+    for (kind, shown) in [
+        ("string", "\"forty-two\""),
+        ("nil", "nil"),
+        ("table", "[1, \"two\"]"),
+    ] {
         let error = Replies::call(kind).invoke(&mut con).unwrap_err();
-        let ErrorKind::Reply { expected, reply, .. } = error.kind() else {
+        let ErrorKind::Reply {
+            expected, reply, ..
+        } = error.kind()
+        else {
             panic!("expected a reply error, got {error:?}");
         };
         assert_eq!((*expected, reply.as_str()), ("int", shown));
         assert_eq!(
             error.to_string(),
-            format!("script Replies (lua_scripts/testing/replies.lua) returned {shown}, which does not match RETURNS: int")
+            format!(
+                "script Replies (lua_scripts/testing/replies.lua) returned {shown}, which does not match RETURNS: int"
+            )
         );
     }
 }
@@ -233,7 +306,12 @@ fn a_free_text_reply_that_does_not_convert_shows_the_reply() {
     let error = TokenBucket::call::<Vec<String>>("k", 1, 1, 1)
         .invoke(&mut con)
         .unwrap_err();
-    let ErrorKind::Reply { expected, reply, detail } = error.kind() else {
+    let ErrorKind::Reply {
+        expected,
+        reply,
+        detail,
+    } = error.kind()
+    else {
         panic!("expected a reply error, got {error:?}");
     };
     assert_eq!(*expected, "1 if allowed, 0 if rate limited");
@@ -249,14 +327,23 @@ fn a_refused_call_is_a_redis_error() {
         .arg(&["SETUSER", "limited", "on", "nopass", "+@all", "-evalsha"])
         .query(&mut con)
         .unwrap();
-    let () = redis::cmd("AUTH").arg("limited").arg("any").query(&mut con).unwrap();
+    let () = redis::cmd("AUTH")
+        .arg("limited")
+        .arg("any")
+        .query(&mut con)
+        .unwrap();
     let error = RateLimiter::call("k", 1, 1).invoke(&mut con).unwrap_err();
     let ErrorKind::Redis(inner) = error.kind() else {
         panic!("expected a Redis error, got {error:?}");
     };
     assert_eq!(inner.code(), Some("NOPERM"));
     assert!(!error.may_have_run());
-    assert!(error.to_string().starts_with("script RateLimiter (lua_scripts/rate_limiter.lua): "), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("script RateLimiter (lua_scripts/rate_limiter.lua): "),
+        "{error}"
+    );
 }
 
 #[test]
@@ -277,6 +364,12 @@ fn a_dropped_server_is_a_connection_error() {
     RateLimiter::call("k", 1, 1).invoke(&mut con).unwrap();
     drop(server);
     let error = RateLimiter::call("k", 1, 1).invoke(&mut con).unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::Connection(_)), "{error:?}");
-    assert!(error.to_string().contains("may or may not have run"), "{error}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Connection(_)),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("may or may not have run"),
+        "{error}"
+    );
 }

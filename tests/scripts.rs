@@ -57,7 +57,10 @@ fn sliding_window_counts_requests_in_the_window() {
     let members: i64 = con.zcard(key).unwrap();
     assert_eq!(members, 3, "a refused request is not recorded");
     let ttl: i64 = con.pttl(key).unwrap();
-    assert!(ttl > 0 && ttl <= 60_000, "the set expires with the window, pttl {ttl}");
+    assert!(
+        ttl > 0 && ttl <= 60_000,
+        "the set expires with the window, pttl {ttl}"
+    );
 }
 
 #[test]
@@ -66,16 +69,23 @@ fn sliding_window_forgets_requests_older_than_the_window() {
     let mut con = server.connection();
     let key = "ratelimit:sliding:user:2";
     assert_eq!(
-        SlidingWindow::call(key, 1, 50, "first").invoke(&mut con).unwrap(),
+        SlidingWindow::call(key, 1, 50, "first")
+            .invoke(&mut con)
+            .unwrap(),
         (1, 1)
     );
     assert_eq!(
-        SlidingWindow::call(key, 1, 50, "second").invoke(&mut con).unwrap().0,
+        SlidingWindow::call(key, 1, 50, "second")
+            .invoke(&mut con)
+            .unwrap()
+            .0,
         0
     );
     sleep(Duration::from_millis(120));
     assert_eq!(
-        SlidingWindow::call(key, 1, 50, "third").invoke(&mut con).unwrap(),
+        SlidingWindow::call(key, 1, 50, "third")
+            .invoke(&mut con)
+            .unwrap(),
         (1, 1)
     );
 }
@@ -91,7 +101,10 @@ fn cache_aside_counts_misses_and_hits_and_refreshes_expiry() {
     assert_eq!(read.invoke(&mut con).unwrap().as_deref(), Some("Ada"));
 
     let ttl: i64 = con.ttl("cache:user:123:name").unwrap();
-    assert!((290..=300).contains(&ttl), "a hit refreshes the expiry, ttl {ttl}");
+    assert!(
+        (290..=300).contains(&ttl),
+        "a hit refreshes the expiry, ttl {ttl}"
+    );
     let hits: i64 = con.hget("cache:stats", "hits").unwrap();
     let misses: i64 = con.hget("cache:stats", "misses").unwrap();
     assert_eq!((hits, misses), (1, 1));

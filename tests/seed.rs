@@ -26,7 +26,11 @@ fn rate_limiter_blocks_requests_over_limit() {
     for _ in 0..5 {
         call.invoke(&mut con).unwrap();
     }
-    assert_eq!(call.invoke(&mut con).unwrap(), 0, "request over limit should be blocked");
+    assert_eq!(
+        call.invoke(&mut con).unwrap(),
+        0,
+        "request over limit should be blocked"
+    );
 }
 
 #[test]
@@ -72,7 +76,10 @@ fn transfer_with_insufficient_balance_fails_and_changes_nothing() {
     };
     assert_eq!(code, &None);
     assert_eq!(message, "Insufficient balance");
-    assert!(error.to_string().contains("Insufficient balance"), "{error}");
+    assert!(
+        error.to_string().contains("Insufficient balance"),
+        "{error}"
+    );
     assert_eq!(error.script().name(), "Transfer");
     assert_eq!(con.get::<_, String>("balance:alice").unwrap(), "20");
     assert_eq!(con.get::<_, String>("balance:bob").unwrap(), "50");

@@ -136,7 +136,10 @@ local key = KEYS[1]
     fn sha1_is_of_the_exact_bytes() {
         let script = analyze("x.lua", "-- Hello\nreturn 'Hello'\n").unwrap();
         assert_eq!(script.sha1, sha1_hex(b"-- Hello\nreturn 'Hello'\n"));
-        assert_eq!(sha1_hex(b"return 'Hello'"), "af6b5d19da06755d789858a67760f34bbd2e9e52");
+        assert_eq!(
+            sha1_hex(b"return 'Hello'"),
+            "af6b5d19da06755d789858a67760f34bbd2e9e52"
+        );
     }
 
     #[test]
@@ -146,7 +149,11 @@ local key = KEYS[1]
         let lines: Vec<usize> = diagnostics.iter().map(|d| d.location.line).collect();
         assert_eq!(lines, [3, 5, 6]);
         let rendered = render_all(&diagnostics, "lua_scripts/bad.lua", source);
-        assert!(rendered.starts_with("lua_scripts/bad.lua:3:5: ARGV[2] is declared but ARGV[1] is missing\n"));
+        assert!(
+            rendered.starts_with(
+                "lua_scripts/bad.lua:3:5: ARGV[2] is declared but ARGV[1] is missing\n"
+            )
+        );
         assert!(rendered.contains("\n3 |     [2] - b\n  |     ^^^\n"));
     }
 }

@@ -101,10 +101,22 @@ mod tests {
 
     #[test]
     fn infers_names_from_the_seed_descriptions() {
-        assert_eq!(infer("Rate limit key (e.g., \"ratelimit:user:123\")").unwrap(), "rate_limit_key");
-        assert_eq!(infer("Maximum tokens (bucket capacity)").unwrap(), "maximum_tokens");
-        assert_eq!(infer("Refill rate (tokens per second)").unwrap(), "refill_rate");
-        assert_eq!(infer("Requested tokens (usually 1)").unwrap(), "requested_tokens");
+        assert_eq!(
+            infer("Rate limit key (e.g., \"ratelimit:user:123\")").unwrap(),
+            "rate_limit_key"
+        );
+        assert_eq!(
+            infer("Maximum tokens (bucket capacity)").unwrap(),
+            "maximum_tokens"
+        );
+        assert_eq!(
+            infer("Refill rate (tokens per second)").unwrap(),
+            "refill_rate"
+        );
+        assert_eq!(
+            infer("Requested tokens (usually 1)").unwrap(),
+            "requested_tokens"
+        );
         assert_eq!(infer("rate limit key").unwrap(), "rate_limit_key");
         assert_eq!(infer("window (seconds)").unwrap(), "window");
         assert_eq!(infer("limit").unwrap(), "limit");

@@ -262,7 +262,12 @@ mod tests {
     fn map_keys_must_be_hashable() {
         let ty = ReturnType::parse("[{float: int}]").unwrap();
         assert_eq!(ty.invalid_map_key(), Some(&ReturnType::Float));
-        assert_eq!(ReturnType::parse("{string: {int: [float]}}").unwrap().invalid_map_key(), None);
+        assert_eq!(
+            ReturnType::parse("{string: {int: [float]}}")
+                .unwrap()
+                .invalid_map_key(),
+            None
+        );
     }
 
     #[test]
@@ -271,6 +276,9 @@ mod tests {
             assert_eq!(ParamType::from_word(ty.name()), Some(ty));
         }
         assert_eq!(ParamType::from_word("strng"), None);
-        assert_eq!(ParamType::vocabulary(), "key, string, bytes, int, float, bool");
+        assert_eq!(
+            ParamType::vocabulary(),
+            "key, string, bytes, int, float, bool"
+        );
     }
 }

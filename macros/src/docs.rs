@@ -108,11 +108,7 @@ fn returns_text(returns: &Returns) -> String {
 
 /// `text` in a fenced code block whose fence is longer than any backtick run inside it.
 fn fenced(language: &str, text: &str) -> String {
-    let longest_run = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run.max(2) + 1);
     format!("{fence}{language}\n{}\n{fence}\n", text.trim_end())
 }
@@ -124,7 +120,10 @@ mod tests {
     #[test]
     fn fences_outgrow_backticks_in_the_text() {
         assert_eq!(fenced("lua", "return 1"), "```lua\nreturn 1\n```\n");
-        assert_eq!(fenced("lua", "x = [[````]]"), "`````lua\nx = [[````]]\n`````\n");
+        assert_eq!(
+            fenced("lua", "x = [[````]]"),
+            "`````lua\nx = [[````]]\n`````\n"
+        );
     }
 
     #[test]
@@ -132,7 +131,10 @@ mod tests {
         let source = "--[[\n  Adds.\n  KEYS:\n    [1] counter: key - The counter\n  ARGV:\n    [1] - amount\n  RETURNS: int - the new value\n--]]\nreturn 1\n";
         let script = redis_script_analyzer::analyze("lua_scripts/add.lua", source).unwrap();
         let docs = struct_docs(&script, source, false, "Add::call");
-        assert!(docs.starts_with("Adds.\n\nBound to `lua_scripts/add.lua`"), "{docs}");
+        assert!(
+            docs.starts_with("Adds.\n\nBound to `lua_scripts/add.lua`"),
+            "{docs}"
+        );
         assert!(docs.contains("- `counter` (`KEYS[1]`, `impl ToSingleRedisArg`): The counter\n"));
         assert!(docs.contains("- `amount` (`ARGV[1]`, `impl ToSingleRedisArg`): amount\n"));
         assert!(docs.contains("# RETURNS\n\n`int`, as `i64`: the new value\n"));

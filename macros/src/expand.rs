@@ -86,12 +86,22 @@ fn analyze(path: &ScriptPath, file: &ScriptFile) -> syn::Result<Script> {
     })
 }
 
-fn generate(input: &DeriveInput, path: &ScriptPath, file: &ScriptFile, script: &Script) -> TokenStream {
+fn generate(
+    input: &DeriveInput,
+    path: &ScriptPath,
+    file: &ScriptFile,
+    script: &Script,
+) -> TokenStream {
     let DeriveInput {
         attrs, vis, ident, ..
     } = input;
     let has_user_docs = attrs.iter().any(|a| a.path().is_ident("doc"));
-    let struct_docs = docs::struct_docs(script, &file.source, has_user_docs, &format!("{ident}::call"));
+    let struct_docs = docs::struct_docs(
+        script,
+        &file.source,
+        has_user_docs,
+        &format!("{ident}::call"),
+    );
     let call_docs = docs::call_docs(script);
     let name = ident.to_string();
     let display = path.display();

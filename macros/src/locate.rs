@@ -45,8 +45,7 @@ pub fn read(path: &ScriptPath) -> Result<ScriptFile, String> {
         }
         return Err(message);
     }
-    let bytes =
-        fs::read(&file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = fs::read(&file).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let source = String::from_utf8(bytes).map_err(|e| {
         format!(
             "{} is not valid UTF-8 (first bad byte at offset {}): save it as UTF-8",
@@ -72,10 +71,10 @@ fn scripts_in(root: &Path) -> Vec<String> {
             let path = entry.path();
             if path.is_dir() {
                 folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "lua") {
-                if let Ok(relative) = path.strip_prefix(root) {
-                    found.push(relative.to_string_lossy().replace('\\', "/"));
-                }
+            } else if path.extension().is_some_and(|e| e == "lua")
+                && let Ok(relative) = path.strip_prefix(root)
+            {
+                found.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
     }

@@ -65,8 +65,7 @@ pub fn return_type(ty: &ReturnType) -> TokenStream {
 }
 
 fn tokens(text: &str) -> TokenStream {
-    text.parse()
-        .expect("type spellings are valid Rust tokens")
+    text.parse().expect("type spellings are valid Rust tokens")
 }
 
 /// Statements writing the parameter `ident` into the call `call`.

@@ -35,7 +35,10 @@ pub fn parse(attr: TokenStream) -> syn::Result<ScriptPath> {
 /// Checks that `path` stays inside `lua_scripts/`; returns it with `/` separators.
 fn check_relative(path: &str) -> Result<String, String> {
     if path.trim().is_empty() {
-        return Err("the script path is empty: name a file inside lua_scripts/, e.g. \"rate_limiter.lua\"".to_owned());
+        return Err(
+            "the script path is empty: name a file inside lua_scripts/, e.g. \"rate_limiter.lua\""
+                .to_owned(),
+        );
     }
     if path.contains('\\') {
         return Err(format!(
@@ -55,7 +58,10 @@ fn check_relative(path: &str) -> Result<String, String> {
             "`{path}` leaves lua_scripts/ with `..`: keep scripts inside lua_scripts/ (subfolders are fine)"
         ));
     }
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     Ok(parts.join("/"))
 }
 
@@ -65,7 +71,10 @@ mod tests {
 
     #[test]
     fn accepts_files_and_subfolders() {
-        assert_eq!(check_relative("rate_limiter.lua").unwrap(), "rate_limiter.lua");
+        assert_eq!(
+            check_relative("rate_limiter.lua").unwrap(),
+            "rate_limiter.lua"
+        );
         assert_eq!(
             check_relative("./rate_limiting//token_bucket.lua").unwrap(),
             "rate_limiting/token_bucket.lua"
@@ -74,11 +83,31 @@ mod tests {
 
     #[test]
     fn rejects_escapes() {
-        assert!(check_relative("/etc/x.lua").unwrap_err().contains("absolute path"));
-        assert!(check_relative("C:/x.lua").unwrap_err().contains("absolute path"));
-        assert!(check_relative("../secret.lua").unwrap_err().contains("leaves lua_scripts/"));
-        assert!(check_relative("a/../../b.lua").unwrap_err().contains("leaves lua_scripts/"));
-        assert!(check_relative("a\\b.lua").unwrap_err().contains("write paths with `/`"));
+        assert!(
+            check_relative("/etc/x.lua")
+                .unwrap_err()
+                .contains("absolute path")
+        );
+        assert!(
+            check_relative("C:/x.lua")
+                .unwrap_err()
+                .contains("absolute path")
+        );
+        assert!(
+            check_relative("../secret.lua")
+                .unwrap_err()
+                .contains("leaves lua_scripts/")
+        );
+        assert!(
+            check_relative("a/../../b.lua")
+                .unwrap_err()
+                .contains("leaves lua_scripts/")
+        );
+        assert!(
+            check_relative("a\\b.lua")
+                .unwrap_err()
+                .contains("write paths with `/`")
+        );
         assert!(check_relative(" ").unwrap_err().contains("empty"));
     }
 }

@@ -30,7 +30,10 @@ impl<R> ScriptCall<R> {
     pub fn new(meta: &'static ScriptMeta, num_keys: usize, num_args: usize) -> Self {
         const TYPICAL_ARG_BYTES: usize = 16;
         let count = 3 + num_keys + num_args;
-        let mut cmd = Cmd::with_capacity(count, 7 + 40 + 4 + (num_keys + num_args) * TYPICAL_ARG_BYTES);
+        let mut cmd = Cmd::with_capacity(
+            count,
+            7 + 40 + 4 + (num_keys + num_args) * TYPICAL_ARG_BYTES,
+        );
         cmd.arg("EVALSHA").arg(meta.sha1()).arg(num_keys);
         Self {
             meta,
@@ -91,7 +94,9 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// Turns the reply into `R`, or into an error naming the script.
     fn finish(&self, reply: RedisResult<Value>) -> Result<R, Error> {
         match reply {
-            Ok(Value::ServerError(error)) => Err(Error::from_redis(self.meta, RedisError::from(error))),
+            Ok(Value::ServerError(error)) => {
+                Err(Error::from_redis(self.meta, RedisError::from(error)))
+            }
             Ok(value) => self.convert(value),
             Err(error) => Err(Error::from_redis(self.meta, error)),
         }

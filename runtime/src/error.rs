@@ -132,9 +132,20 @@ impl Error {
                     let gutter = " ".repeat(line.to_string().len());
                     write!(f, "\n{gutter} |\n{line} | {text}\n{gutter} |")?;
                 }
-                write!(f, "\n  = in script {} (sha1 {})", script.name(), script.sha1())
+                write!(
+                    f,
+                    "\n  = in script {} (sha1 {})",
+                    script.name(),
+                    script.sha1()
+                )
             }
-            None => write!(f, "{}: {what}\n  = in script {} (sha1 {})", script.path(), script.name(), script.sha1()),
+            None => write!(
+                f,
+                "{}: {what}\n  = in script {} (sha1 {})",
+                script.path(),
+                script.name(),
+                script.sha1()
+            ),
         }
     }
 }
@@ -154,9 +165,10 @@ impl fmt::Display for Error {
             ErrorKind::Raised { code, message, .. } => {
                 self.fmt_located(f, format_args!("{code} {message}"))
             }
-            ErrorKind::Compile { message, .. } => {
-                self.fmt_located(f, format_args!("Redis cannot compile the script: {message}"))
-            }
+            ErrorKind::Compile { message, .. } => self.fmt_located(
+                f,
+                format_args!("Redis cannot compile the script: {message}"),
+            ),
             ErrorKind::Connection(error) => write!(
                 f,
                 "script {name} ({path}): the connection failed, so the script may or may not have run: {error}"
@@ -191,9 +203,25 @@ impl std::error::Error for Error {
 
 /// Codes Redis uses to refuse a command before a script runs.
 const REFUSAL_CODES: &[&str] = &[
-    "NOSCRIPT", "NOPERM", "NOAUTH", "WRONGPASS", "READONLY", "OOM", "BUSY", "LOADING",
-    "MASTERDOWN", "NOREPLICAS", "MISCONF", "MOVED", "ASK", "TRYAGAIN", "CLUSTERDOWN",
-    "CROSSSLOT", "EXECABORT", "UNKILLABLE", "NOTBUSY",
+    "NOSCRIPT",
+    "NOPERM",
+    "NOAUTH",
+    "WRONGPASS",
+    "READONLY",
+    "OOM",
+    "BUSY",
+    "LOADING",
+    "MASTERDOWN",
+    "NOREPLICAS",
+    "MISCONF",
+    "MOVED",
+    "ASK",
+    "TRYAGAIN",
+    "CLUSTERDOWN",
+    "CROSSSLOT",
+    "EXECABORT",
+    "UNKILLABLE",
+    "NOTBUSY",
 ];
 
 /// Messages of `ERR` errors that Redis gives before a script runs.
@@ -244,7 +272,12 @@ fn classify(error: RedisError) -> ErrorKind {
     }
     let refused = REFUSAL_CODES.contains(&code)
         || (code == "ERR" && REFUSAL_MESSAGES.iter().any(|m| body.starts_with(m)));
-    if refused || !matches!(error.kind(), redis::ErrorKind::Server(_) | redis::ErrorKind::Extension) {
+    if refused
+        || !matches!(
+            error.kind(),
+            redis::ErrorKind::Server(_) | redis::ErrorKind::Extension
+        )
+    {
         return ErrorKind::Redis(error);
     }
     if is_error_code(code) {
@@ -287,7 +320,9 @@ fn split_user_script_line(text: &str) -> Option<(usize, &str)> {
 }
 
 fn leading_number(text: &str) -> Option<usize> {
-    let end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     text[..end].parse().ok()
 }
 
@@ -336,13 +371,21 @@ mod tests {
 
     #[test]
     fn raised_errors_keep_their_code() {
-        let ErrorKind::Raised { code, message, line } = kind(
+        let ErrorKind::Raised {
+            code,
+            message,
+            line,
+        } = kind(
             "WRONGTYPE Operation against a key holding the wrong kind of value script: 0831e2c9533e8cbed57da1d2a40c4d744e66cf6c, on @user_script:1.",
-        ) else {
+        )
+        else {
             panic!("not raised")
         };
         assert_eq!(code, "WRONGTYPE");
-        assert_eq!(message, "Operation against a key holding the wrong kind of value");
+        assert_eq!(
+            message,
+            "Operation against a key holding the wrong kind of value"
+        );
         assert_eq!(line, Some(1));
     }
 
@@ -362,7 +405,10 @@ mod tests {
     #[test]
     fn refusals_are_redis_errors() {
         assert!(matches!(kind("NOPERM no permissions"), ErrorKind::Redis(_)));
-        assert!(matches!(kind("BUSY Redis is busy running a script"), ErrorKind::Redis(_)));
+        assert!(matches!(
+            kind("BUSY Redis is busy running a script"),
+            ErrorKind::Redis(_)
+        ));
         assert!(matches!(
             kind("ERR Number of keys can't be greater than number of args"),
             ErrorKind::Redis(_)

@@ -1,7 +1,7 @@
 //! Bind Redis Lua script files to typed Rust functions at compile time.
 //!
 //! `#[redis_script("counter.lua")]` reads `lua_scripts/counter.lua` from your crate while it
-//! compiles, parses the script's [header](header) (KEYS, ARGV, RETURNS), computes its SHA1
+//! compiles, parses the script's [header] (KEYS, ARGV, RETURNS), computes its SHA1
 //! and generates a typed function. The script file is the single source of truth: a wrong
 //! key count, argument order or reply type is a compile error, not a surprise from
 //! production Redis.
@@ -157,7 +157,7 @@ pub use reply::ReplyShape;
 ///
 /// `#[redis_script("rate_limiter.lua")] pub struct RateLimiter;` reads
 /// `lua_scripts/rate_limiter.lua`; see the [crate documentation](crate) for what it
-/// generates and the [header](header) module for the header format.
+/// generates and the [header] module for the header format.
 pub use redis_script_macros::redis_script;
 
 /// What the generated code uses. Not part of the public API.

@@ -5,7 +5,7 @@
 //! is dropped, also when the test panics. Nothing is shared between tests and no port is
 //! fixed, so tests run in parallel.
 //!
-//! ```no_run
+//! ```
 //! use redis_script::testing::RedisServer;
 //!
 //! let server = RedisServer::start();
@@ -99,9 +99,12 @@ impl RedisServer {
     ///
     /// When the server does not accept the connection.
     pub fn connection(&self) -> redis::Connection {
-        self.client()
-            .get_connection()
-            .unwrap_or_else(|e| panic!("cannot connect to the test server on port {}: {e}", self.port))
+        self.client().get_connection().unwrap_or_else(|e| {
+            panic!(
+                "cannot connect to the test server on port {}: {e}",
+                self.port
+            )
+        })
     }
 
     /// A new multiplexed async connection to this server.
@@ -114,7 +117,12 @@ impl RedisServer {
         self.client()
             .get_multiplexed_async_connection()
             .await
-            .unwrap_or_else(|e| panic!("cannot connect to the test server on port {}: {e}", self.port))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot connect to the test server on port {}: {e}",
+                    self.port
+                )
+            })
     }
 
     /// The server's working folder (its log is `redis.log` in it).
@@ -136,6 +144,21 @@ impl Drop for RedisServer {
     }
 }
 
+/// A client for the server named by the `REDIS_URL` environment variable when it is set,
+/// else for a throwaway server started now. Keep the returned server (if any) alive while
+/// the client is in use: dropping it stops the server.
+///
+/// Handy for examples that should run anywhere: against your Redis, or on their own.
+pub fn client_from_env() -> redis::RedisResult<(redis::Client, Option<RedisServer>)> {
+    match env::var("REDIS_URL") {
+        Ok(url) => Ok((redis::Client::open(url)?, None)),
+        Err(_) => {
+            let server = RedisServer::start();
+            Ok((server.client(), Some(server)))
+        }
+    }
+}
+
 /// The server binary: `$REDIS_SERVER_BIN`, else `redis-server` from `PATH`.
 fn server_binary() -> PathBuf {
     env::var_os("REDIS_SERVER_BIN").map_or_else(|| PathBuf::from("redis-server"), PathBuf::from)
@@ -146,12 +169,18 @@ fn spawn(dir: &Path, port: u16, config: &[&str]) -> Child {
     let log = dir.join("redis.log");
     let port_text = port.to_string();
     let mut args: Vec<&str> = vec![
-        "--port", &port_text,
-        "--bind", "127.0.0.1",
-        "--save", "",
-        "--appendonly", "no",
-        "--daemonize", "no",
-        "--loglevel", "verbose",
+        "--port",
+        &port_text,
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        "--loglevel",
+        "verbose",
     ];
     let log_text = log.to_string_lossy();
     args.extend(["--logfile", &log_text]);
@@ -188,7 +217,9 @@ fn wait_until_ready(process: &mut Child, port: u16) -> Result<(), String> {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Err(format!("redis-server did not answer PING within {STARTUP_TIMEOUT:?}"))
+    Err(format!(
+        "redis-server did not answer PING within {STARTUP_TIMEOUT:?}"
+    ))
 }
 
 fn answers_ping(port: u16) -> bool {

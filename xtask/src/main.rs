@@ -1,1 +1,79 @@
-fn main() {}
+//! Project tasks, run as `cargo xtask <task>`:
+//!
+//! - `demo`: runs the rate limiter example against a throwaway Redis server.
+//! - `test`: the whole suite: fmt check, clippy with warnings denied, every test (unit,
+//!   integration against real Redis, UI, doc tests), and rustdoc with warnings denied.
+//!
+//! Both find `redis-server` on `PATH` (or in `REDIS_SERVER_BIN`), or install it.
+
+mod redis_server;
+mod run;
+
+use std::process::ExitCode;
+
+use run::{Step, TestCounts};
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let outcome = match task.as_str() {
+        "demo" => demo(),
+        "test" => test(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <demo|test>\n\n  demo  run the rate limiter example against a throwaway Redis\n  test  fmt, clippy, every test and the docs"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask {task} failed: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn demo() -> Result<(), String> {
+    redis_server::ensure()?;
+    Step::cargo(
+        "run the rate limiter example",
+        &["run", "--quiet", "--example", "rate_limiter"],
+    )
+    .without_env("REDIS_URL")
+    .run()
+}
+
+fn test() -> Result<(), String> {
+    redis_server::ensure()?;
+    run::ensure_components()?;
+    Step::cargo("check formatting", &["fmt", "--all", "--", "--check"]).run()?;
+    Step::cargo(
+        "clippy, warnings denied",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    let counts: TestCounts = Step::cargo("every test", &["test", "--workspace", "--all-features"])
+        .without_env("REDIS_URL")
+        .run_counting_tests()?;
+    Step::cargo(
+        "docs, warnings denied",
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+    )
+    .with_env("RUSTDOCFLAGS", "-D warnings")
+    .run()?;
+    if counts.passed == 0 {
+        return Err("no test ran".to_owned());
+    }
+    println!("\nxtask test: all steps passed");
+    println!("{} passed, {} failed", counts.passed, counts.failed);
+    Ok(())
+}

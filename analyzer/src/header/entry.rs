@@ -53,10 +53,7 @@ pub fn parse_line_style(line: &HeaderLine<'_>) -> Option<ParsedEntry> {
 
 /// Reads a block-style entry (`[1] - ...`) of the section `kind`. `None` when the line does
 /// not start with `[`.
-pub fn parse_block_style(
-    line: &HeaderLine<'_>,
-    kind: ParamKind,
-) -> Option<ParsedEntry> {
+pub fn parse_block_style(line: &HeaderLine<'_>, kind: ParamKind) -> Option<ParsedEntry> {
     let indent = indentation(line.text);
     let trimmed = &line.text[indent..];
     trimmed
@@ -107,7 +104,9 @@ fn parse_bracketed(
                 label,
                 label_width,
             )
-            .with_help("indices are whole numbers from 1: `[1]`, `[2]`, or `[3..]` for a variadic tail")
+            .with_help(
+                "indices are whole numbers from 1: `[1]`, `[2]`, or `[3..]` for a variadic tail",
+            )
         })?;
     let rest = &text[close + 1..];
     let rest_column = label.column + label_width;
@@ -174,8 +173,8 @@ fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
         return Ok(RestParts::description(after));
     }
     if let Some(after_colon) = text.strip_prefix(':') {
-        let (ty, description) = parse_type_and_description(text, after_colon, at)?
-            .ok_or_else(|| missing_type(at))?;
+        let (ty, description) =
+            parse_type_and_description(text, after_colon, at)?.ok_or_else(|| missing_type(at))?;
         return Ok(RestParts {
             name: None,
             ty: Some(ty),
@@ -338,7 +337,10 @@ mod tests {
         assert!(!entry.variadic);
         assert_eq!(entry.name, None);
         assert_eq!(entry.ty, None);
-        assert_eq!(entry.description, "Rate limit key (e.g., \"ratelimit:user:123\")");
+        assert_eq!(
+            entry.description,
+            "Rate limit key (e.g., \"ratelimit:user:123\")"
+        );
         assert_eq!(entry.label, Location::new(7, 9));
         assert_eq!(entry.label_width, 3);
         assert_eq!(entry.indent, 8);
@@ -377,7 +379,10 @@ mod tests {
     #[test]
     fn prose_stays_description() {
         assert_eq!(block("[1] Maximum - tokens").name, None);
-        assert_eq!(block("[1] Note: something else").description, "Note: something else");
+        assert_eq!(
+            block("[1] Note: something else").description,
+            "Note: something else"
+        );
         assert_eq!(block("[1] rate-limit key").description, "rate-limit key");
         assert_eq!(block("[1] window (seconds)").name, None);
     }
@@ -395,14 +400,31 @@ mod tests {
 
     #[test]
     fn bad_entries() {
-        assert!(block_error("[0] - zero").message.contains("not an entry index"));
-        assert!(block_error("[x] - x").message.contains("not an entry index"));
+        assert!(
+            block_error("[0] - zero")
+                .message
+                .contains("not an entry index")
+        );
+        assert!(
+            block_error("[x] - x")
+                .message
+                .contains("not an entry index")
+        );
         assert!(block_error("[1 - open").message.contains("never closed"));
         let error = block_error("[1] count: integer - n");
         assert!(error.message.contains("unknown parameter type `integer`"));
         assert_eq!((error.location.column, error.width), (12, 7));
-        assert!(error.help.unwrap().contains("key, string, bytes, int, float, bool"));
-        assert!(block_error("[1] type: int - t").message.contains("Rust keyword"));
+        assert!(
+            error
+                .help
+                .unwrap()
+                .contains("key, string, bytes, int, float, bool")
+        );
+        assert!(
+            block_error("[1] type: int - t")
+                .message
+                .contains("Rust keyword")
+        );
         assert!(block_error("[1]: - t").message.contains("expected a type"));
     }
 

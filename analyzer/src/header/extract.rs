@@ -32,11 +32,11 @@ pub fn extract(source: &str) -> Result<Top<'_>, Diagnostic> {
         .map(|(i, text)| (i + 1, text))
         .peekable();
     let mut top = Top::default();
-    if let Some((_, first)) = lines.peek() {
-        if let Some(rest) = first.strip_prefix("#!") {
-            top.shebang = Some(parse_shebang(rest));
-            lines.next();
-        }
+    if let Some((_, first)) = lines.peek()
+        && let Some(rest) = first.strip_prefix("#!")
+    {
+        top.shebang = Some(parse_shebang(rest));
+        lines.next();
     }
     while lines.next_if(|(_, text)| text.trim().is_empty()).is_some() {}
     let Some(&(line, text)) = lines.peek() else {
@@ -91,15 +91,20 @@ fn block_lines<'a>(
         if let Some(end) = header_line.text.find(&closer) {
             let text = header_line.text[..end].trim_end();
             let text = text.strip_suffix("--").unwrap_or(text);
-            out.push(HeaderLine { text, ..header_line });
+            out.push(HeaderLine {
+                text,
+                ..header_line
+            });
             return Ok(out);
         }
         out.push(header_line);
     }
-    Err(
-        Diagnostic::new("the header's block comment is never closed", opened_at, 4 + level)
-            .with_help(format!("end the comment with `--{closer}` on its own line")),
+    Err(Diagnostic::new(
+        "the header's block comment is never closed",
+        opened_at,
+        4 + level,
     )
+    .with_help(format!("end the comment with `--{closer}` on its own line")))
 }
 
 /// Parses the text after `#!` on line 1: `lua flags=no-writes,allow-oom`.

@@ -145,7 +145,10 @@ fn check_arg_types(args: &Params, entries: &[RawEntry], diagnostics: &mut Vec<Di
         let raw = raw_of(entries, param);
         diagnostics.push(
             Diagnostic::new(
-                format!("{} is typed `key`, but keys must be passed in KEYS", param.label()),
+                format!(
+                    "{} is typed `key`, but keys must be passed in KEYS",
+                    param.label()
+                ),
                 raw.label,
                 raw.label_width,
             )
@@ -180,7 +183,10 @@ fn name_params(
         });
     }
     for (i, param) in all.iter().enumerate().filter(|(_, p)| p.name_given) {
-        if let Some(first) = all[..i].iter().find(|p| p.name_given && p.name == param.name) {
+        if let Some(first) = all[..i]
+            .iter()
+            .find(|p| p.name_given && p.name == param.name)
+        {
             let raw = raw_of(entries, param);
             diagnostics.push(
                 Diagnostic::new(
@@ -198,10 +204,8 @@ fn name_params(
             );
         }
     }
-    let mut names: Vec<(String, bool)> = all
-        .iter()
-        .map(|p| (p.name.clone(), p.name_given))
-        .collect();
+    let mut names: Vec<(String, bool)> =
+        all.iter().map(|p| (p.name.clone(), p.name_given)).collect();
     names::deduplicate(&mut names);
     for (param, (name, _)) in all.iter_mut().zip(names) {
         param.name = name;
@@ -263,8 +267,13 @@ fn parse_returns(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Re
 /// the body reads.
 fn missing_header(source: &str, has_shebang: bool) -> Diagnostic {
     let line = if has_shebang { 2 } else { 1 };
-    let mut skeleton = String::from("add a header at the top of the file, for example:\n\n--[[\n    What the script does.\n");
-    for (array, count) in [("KEYS", highest_index(source, "KEYS[")), ("ARGV", highest_index(source, "ARGV["))] {
+    let mut skeleton = String::from(
+        "add a header at the top of the file, for example:\n\n--[[\n    What the script does.\n",
+    );
+    for (array, count) in [
+        ("KEYS", highest_index(source, "KEYS[")),
+        ("ARGV", highest_index(source, "ARGV[")),
+    ] {
         if count > 0 {
             skeleton.push_str(&format!("\n    {array}:\n"));
             for i in 1..=count {
@@ -327,7 +336,10 @@ mod tests {
     #[test]
     fn tails_must_be_last() {
         let source = "--[[\nKEYS:\n  [1..] - all\n  [2] - more\n]]";
-        assert_eq!(errors(source), ["4:3 KEYS[2] comes after the variadic tail on line 3"]);
+        assert_eq!(
+            errors(source),
+            ["4:3 KEYS[2] comes after the variadic tail on line 3"]
+        );
         let header = parse("--[[\nKEYS:\n  [1] - first\n  [2..] - rest\n]]").unwrap();
         assert_eq!(header.keys.fixed.len(), 1);
         assert_eq!(header.keys.tail.as_ref().unwrap().name, "rest");
@@ -337,10 +349,18 @@ mod tests {
     fn names_are_inferred_checked_and_deduplicated() {
         let source = "--[[\nKEYS:\n  [1] - user\nARGV:\n  [1] - user\n  [2] - (unnamed)\n]]";
         let header = parse(source).unwrap();
-        let names: Vec<&str> = header.keys.iter().chain(header.args.iter()).map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = header
+            .keys
+            .iter()
+            .chain(header.args.iter())
+            .map(|p| p.name.as_str())
+            .collect();
         assert_eq!(names, ["user", "user_2", "arg2"]);
         let clash = "--[[\nKEYS:\n  [1] id - a\nARGV:\n  [1] id - b\n]]";
-        assert_eq!(errors(clash), ["5:3 ARGV[1] is named `id`, like KEYS[1] on line 3"]);
+        assert_eq!(
+            errors(clash),
+            ["5:3 ARGV[1] is named `id`, like KEYS[1] on line 3"]
+        );
     }
 
     #[test]
@@ -362,8 +382,14 @@ mod tests {
             }
         );
         let text = parse("--[[\nRETURNS:\n  1 if allowed, 0 if rate limited\n]]").unwrap();
-        assert_eq!(text.returns, Returns::Text("1 if allowed, 0 if rate limited".to_owned()));
-        assert_eq!(parse("-- Just a summary").unwrap().returns, Returns::Undeclared);
+        assert_eq!(
+            text.returns,
+            Returns::Text("1 if allowed, 0 if rate limited".to_owned())
+        );
+        assert_eq!(
+            parse("-- Just a summary").unwrap().returns,
+            Returns::Undeclared
+        );
         assert_eq!(
             errors("--[[\nRETURNS: [strng]\n]]"),
             ["2:1 RETURNS `[strng]` looks like a type but is not one"]
@@ -376,11 +402,18 @@ mod tests {
 
     #[test]
     fn missing_header_proposes_a_skeleton() {
-        let error = parse("#!lua flags=no-writes\nreturn redis.call('GET', KEYS[2]) .. ARGV[1]").unwrap_err();
+        let error = parse("#!lua flags=no-writes\nreturn redis.call('GET', KEYS[2]) .. ARGV[1]")
+            .unwrap_err();
         assert_eq!(error[0].location, Location::new(2, 1));
         let help = error[0].help.as_deref().unwrap();
-        assert!(help.contains("KEYS:\n        [1] - description\n        [2] - description"), "{help}");
-        assert!(help.contains("ARGV:\n        [1] - description\n"), "{help}");
+        assert!(
+            help.contains("KEYS:\n        [1] - description\n        [2] - description"),
+            "{help}"
+        );
+        assert!(
+            help.contains("ARGV:\n        [1] - description\n"),
+            "{help}"
+        );
         assert!(help.contains("keep the `#!lua` line first"), "{help}");
     }
 }

@@ -89,9 +89,9 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
             Current::Params(kind) => {
                 if let Some(parsed) = entry::parse_block_style(line, kind) {
                     continuing = push_entry(&mut sections, &mut diagnostics, parsed);
-                } else if let Some(last) = continuing.filter(|&i| {
-                    indentation(text) > sections.entries[i].indent
-                }) {
+                } else if let Some(last) =
+                    continuing.filter(|&i| indentation(text) > sections.entries[i].indent)
+                {
                     append_description(&mut sections.entries[last].description, text);
                 } else {
                     diagnostics.push(stray_line_in_params(line, kind));
@@ -107,9 +107,9 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
                 }
             }
             Current::Summary => {
-                if let Some(last) = continuing.filter(|&i| {
-                    indentation(text) > sections.entries[i].indent
-                }) {
+                if let Some(last) =
+                    continuing.filter(|&i| indentation(text) > sections.entries[i].indent)
+                {
                     append_description(&mut sections.entries[last].description, text);
                 } else if entry::looks_like_entry(text) {
                     diagnostics.push(entry_outside_params(line, None));
@@ -279,9 +279,9 @@ fn stray_line_in_params(line: &HeaderLine<'_>, kind: ParamKind) -> Diagnostic {
 fn entry_outside_params(line: &HeaderLine<'_>, section: Option<&str>) -> Diagnostic {
     let indent = indentation(line.text);
     let at = Location::new(line.line, line.column + indent);
-    let width = line.text[indent..]
-        .find(']')
-        .map_or(1, |close| line.text[indent..=indent + close].chars().count());
+    let width = line.text[indent..].find(']').map_or(1, |close| {
+        line.text[indent..=indent + close].chars().count()
+    });
     let (message, help) = match section {
         Some(title) => (
             format!("an entry under `{title}:`, which is not a KEYS or ARGV section"),
@@ -347,7 +347,10 @@ mod tests {
 ";
         let (sections, diagnostics) = split(&lines(text));
         assert_eq!(diagnostics, []);
-        assert_eq!(sections.summary, ["Rate Limiter using Token Bucket Algorithm", ""]);
+        assert_eq!(
+            sections.summary,
+            ["Rate Limiter using Token Bucket Algorithm", ""]
+        );
         assert_eq!(sections.entries.len(), 4);
         assert_eq!(sections.entries[0].kind, ParamKind::Key);
         assert_eq!(sections.entries[3].kind, ParamKind::Arg);
@@ -378,14 +381,18 @@ mod tests {
         let (sections, diagnostics) = split(&lines(text));
         assert_eq!(diagnostics, []);
         assert_eq!(sections.entries[0].description, "first and more");
-        assert_eq!(sections.returns.unwrap().lines, ["int - the count", "  of items"]);
+        assert_eq!(
+            sections.returns.unwrap().lines,
+            ["int - the count", "  of items"]
+        );
         assert_eq!(sections.others[0].0, "NOTES");
         assert_eq!(sections.others[0].1.dedented(), "keep it short");
     }
 
     #[test]
     fn misplaced_lines_are_reported() {
-        let text = "[1] - early\nARGS:\n  [1] - misspelt\nKEYS:\n  [1] - fine\n  not an entry\nKEYS: a b";
+        let text =
+            "[1] - early\nARGS:\n  [1] - misspelt\nKEYS:\n  [1] - fine\n  not an entry\nKEYS: a b";
         let (_, diagnostics) = split(&lines(text));
         let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
@@ -397,7 +404,10 @@ mod tests {
                 "`KEYS:` takes its entries on the lines below it",
             ]
         );
-        assert_eq!(diagnostics[1].help.as_deref(), Some("did you mean `ARGV:`?"));
+        assert_eq!(
+            diagnostics[1].help.as_deref(),
+            Some("did you mean `ARGV:`?")
+        );
         assert_eq!(diagnostics[1].location, Location::new(3, 3));
         assert_eq!(diagnostics[1].width, 3);
     }
