@@ -27,6 +27,16 @@ fn script_cached(con: &mut redis::Connection, sha1: &str) -> bool {
     exists == [true]
 }
 
+/// Runs failures.lua in `mode` on a fresh server, where its key holds a string.
+fn failure(mode: &str) -> redis_script::Error {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let () = con.set("a-string", "x").unwrap();
+    Failures::call("a-string", mode)
+        .invoke(&mut con)
+        .unwrap_err()
+}
+
 fn flush_scripts(con: &mut redis::Connection) {
     let () = redis::cmd("SCRIPT").arg("FLUSH").query(con).unwrap();
 }
@@ -177,11 +187,7 @@ fn keys_and_arguments_are_sent_in_header_order_with_their_types() {
 
 #[test]
 fn a_lua_runtime_error_points_at_the_script_line() {
-    let server = RedisServer::start();
-    let mut con = server.connection();
-    let error = Failures::call("missing", "nil_arithmetic")
-        .invoke(&mut con)
-        .unwrap_err();
+    let error = failure("nil_arithmetic");
     let ErrorKind::Lua { message, line } = error.kind() else {
         panic!("expected a Lua error, got {error:?}");
     };
@@ -205,12 +211,7 @@ fn a_lua_runtime_error_points_at_the_script_line() {
 
 #[test]
 fn a_failed_redis_call_keeps_its_code_and_line() {
-    let server = RedisServer::start();
-    let mut con = server.connection();
-    let () = con.set("a-string", "x").unwrap();
-    let error = Failures::call("a-string", "wrong_type")
-        .invoke(&mut con)
-        .unwrap_err();
+    let error = failure("wrong_type");
     let ErrorKind::Raised {
         code,
         message,
@@ -235,9 +236,7 @@ fn a_failed_redis_call_keeps_its_code_and_line() {
 
 #[test]
 fn an_error_table_raised_with_error_keeps_its_code() {
-    let server = RedisServer::start();
-    let mut con = server.connection();
-    let error = Failures::call("k", "raise").invoke(&mut con).unwrap_err();
+    let error = failure("raise");
     let ErrorKind::Raised {
         code,
         message,
@@ -255,11 +254,7 @@ fn an_error_table_raised_with_error_keeps_its_code() {
 
 #[test]
 fn an_error_reply_gives_code_and_message() {
-    let server = RedisServer::start();
-    let mut con = server.connection();
-    let error = Failures::call("k", "error_reply")
-        .invoke(&mut con)
-        .unwrap_err();
+    let error = failure("error_reply");
     let ErrorKind::ErrorReply { code, message } = error.kind() else {
         panic!("expected an error reply, got {error:?}");
     };
@@ -269,6 +264,12 @@ fn an_error_reply_gives_code_and_message() {
         error.to_string(),
         "script Failures (lua_scripts/testing/failures.lua) returned error INSUFFICIENT_FUNDS: need 30 more"
     );
+}
+
+#[test]
+fn a_script_that_succeeds_returns_its_typed_reply() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
     assert_eq!(Failures::call("k", "ok").invoke(&mut con).unwrap(), 1);
 }
 

@@ -18,6 +18,8 @@ mod diagnostic;
 mod header;
 mod model;
 mod names;
+#[cfg(test)]
+mod seed;
 mod types;
 
 pub use diagnostic::{Diagnostic, Location, source_line};
@@ -27,18 +29,7 @@ pub use types::{ParamType, ReturnType};
 /// Reads `source`, the text of the script at `path` (the path is only used in messages),
 /// into a [`Script`]; on failure returns every problem found, in file order.
 pub fn analyze(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
-    let header = header::parse(source)?;
-    Ok(Script {
-        path: path.to_owned(),
-        sha1: sha1_hex(source.as_bytes()),
-        shebang: header.shebang,
-        summary: header.summary,
-        keys: header.keys,
-        args: header.args,
-        returns: header.returns,
-        example: header.example,
-        other_sections: header.others,
-    })
+    header::parse(path, source)
 }
 
 /// SHA1 of `bytes` as 40 lowercase hex digits, as Redis names a loaded script.
@@ -59,36 +50,7 @@ pub fn render_all(diagnostics: &[Diagnostic], path: &str, source: &str) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const SEED_BLOCK: &str = r#"--[[
-    Rate Limiter using Token Bucket Algorithm
-
-    KEYS:
-        [1] - Rate limit key (e.g., "ratelimit:user:123")
-
-    ARGV:
-        [1] - Maximum tokens (bucket capacity)
-        [2] - Refill rate (tokens per second)
-        [3] - Requested tokens (usually 1)
-
-    RETURNS:
-        1 if allowed, 0 if rate limited
-
-    EXAMPLE:
-        EVAL script 1 "ratelimit:user:123" 100 10 1
---]]
-
--- Implementation follows...
-"#;
-
-    const SEED_LINES: &str = "-- lua_scripts/rate_limiter.lua
--- Rate limiter script
--- KEYS[1] = rate limit key
--- ARGV[1] = limit
--- ARGV[2] = window (seconds)
-
-local key = KEYS[1]
-";
+    use crate::seed::{SEED_BLOCK, SEED_LINES};
 
     fn names(params: &Params) -> Vec<&str> {
         params.iter().map(|p| p.name.as_str()).collect()

@@ -29,6 +29,9 @@ use std::{env, fs, io};
 /// How long a server may take to answer `PING` after it was started.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// Where the server's stdout and stderr go, in its folder.
+const CONSOLE_FILE: &str = "console.log";
+
 /// How many ports to try when another process takes the chosen one first.
 const PORT_ATTEMPTS: usize = 5;
 
@@ -57,17 +60,25 @@ impl RedisServer {
     ///
     /// When `redis-server` cannot be found or does not start; the message says why.
     pub fn start_with(config: &[&str]) -> Self {
+        Self::start_binary(&server_binary(), config)
+    }
+
+    fn start_binary(binary: &Path, config: &[&str]) -> Self {
         let dir = fresh_dir();
         let mut last_log = String::new();
         for _ in 0..PORT_ATTEMPTS {
             let port = free_port();
-            let mut process = spawn(&dir, port, config);
+            let mut process = spawn(binary, &dir, port, config);
             match wait_until_ready(&mut process, port) {
                 Ok(()) => return Self { process, port, dir },
                 Err(log_hint) => {
                     let _ = process.kill();
                     let _ = process.wait();
-                    last_log = read_log(&dir).unwrap_or(log_hint);
+                    last_log = format!(
+                        "{log_hint}\n{}{}",
+                        read_log(&dir).unwrap_or_default(),
+                        read_console(&dir)
+                    );
                     if !last_log.contains("Address already in use") {
                         break;
                     }
@@ -164,8 +175,7 @@ fn server_binary() -> PathBuf {
     env::var_os("REDIS_SERVER_BIN").map_or_else(|| PathBuf::from("redis-server"), PathBuf::from)
 }
 
-fn spawn(dir: &Path, port: u16, config: &[&str]) -> Child {
-    let binary = server_binary();
+fn spawn(binary: &Path, dir: &Path, port: u16, config: &[&str]) -> Child {
     let log = dir.join("redis.log");
     let port_text = port.to_string();
     let mut args: Vec<&str> = vec![
@@ -185,12 +195,17 @@ fn spawn(dir: &Path, port: u16, config: &[&str]) -> Child {
     let log_text = log.to_string_lossy();
     args.extend(["--logfile", &log_text]);
     args.extend(config);
-    Command::new(&binary)
+    let console = fs::File::create(dir.join(CONSOLE_FILE))
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.join(CONSOLE_FILE).display()));
+    let console_too = console
+        .try_clone()
+        .unwrap_or_else(|e| panic!("cannot share {CONSOLE_FILE}: {e}"));
+    Command::new(binary)
         .args(&args)
         .current_dir(dir)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(console)
+        .stderr(console_too)
         .spawn()
         .unwrap_or_else(|error| {
             if error.kind() == io::ErrorKind::NotFound {
@@ -257,6 +272,52 @@ fn fresh_dir() -> PathBuf {
     dir
 }
 
+/// What the server printed on stdout and stderr (configuration errors end up there).
+fn read_console(dir: &Path) -> String {
+    fs::read_to_string(dir.join(CONSOLE_FILE)).unwrap_or_default()
+}
+
 fn read_log(dir: &Path) -> Option<String> {
     fs::read_to_string(dir.join("redis.log")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_binary_fails_loudly_with_what_to_install() {
+        let missing = Path::new("/nonexistent/redis-server");
+        let panic = std::panic::catch_unwind(|| RedisServer::start_binary(missing, &[]))
+            .expect_err("starting a missing binary must fail the test");
+        let message = panic
+            .downcast_ref::<String>()
+            .expect("the panic carries a message");
+        assert!(
+            message.contains("`/nonexistent/redis-server` was not found"),
+            "{message}"
+        );
+        assert!(
+            message.contains("apt-get install -y redis-server"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_server_that_cannot_start_shows_its_log() {
+        let panic =
+            std::panic::catch_unwind(|| RedisServer::start_with(&["--no-such-option", "1"]))
+                .expect_err("a bad option must fail the test");
+        let message = panic
+            .downcast_ref::<String>()
+            .expect("the panic carries a message");
+        assert!(
+            message.starts_with("redis-server did not start"),
+            "{message}"
+        );
+        assert!(
+            message.contains("no-such-option"),
+            "the server's own complaint is shown: {message}"
+        );
+    }
 }

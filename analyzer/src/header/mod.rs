@@ -8,34 +8,16 @@ mod extract;
 mod sections;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::model::{Param, ParamKind, Params, Returns, Shebang};
+use crate::model::{Param, ParamKind, Params, Returns, Script};
 use crate::names;
 use crate::types::{ParamType, ReturnType};
 
 use entry::RawEntry;
 use sections::{Sections, TextSection};
 
-/// What a header declares.
-#[derive(Debug)]
-pub struct Header {
-    /// The `#!lua` line.
-    pub shebang: Option<Shebang>,
-    /// Free text.
-    pub summary: String,
-    /// KEYS entries.
-    pub keys: Params,
-    /// ARGV entries.
-    pub args: Params,
-    /// RETURNS.
-    pub returns: Returns,
-    /// EXAMPLE.
-    pub example: Option<String>,
-    /// Other sections.
-    pub others: Vec<(String, String)>,
-}
-
-/// Reads and checks the header of `source`; every problem found is reported.
-pub fn parse(source: &str) -> Result<Header, Vec<Diagnostic>> {
+/// Reads and checks the header of `source`, the script at `path`, into the model; every
+/// problem found is reported.
+pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let top = extract::extract(source).map_err(|d| vec![d])?;
     if top.lines.is_empty() {
         return Err(vec![missing_header(source, top.shebang.is_some())]);
@@ -65,14 +47,16 @@ pub fn parse(source: &str) -> Result<Header, Vec<Diagnostic>> {
         diagnostics.sort_by_key(|d| d.location);
         return Err(diagnostics);
     }
-    Ok(Header {
+    Ok(Script {
+        path: path.to_owned(),
+        sha1: crate::sha1_hex(source.as_bytes()),
         shebang: top.shebang,
         summary: summary.join("\n").trim().to_owned(),
         keys,
         args,
         returns,
         example: example.map(|e| e.dedented()).filter(|e| !e.is_empty()),
-        others: others
+        other_sections: others
             .into_iter()
             .map(|(title, section)| (title, section.dedented()))
             .collect(),
@@ -313,7 +297,7 @@ mod tests {
     use super::*;
 
     fn errors(source: &str) -> Vec<String> {
-        parse(source)
+        parse("x.lua", source)
             .unwrap_err()
             .into_iter()
             .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.message))
@@ -340,7 +324,7 @@ mod tests {
             errors(source),
             ["4:3 KEYS[2] comes after the variadic tail on line 3"]
         );
-        let header = parse("--[[\nKEYS:\n  [1] - first\n  [2..] - rest\n]]").unwrap();
+        let header = parse("x.lua", "--[[\nKEYS:\n  [1] - first\n  [2..] - rest\n]]").unwrap();
         assert_eq!(header.keys.fixed.len(), 1);
         assert_eq!(header.keys.tail.as_ref().unwrap().name, "rest");
     }
@@ -348,7 +332,7 @@ mod tests {
     #[test]
     fn names_are_inferred_checked_and_deduplicated() {
         let source = "--[[\nKEYS:\n  [1] - user\nARGV:\n  [1] - user\n  [2] - (unnamed)\n]]";
-        let header = parse(source).unwrap();
+        let header = parse("x.lua", source).unwrap();
         let names: Vec<&str> = header
             .keys
             .iter()
@@ -373,7 +357,7 @@ mod tests {
 
     #[test]
     fn returns_typed_text_or_undeclared() {
-        let typed = parse("-- RETURNS: int - 1 if allowed\nreturn 1").unwrap();
+        let typed = parse("x.lua", "-- RETURNS: int - 1 if allowed\nreturn 1").unwrap();
         assert_eq!(
             typed.returns,
             Returns::Typed {
@@ -381,13 +365,17 @@ mod tests {
                 description: "1 if allowed".to_owned()
             }
         );
-        let text = parse("--[[\nRETURNS:\n  1 if allowed, 0 if rate limited\n]]").unwrap();
+        let text = parse(
+            "x.lua",
+            "--[[\nRETURNS:\n  1 if allowed, 0 if rate limited\n]]",
+        )
+        .unwrap();
         assert_eq!(
             text.returns,
             Returns::Text("1 if allowed, 0 if rate limited".to_owned())
         );
         assert_eq!(
-            parse("-- Just a summary").unwrap().returns,
+            parse("x.lua", "-- Just a summary").unwrap().returns,
             Returns::Undeclared
         );
         assert_eq!(
@@ -402,8 +390,11 @@ mod tests {
 
     #[test]
     fn missing_header_proposes_a_skeleton() {
-        let error = parse("#!lua flags=no-writes\nreturn redis.call('GET', KEYS[2]) .. ARGV[1]")
-            .unwrap_err();
+        let error = parse(
+            "x.lua",
+            "#!lua flags=no-writes\nreturn redis.call('GET', KEYS[2]) .. ARGV[1]",
+        )
+        .unwrap_err();
         assert_eq!(error[0].location, Location::new(2, 1));
         let help = error[0].help.as_deref().unwrap();
         assert!(

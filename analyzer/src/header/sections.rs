@@ -328,24 +328,8 @@ mod tests {
 
     #[test]
     fn seed_block_header() {
-        let text = "
-    Rate Limiter using Token Bucket Algorithm
-
-    KEYS:
-        [1] - Rate limit key (e.g., \"ratelimit:user:123\")
-
-    ARGV:
-        [1] - Maximum tokens (bucket capacity)
-        [2] - Refill rate (tokens per second)
-        [3] - Requested tokens (usually 1)
-
-    RETURNS:
-        1 if allowed, 0 if rate limited
-
-    EXAMPLE:
-        EVAL script 1 \"ratelimit:user:123\" 100 10 1
-";
-        let (sections, diagnostics) = split(&lines(text));
+        let top = super::super::extract::extract(crate::seed::SEED_BLOCK).unwrap();
+        let (sections, diagnostics) = split(&top.lines);
         assert_eq!(diagnostics, []);
         assert_eq!(
             sections.summary,
