@@ -109,6 +109,10 @@ fn generate(
     let absolute = LitStr::new(&file.absolute.to_string_lossy(), path.literal.span());
     let returns_declared = script.returns.declared();
     let shape = rust_types::reply_shape(script.returns.ty());
+    let read_only = script
+        .shebang
+        .as_ref()
+        .is_some_and(|shebang| shebang.has_flag("no-writes"));
     let call = call_fn(vis, script, &call_docs);
     quote! {
         #(#attrs)*
@@ -131,6 +135,7 @@ fn generate(
                     Self::SOURCE,
                     &#shape,
                     #returns_declared,
+                    #read_only,
                 );
 
             #call
@@ -138,6 +143,10 @@ fn generate(
 
         impl ::redis_script::__private::Script for #ident {
             const META: &'static ::redis_script::__private::ScriptMeta = #ident::META;
+        }
+
+        ::redis_script::__private::inventory::submit! {
+            ::redis_script::__private::Registration::new(#ident::META)
         }
     }
 }

@@ -24,8 +24,9 @@ pub struct ScriptCall<R> {
 }
 
 impl<R> ScriptCall<R> {
-    /// Starts `EVALSHA <sha1> <num_keys>`; the generated code then writes the keys and the
-    /// arguments with [`arg`](Self::arg). `num_args` sizes the buffers.
+    /// Starts `EVALSHA <sha1> <num_keys>` (`EVALSHA_RO` for a `no-writes` script); the
+    /// generated code then writes the keys and the arguments with [`arg`](Self::arg).
+    /// `num_args` sizes the buffers.
     #[doc(hidden)]
     pub fn new(meta: &'static ScriptMeta, num_keys: usize, num_args: usize) -> Self {
         const TYPICAL_ARG_BYTES: usize = 16;
@@ -34,7 +35,12 @@ impl<R> ScriptCall<R> {
             count,
             7 + 40 + 4 + (num_keys + num_args) * TYPICAL_ARG_BYTES,
         );
-        cmd.arg("EVALSHA").arg(meta.sha1()).arg(num_keys);
+        let command = if meta.read_only() {
+            "EVALSHA_RO"
+        } else {
+            "EVALSHA"
+        };
+        cmd.arg(command).arg(meta.sha1()).arg(num_keys);
         Self {
             meta,
             cmd,
@@ -58,6 +64,11 @@ impl<R> ScriptCall<R> {
     pub fn command(&self) -> &Cmd {
         &self.cmd
     }
+
+    /// The script and the command, for adding the call to a batch.
+    pub(crate) fn into_parts(self) -> (&'static ScriptMeta, Cmd) {
+        (self.meta, self.cmd)
+    }
 }
 
 impl<R: FromRedisValue> ScriptCall<R> {
@@ -70,10 +81,10 @@ impl<R: FromRedisValue> ScriptCall<R> {
     pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
         let reply = con.req_command(&self.cmd);
         if !is_noscript(&reply) {
-            return self.finish(reply);
+            return typed_reply(self.meta, reply);
         }
         self.meta.load(con)?;
-        self.finish(con.req_command(&self.cmd))
+        typed_reply(self.meta, con.req_command(&self.cmd))
     }
 
     /// Runs the script on an async connection (`MultiplexedConnection`,
@@ -85,53 +96,51 @@ impl<R: FromRedisValue> ScriptCall<R> {
     ) -> Result<R, Error> {
         let reply = con.req_packed_command(&self.cmd).await;
         if !is_noscript(&reply) {
-            return self.finish(reply);
+            return typed_reply(self.meta, reply);
         }
         self.meta.load_async(con).await?;
-        self.finish(con.req_packed_command(&self.cmd).await)
+        typed_reply(self.meta, con.req_packed_command(&self.cmd).await)
     }
+}
 
-    /// Turns the reply into `R`, or into an error naming the script.
-    fn finish(&self, reply: RedisResult<Value>) -> Result<R, Error> {
-        match reply {
-            Ok(Value::ServerError(error)) => {
-                Err(Error::from_redis(self.meta, RedisError::from(error)))
-            }
-            Ok(value) => self.convert(value),
-            Err(error) => Err(Error::from_redis(self.meta, error)),
-        }
+/// Turns the reply to an invocation of `meta` into `R`, or into an error naming the script.
+pub(crate) fn typed_reply<R: FromRedisValue>(
+    meta: &'static ScriptMeta,
+    reply: RedisResult<Value>,
+) -> Result<R, Error> {
+    match reply {
+        Ok(Value::ServerError(error)) => Err(Error::from_redis(meta, RedisError::from(error))),
+        Ok(value) => convert(meta, value),
+        Err(error) => Err(Error::from_redis(meta, error)),
     }
+}
 
-    fn convert(&self, value: Value) -> Result<R, Error> {
-        let shape = self.meta.returns();
-        let mismatch = |value: &Value, detail: Option<String>| {
-            Error::new(
-                self.meta,
-                ErrorKind::Reply {
-                    expected: self.meta.returns_declared(),
-                    reply: describe(value),
-                    detail,
-                },
-            )
-        };
-        if *shape == ReplyShape::Any {
-            return R::from_redis_value_ref(&value)
-                .map_err(|error| mismatch(&value, Some(error.to_string())));
-        }
-        if !shape.accepts(&value) {
-            return Err(mismatch(&value, None));
-        }
-        R::from_redis_value(value).map_err(|error| {
-            Error::new(
-                self.meta,
-                ErrorKind::Reply {
-                    expected: self.meta.returns_declared(),
-                    reply: "a reply of the declared shape that still did not convert".to_owned(),
-                    detail: Some(error.to_string()),
-                },
-            )
-        })
+/// Checks the reply against RETURNS, then converts it.
+fn convert<R: FromRedisValue>(meta: &'static ScriptMeta, value: Value) -> Result<R, Error> {
+    let mismatch = |reply: String, detail: Option<String>| {
+        Error::new(
+            meta,
+            ErrorKind::Reply {
+                expected: meta.returns_declared(),
+                reply,
+                detail,
+            },
+        )
+    };
+    let shape = meta.returns();
+    if *shape == ReplyShape::Any {
+        return R::from_redis_value_ref(&value)
+            .map_err(|error| mismatch(describe(&value), Some(error.to_string())));
     }
+    if !shape.accepts(&value) {
+        return Err(mismatch(describe(&value), None));
+    }
+    R::from_redis_value(value).map_err(|error| {
+        mismatch(
+            "a reply of the declared shape that still did not convert".to_owned(),
+            Some(error.to_string()),
+        )
+    })
 }
 
 impl<R> fmt::Debug for ScriptCall<R> {
@@ -155,7 +164,7 @@ impl<R> Clone for ScriptCall<R> {
 }
 
 /// Whether a reply is `NOSCRIPT`: the server does not have the script, so it did not run.
-fn is_noscript(reply: &RedisResult<Value>) -> bool {
+pub(crate) fn is_noscript(reply: &RedisResult<Value>) -> bool {
     match reply {
         Ok(Value::ServerError(error)) => error.code() == "NOSCRIPT",
         Ok(_) => false,

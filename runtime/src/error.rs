@@ -347,6 +347,7 @@ mod tests {
         "-- Transfer\nlocal a = 1\nlocal b = a + nil\nreturn b\n",
         &ReplyShape::Int,
         "int",
+        false,
     );
 
     fn server_error(text: &str) -> RedisError {

@@ -136,9 +136,11 @@
 //! - `testing`: the [`testing`] module.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod batch;
 mod call;
 mod error;
 mod meta;
+mod registry;
 mod reply;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -147,10 +149,14 @@ pub mod testing;
 #[doc = include_str!("../docs/header.md")]
 pub mod header {}
 
+pub use batch::{Batch, BatchError, CmdSlot, Replies, Slot, TakeReply};
 pub use call::ScriptCall;
 pub use error::{Error, ErrorKind};
 pub use meta::{Script, ScriptMeta};
 pub use redis;
+#[cfg(feature = "aio")]
+pub use registry::load_all_async;
+pub use registry::{load_all, scripts};
 pub use reply::ReplyShape;
 
 /// Binds a Lua script file to the unit struct it is placed on.
@@ -165,7 +171,9 @@ pub use redis_script_macros::redis_script;
 pub mod __private {
     pub use crate::call::ScriptCall;
     pub use crate::meta::{Script, ScriptMeta};
+    pub use crate::registry::Registration;
     pub use crate::reply::ReplyShape;
+    pub use inventory;
     pub use redis::{FromRedisValue, ToRedisArgs, ToSingleRedisArg, Value};
     pub use std::collections::HashMap;
     pub use std::convert::AsRef;

@@ -15,6 +15,7 @@ pub struct ScriptMeta {
     source: &'static str,
     returns: &'static ReplyShape,
     returns_declared: &'static str,
+    read_only: bool,
 }
 
 impl ScriptMeta {
@@ -27,6 +28,7 @@ impl ScriptMeta {
         source: &'static str,
         returns: &'static ReplyShape,
         returns_declared: &'static str,
+        read_only: bool,
     ) -> Self {
         Self {
             name,
@@ -35,6 +37,7 @@ impl ScriptMeta {
             source,
             returns,
             returns_declared,
+            read_only,
         }
     }
 
@@ -68,6 +71,12 @@ impl ScriptMeta {
         self.returns_declared
     }
 
+    /// Whether the script's shebang declares `no-writes`: it then goes out as
+    /// `EVALSHA_RO`, runs on replicas, and Redis refuses any write it attempts.
+    pub const fn read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// Line `line` (1-based) of the source.
     pub fn source_line(&self, line: usize) -> Option<&'static str> {
         let text = self.source.split('\n').nth(line.checked_sub(1)?)?;
@@ -93,7 +102,8 @@ impl ScriptMeta {
         self.check_loaded(reply)
     }
 
-    fn load_command(&self) -> Cmd {
+    /// `SCRIPT LOAD <source>`.
+    pub(crate) fn load_command(&self) -> Cmd {
         let mut cmd = redis::cmd("SCRIPT");
         cmd.arg("LOAD").arg(self.source);
         cmd
@@ -101,7 +111,7 @@ impl ScriptMeta {
 
     /// Checks the reply of `SCRIPT LOAD`: an error, or a SHA1 other than ours (which would
     /// mean the bytes were changed on the way).
-    fn check_loaded(&'static self, reply: RedisResult<Value>) -> Result<(), Error> {
+    pub(crate) fn check_loaded(&'static self, reply: RedisResult<Value>) -> Result<(), Error> {
         match reply.and_then(Value::extract_error) {
             Ok(Value::BulkString(sha)) if sha == self.sha1.as_bytes() => Ok(()),
             Ok(other) => Err(Error::new(

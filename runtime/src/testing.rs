@@ -41,6 +41,8 @@ pub struct RedisServer {
     process: Child,
     port: u16,
     dir: PathBuf,
+    binary: PathBuf,
+    config: Vec<String>,
 }
 
 impl RedisServer {
@@ -70,7 +72,15 @@ impl RedisServer {
             let port = free_port();
             let mut process = spawn(binary, &dir, port, config);
             match wait_until_ready(&mut process, port) {
-                Ok(()) => return Self { process, port, dir },
+                Ok(()) => {
+                    return Self {
+                        process,
+                        port,
+                        dir,
+                        binary: binary.to_path_buf(),
+                        config: config.iter().map(|s| (*s).to_owned()).collect(),
+                    };
+                }
                 Err(log_hint) => {
                     let _ = process.kill();
                     let _ = process.wait();
@@ -89,9 +99,69 @@ impl RedisServer {
         panic!("redis-server did not start; its log says:\n{last_log}");
     }
 
+    /// Starts a server that replicates `primary` (`--replicaof`), and waits until the
+    /// replication link is up.
+    ///
+    /// # Panics
+    ///
+    /// When the replica does not start or does not connect to the primary in time.
+    pub fn start_replica_of(primary: &RedisServer) -> Self {
+        // The primary would otherwise wait 5 s for more replicas before a diskless sync.
+        let _: redis::RedisResult<()> = redis::cmd("CONFIG")
+            .arg(&["SET", "repl-diskless-sync-delay", "0"])
+            .query(&mut primary.connection());
+        let port = primary.port().to_string();
+        let replica = Self::start_with(&["--replicaof", "127.0.0.1", &port]);
+        let mut con = replica.connection();
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        loop {
+            let info: String = redis::cmd("INFO")
+                .arg("replication")
+                .query(&mut con)
+                .unwrap_or_default();
+            if info.contains("master_link_status:up") {
+                return replica;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the replica did not connect to its primary on port {port}:\n{info}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the server and starts it again on the same port, with the same configuration
+    /// and an empty dataset and script cache, as after a crash. Existing connections break.
+    ///
+    /// # Panics
+    ///
+    /// When the server does not start again.
+    pub fn restart(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        self.process = spawn(&self.binary, &self.dir, self.port, &self.config_refs());
+        if let Err(hint) = wait_until_ready(&mut self.process, self.port) {
+            panic!(
+                "redis-server did not restart on port {}: {hint}\n{}{}",
+                self.port,
+                self.log(),
+                read_console(&self.dir)
+            );
+        }
+    }
+
+    fn config_refs(&self) -> Vec<&str> {
+        self.config.iter().map(String::as_str).collect()
+    }
+
     /// The TCP port the server listens on (on 127.0.0.1).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The server's process id, e.g. to kill it from another thread in a fault test.
+    pub fn pid(&self) -> u32 {
+        self.process.id()
     }
 
     /// `redis://127.0.0.1:<port>/`.

@@ -1,0 +1,524 @@
+//! Typed pipelines and transactions that stay correct when the server's script cache is
+//! empty.
+//!
+//! A [`Batch`] sends script calls and ordinary commands in one round trip and gives every
+//! reply back typed, in order, through the [`Slot`] each `add` returned.
+//!
+//! # How scripts get loaded
+//!
+//! The first call of each script in a batch is preceded, in the same round trip, by a
+//! `SCRIPT LOAD` of its source whose reply is dropped. A server that has never seen the
+//! script (fresh start, restart, failover, `SCRIPT FLUSH`) therefore runs every call in the
+//! order written, and a server that has it loses nothing but the hashing of the source:
+//! no extra round trip, ever. On the wire this costs the source of each distinct script
+//! once per batch (a few hundred bytes for the scripts in `lua_scripts/`), next to about
+//! 80 bytes per call.
+//!
+//! # Plain batches (pipelines)
+//!
+//! Commands run in order but not atomically: other clients' commands may run between
+//! them. If another client flushes the script cache while the batch is executing, the
+//! calls that then meet `NOSCRIPT` did not run; they are loaded and sent again right after
+//! the batch (up to three rounds), so each still runs exactly once, but after the batch's
+//! other commands. Use a transaction when that order matters.
+//!
+//! # Transactions
+//!
+//! [`Batch::transaction`] wraps the commands in `MULTI`/`EXEC`, with the `SCRIPT LOAD`s
+//! inside the transaction. Redis checks for scripts only at `EXEC`, where a missing one
+//! would fail alone while the other queued commands still apply; loaded in the same
+//! transaction, no script can be missing, so a transaction never half-applies because of
+//! `NOSCRIPT`. A script is also loaded once on its own before the first transaction that
+//! uses it in this process, so a script Redis cannot compile fails the batch before
+//! anything is sent ([`BatchError::Load`]).
+//!
+//! `WATCH` works as with redis-rs: send it on the same (non-multiplexed) connection before
+//! [`Batch::run`]; if a watched key changed, nothing runs and the batch fails with
+//! [`BatchError::WatchAborted`].
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use redis::{Cmd, ConnectionLike, FromRedisValue, Pipeline, RedisError, RedisResult, Value};
+
+use crate::call::{ScriptCall, is_noscript, typed_reply};
+use crate::error::Error;
+use crate::meta::ScriptMeta;
+
+/// How many times calls that met `NOSCRIPT` in a plain batch are sent again.
+const NOSCRIPT_ROUNDS: usize = 3;
+
+/// Scripts known, in this process, to load: transactions only check the others first.
+static KNOWN_TO_LOAD: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+
+/// Script calls and commands sent together: a pipeline, or with
+/// [`transaction`](Self::transaction) a `MULTI`/`EXEC` transaction.
+///
+/// ```no_run
+/// # use redis_script::redis_script;
+/// # #[redis_script("counter.lua")] struct Counter;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut con = redis_script::redis::Client::open("redis://127.0.0.1/")?.get_connection()?;
+/// use redis_script::Batch;
+///
+/// let mut batch = Batch::new();
+/// let first = batch.add(Counter::call("visits:home", 1));
+/// let page = batch.cmd::<Option<String>>(redis_script::redis::cmd("GET").arg("page:home"));
+/// let second = batch.add(Counter::call("visits:home", 10));
+/// let mut replies = batch.run(&mut con)?;
+///
+/// let (a, b): (i64, i64) = (replies.take(first)?, replies.take(second)?);
+/// assert_eq!(b, a + 10);
+/// let _page = replies.take(page)?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Batch {
+    /// What is sent: the commands, each script's `SCRIPT LOAD` before its first call.
+    pipeline: Pipeline,
+    /// One per command added, in order.
+    entries: Vec<Entry>,
+    /// The scripts with a `SCRIPT LOAD` in the pipeline, in order of first use.
+    scripts: Vec<&'static ScriptMeta>,
+    atomic: bool,
+    id: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    script: Option<&'static ScriptMeta>,
+    /// Index of the command in the pipeline (counting the `SCRIPT LOAD`s).
+    position: usize,
+}
+
+impl Batch {
+    /// An empty pipeline.
+    pub fn new() -> Self {
+        Self::with_mode(false)
+    }
+
+    /// An empty `MULTI`/`EXEC` transaction.
+    pub fn transaction() -> Self {
+        Self::with_mode(true)
+    }
+
+    fn with_mode(atomic: bool) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        let mut pipeline = redis::pipe();
+        pipeline.ignore_errors();
+        if atomic {
+            pipeline.atomic();
+        }
+        Self {
+            pipeline,
+            entries: Vec::new(),
+            scripts: Vec::new(),
+            atomic,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// Adds a script call; its typed reply is taken from [`Replies`] with the returned slot.
+    pub fn add<R>(&mut self, call: ScriptCall<R>) -> Slot<R> {
+        let (meta, cmd) = call.into_parts();
+        if !self.scripts.iter().any(|known| known.sha1() == meta.sha1()) {
+            self.pipeline.add_command(meta.load_command()).ignore();
+            self.scripts.push(meta);
+        }
+        Slot {
+            index: self.push(Some(meta), cmd),
+            batch: self.id,
+            meta,
+            reply: PhantomData,
+        }
+    }
+
+    /// Adds an ordinary command; its reply, converted to `T`, is taken with the slot.
+    pub fn cmd<T>(&mut self, cmd: &Cmd) -> CmdSlot<T> {
+        CmdSlot {
+            index: self.push(None, cmd.clone()),
+            batch: self.id,
+            reply: PhantomData,
+        }
+    }
+
+    fn push(&mut self, script: Option<&'static ScriptMeta>, cmd: Cmd) -> usize {
+        self.entries.push(Entry {
+            script,
+            position: self.pipeline.len(),
+        });
+        self.pipeline.add_command(cmd);
+        self.entries.len() - 1
+    }
+
+    /// How many calls and commands were added.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether this is a `MULTI`/`EXEC` transaction.
+    pub fn is_transaction(&self) -> bool {
+        self.atomic
+    }
+
+    /// Sends the batch on a sync connection and collects the replies.
+    pub fn run(&self, con: &mut dyn ConnectionLike) -> Result<Replies, BatchError> {
+        let mut run = Run::new(self);
+        let mut step = run.start();
+        loop {
+            match step {
+                Step::Send(pipeline) => step = run.resume(pipeline.query::<Value>(con)),
+                Step::Done(outcome) => return outcome,
+            }
+        }
+    }
+
+    /// Sends the batch on an async connection and collects the replies.
+    #[cfg(feature = "aio")]
+    pub async fn run_async<C: redis::aio::ConnectionLike>(
+        &self,
+        con: &mut C,
+    ) -> Result<Replies, BatchError> {
+        let mut run = Run::new(self);
+        let mut step = run.start();
+        loop {
+            match step {
+                Step::Send(pipeline) => {
+                    let reply = pipeline.query_async::<Value>(con).await;
+                    step = run.resume(reply);
+                }
+                Step::Done(outcome) => return outcome,
+            }
+        }
+    }
+
+    /// The pipeline sending the commands at `indices` again, each script loaded first.
+    fn resend(&self, indices: &[usize]) -> Pipeline {
+        let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
+        let mut pipeline = redis::pipe();
+        pipeline.ignore_errors();
+        let mut loaded: Vec<&str> = Vec::new();
+        for &index in indices {
+            let entry = self.entries[index];
+            if let Some(meta) = entry.script.filter(|m| !loaded.contains(&m.sha1())) {
+                pipeline.add_command(meta.load_command()).ignore();
+                loaded.push(meta.sha1());
+            }
+            pipeline.add_command(commands[entry.position].clone());
+        }
+        pipeline
+    }
+
+    /// `SCRIPT LOAD` of this transaction's scripts not yet known to load, if any.
+    fn unchecked_scripts(&self) -> Vec<&'static ScriptMeta> {
+        if !self.atomic {
+            return Vec::new();
+        }
+        let known = KNOWN_TO_LOAD.lock().unwrap_or_else(|e| e.into_inner());
+        self.scripts
+            .iter()
+            .copied()
+            .filter(|meta| !known.contains(&meta.sha1()))
+            .collect()
+    }
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Batch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Batch")
+            .field("commands", &self.entries.len())
+            .field(
+                "scripts",
+                &self.scripts.iter().map(|m| m.name()).collect::<Vec<_>>(),
+            )
+            .field("transaction", &self.atomic)
+            .finish()
+    }
+}
+
+/// What to do next while running a batch.
+enum Step<'a> {
+    Send(Cow<'a, Pipeline>),
+    Done(Result<Replies, BatchError>),
+}
+
+/// The state of one run of a batch: check scripts (transactions), send, send again the
+/// calls that met `NOSCRIPT` (pipelines). Sync and async runs drive the same steps.
+struct Run<'a> {
+    batch: &'a Batch,
+    checking: Vec<&'static ScriptMeta>,
+    replies: Vec<RedisResult<Value>>,
+    resent: Vec<usize>,
+    rounds: usize,
+}
+
+impl<'a> Run<'a> {
+    fn new(batch: &'a Batch) -> Self {
+        Self {
+            batch,
+            checking: batch.unchecked_scripts(),
+            replies: Vec::new(),
+            resent: Vec::new(),
+            rounds: 0,
+        }
+    }
+
+    fn start(&mut self) -> Step<'a> {
+        if self.batch.is_empty() {
+            return self.done();
+        }
+        if self.checking.is_empty() {
+            return Step::Send(Cow::Borrowed(&self.batch.pipeline));
+        }
+        let mut pipeline = redis::pipe();
+        pipeline.ignore_errors();
+        for meta in &self.checking {
+            pipeline.add_command(meta.load_command());
+        }
+        Step::Send(Cow::Owned(pipeline))
+    }
+
+    fn resume(&mut self, reply: RedisResult<Value>) -> Step<'a> {
+        if !self.checking.is_empty() {
+            return self.after_check(reply);
+        }
+        let values = match reply {
+            Ok(Value::Array(values)) => values,
+            Ok(Value::Nil) if self.batch.atomic => {
+                return Step::Done(Err(BatchError::WatchAborted));
+            }
+            Ok(other) => {
+                let detail = format!("expected one reply per command, got {other:?}");
+                let error = RedisError::from((
+                    redis::ErrorKind::UnexpectedReturnType,
+                    "unexpected batch reply",
+                    detail,
+                ));
+                return Step::Done(Err(BatchError::Redis(error)));
+            }
+            Err(error) if self.resent.is_empty() => {
+                return Step::Done(Err(BatchError::from_redis(error)));
+            }
+            Err(error) => {
+                for &index in &self.resent {
+                    self.replies[index] = Err(error.clone());
+                }
+                return self.done();
+            }
+        };
+        if self.resent.is_empty() {
+            self.replies = values.into_iter().map(Ok).collect();
+        } else {
+            for (&index, value) in self.resent.iter().zip(values) {
+                self.replies[index] = Ok(value);
+            }
+        }
+        self.resend_noscript()
+    }
+
+    /// After the `SCRIPT LOAD`s that precede a transaction: stop on a script that does not
+    /// load, else remember the scripts and send the transaction.
+    fn after_check(&mut self, reply: RedisResult<Value>) -> Step<'a> {
+        let checking = std::mem::take(&mut self.checking);
+        let values = match reply {
+            Ok(Value::Array(values)) => values,
+            Ok(other) => vec![other],
+            Err(error) => return Step::Done(Err(BatchError::from_redis(error))),
+        };
+        for (meta, value) in checking.iter().zip(values) {
+            if let Err(error) = meta.check_loaded(Ok(value)) {
+                return Step::Done(Err(BatchError::Load(error)));
+            }
+        }
+        KNOWN_TO_LOAD
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(checking.iter().map(|meta| meta.sha1()));
+        Step::Send(Cow::Borrowed(&self.batch.pipeline))
+    }
+
+    /// Sends again, in a plain batch, the script calls that met `NOSCRIPT` (they did not run).
+    fn resend_noscript(&mut self) -> Step<'a> {
+        if self.batch.atomic || self.rounds == NOSCRIPT_ROUNDS {
+            return self.done();
+        }
+        self.resent = (0..self.replies.len())
+            .filter(|&i| self.batch.entries[i].script.is_some() && is_noscript(&self.replies[i]))
+            .collect();
+        if self.resent.is_empty() {
+            return self.done();
+        }
+        self.rounds += 1;
+        Step::Send(Cow::Owned(self.batch.resend(&self.resent)))
+    }
+
+    fn done(&mut self) -> Step<'a> {
+        Step::Done(Ok(Replies {
+            batch: self.batch.id,
+            values: std::mem::take(&mut self.replies)
+                .into_iter()
+                .map(Some)
+                .collect(),
+        }))
+    }
+}
+
+/// Where the reply of a script call added to a [`Batch`] will be.
+#[must_use = "the slot is needed to take the call's reply"]
+pub struct Slot<R> {
+    index: usize,
+    batch: u64,
+    meta: &'static ScriptMeta,
+    reply: PhantomData<fn() -> R>,
+}
+
+/// Where the reply of a command added to a [`Batch`] will be.
+#[must_use = "the slot is needed to take the command's reply"]
+pub struct CmdSlot<T> {
+    index: usize,
+    batch: u64,
+    reply: PhantomData<fn() -> T>,
+}
+
+impl<R> fmt::Debug for Slot<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Slot({} #{})", self.meta.name(), self.index)
+    }
+}
+
+impl<T> fmt::Debug for CmdSlot<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CmdSlot(#{})", self.index)
+    }
+}
+
+/// The replies of a [`Batch`], in the order of its commands; each is taken with its slot.
+#[derive(Debug)]
+pub struct Replies {
+    batch: u64,
+    values: Vec<Option<RedisResult<Value>>>,
+}
+
+impl Replies {
+    /// Takes the typed reply of `slot`: `Result<R, Error>` for a script call,
+    /// `RedisResult<T>` for a command.
+    pub fn take<S: TakeReply>(&mut self, slot: S) -> S::Output {
+        slot.take_from(self)
+    }
+
+    /// How many replies there are (one per command added).
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the batch was empty.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    fn take_raw(&mut self, batch: u64, index: usize) -> RedisResult<Value> {
+        if batch != self.batch {
+            return Err(client_error("this slot belongs to another batch"));
+        }
+        self.values
+            .get_mut(index)
+            .and_then(Option::take)
+            .unwrap_or_else(|| Err(client_error("this reply was already taken")))
+    }
+}
+
+fn client_error(message: &'static str) -> RedisError {
+    RedisError::from((redis::ErrorKind::Client, message))
+}
+
+/// A slot whose reply can be taken from [`Replies`]: [`Slot`] or [`CmdSlot`].
+pub trait TakeReply {
+    /// The typed reply.
+    type Output;
+    /// Takes this slot's reply out of `replies`.
+    fn take_from(self, replies: &mut Replies) -> Self::Output;
+}
+
+impl<R: FromRedisValue> TakeReply for Slot<R> {
+    type Output = Result<R, Error>;
+
+    fn take_from(self, replies: &mut Replies) -> Self::Output {
+        typed_reply(self.meta, replies.take_raw(self.batch, self.index))
+    }
+}
+
+impl<T: FromRedisValue> TakeReply for CmdSlot<T> {
+    type Output = RedisResult<T>;
+
+    fn take_from(self, replies: &mut Replies) -> Self::Output {
+        let value = replies.take_raw(self.batch, self.index)?.extract_error()?;
+        Ok(T::from_redis_value(value)?)
+    }
+}
+
+/// Why a [`Batch`] as a whole failed (a failure of one command is in its own reply).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// The connection failed while the batch was sent or its replies awaited: any of its
+    /// commands may or may not have run. Nothing is retried.
+    Connection(RedisError),
+    /// Redis or the client rejected the batch as a whole (for example `EXECABORT`, when
+    /// a transaction's command was refused as it was queued: then nothing ran).
+    Redis(RedisError),
+    /// A transaction did not run because a `WATCH`ed key changed; nothing was applied.
+    WatchAborted,
+    /// A script of a transaction could not be loaded (for example Redis cannot compile
+    /// it); nothing was sent.
+    Load(Error),
+}
+
+impl BatchError {
+    fn from_redis(error: RedisError) -> Self {
+        if error.is_io_error() || error.is_connection_dropped() || error.is_timeout() {
+            Self::Connection(error)
+        } else {
+            Self::Redis(error)
+        }
+    }
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Connection(error) => write!(
+                f,
+                "the connection failed during the batch, so its commands may or may not have run: {error}"
+            ),
+            Self::Redis(error) => write!(f, "the batch failed: {error}"),
+            Self::WatchAborted => {
+                f.write_str("the transaction did not run because a watched key changed")
+            }
+            Self::Load(error) => write!(f, "the transaction was not sent: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Connection(error) | Self::Redis(error) => Some(error),
+            Self::Load(error) => Some(error),
+            Self::WatchAborted => None,
+        }
+    }
+}
