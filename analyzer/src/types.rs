@@ -86,7 +86,10 @@ pub enum ReturnType {
 impl ReturnType {
     /// Parses a RETURNS type expression; `None` when `text` is not one (it is then free text).
     pub fn parse(text: &str) -> Option<Self> {
-        let mut parser = TypeParser { rest: text.trim() };
+        let mut parser = TypeParser {
+            rest: text.trim(),
+            depth: 0,
+        };
         let ty = parser.parse_type()?;
         parser.rest.trim().is_empty().then_some(ty)
     }
@@ -148,10 +151,25 @@ impl fmt::Display for ReturnType {
 /// ```
 struct TypeParser<'a> {
     rest: &'a str,
+    depth: usize,
 }
+
+/// How deeply RETURNS types may nest: deeper is not a reply shape anyone writes, and the
+/// limit keeps the parser's recursion small on any input.
+const MAX_NESTING: usize = 16;
 
 impl TypeParser<'_> {
     fn parse_type(&mut self) -> Option<ReturnType> {
+        if self.depth == MAX_NESTING {
+            return None;
+        }
+        self.depth += 1;
+        let ty = self.parse_optional();
+        self.depth -= 1;
+        ty
+    }
+
+    fn parse_optional(&mut self) -> Option<ReturnType> {
         let mut ty = self.parse_atom()?;
         while self.eat('?') {
             if !matches!(ty, ReturnType::Optional(_)) {
@@ -256,6 +274,10 @@ mod tests {
         assert_eq!(parsed("{int}"), "free text");
         assert_eq!(parsed(""), "free text");
         assert_eq!(parsed("integers"), "free text");
+        let deep = format!("{}int{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(parsed(&deep), "free text");
+        let nested_16 = format!("{}int{}", "[".repeat(15), "]".repeat(15));
+        assert_ne!(parsed(&nested_16), "free text");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn struct_docs(script: &Script, source: &str, has_user_docs: bool, call_path
         out.push_str(&fenced("text", example));
     }
     for (title, text) in &script.other_sections {
-        out.push_str(&format!("\n# {title}\n\n{text}\n"));
+        out.push_str(&format!("\n# {title}\n\n{}\n", prose(text)));
     }
     out.push_str(&format!("\n# Source\n\nSHA1 `{}`\n\n", script.sha1));
     out.push_str(&fenced("lua", source));
@@ -93,17 +93,24 @@ fn returns_text(returns: &Returns) -> String {
             let mut text = format!("`{ty}`, as `{}`", return_type_text(ty, ""));
             if !description.is_empty() {
                 text.push_str(": ");
-                text.push_str(description);
+                text.push_str(&prose(description));
             }
             text
         }
         Returns::Text(text) => format!(
-            "{text}\n\nThe header gives no type, so the caller picks any `FromRedisValue` type."
+            "{}\n\nThe header gives no type, so the caller picks any `FromRedisValue` type.",
+            prose(text)
         ),
         Returns::Undeclared => {
             "Not declared: the caller picks any `FromRedisValue` type.".to_owned()
         }
     }
+}
+
+/// Header text as markdown prose: each line trimmed, so no indentation can turn part of it
+/// into a code block (which rustdoc would compile as a doctest).
+fn prose(text: &str) -> String {
+    text.lines().map(str::trim).collect::<Vec<_>>().join("\n")
 }
 
 /// `text` in a fenced code block whose fence is longer than any backtick run inside it.
@@ -123,6 +130,14 @@ mod tests {
         assert_eq!(
             fenced("lua", "x = [[````]]"),
             "`````lua\nx = [[````]]\n`````\n"
+        );
+    }
+
+    #[test]
+    fn indented_header_text_never_becomes_a_code_block() {
+        assert_eq!(
+            prose("first\n\n        local x = 1\n  second"),
+            "first\n\nlocal x = 1\nsecond"
         );
     }
 

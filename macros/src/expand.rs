@@ -153,7 +153,8 @@ fn generate(
 
 /// `pub fn call(keys..., args...) -> ScriptCall<Reply>`.
 fn call_fn(vis: &syn::Visibility, script: &Script, docs: &str) -> TokenStream {
-    let call = Ident::new("__redis_script_call", Span::call_site());
+    // Mixed-site hygiene: no parameter name from a header can clash with this local.
+    let call = Ident::new("__redis_script_call", Span::mixed_site());
     let params: Vec<_> = script.keys.iter().chain(script.args.iter()).collect();
     let idents: Vec<Ident> = params
         .iter()

@@ -69,7 +69,8 @@ fn scripts_in(root: &Path) -> Vec<String> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            // Symlinked folders are not followed, so a link cycle cannot trap the search.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 folders.push(path);
             } else if path.extension().is_some_and(|e| e == "lua")
                 && let Ok(relative) = path.strip_prefix(root)

@@ -4,7 +4,7 @@
 //! Types are spelled once, with a path prefix: the generated code uses the runtime's
 //! `::redis_script::__private::` paths, the docs use bare names.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use redis_script_analyzer::{Param, ParamType, ReturnType};
 
@@ -75,7 +75,8 @@ pub fn write_param(param: &Param, ident: &Ident, call: &Ident) -> TokenStream {
         _ => value,
     };
     if param.variadic {
-        let item = quote!(__redis_script_item);
+        let item = Ident::new("__redis_script_item", Span::mixed_site());
+        let item = quote!(#item);
         let value = convert(item.clone());
         quote! {
             for #item in #ident {

@@ -59,8 +59,13 @@ pub enum ErrorKind {
     /// The connection failed while the invocation was sent or its reply awaited: the
     /// script may or may not have run. It is never retried automatically.
     Connection(RedisError),
-    /// Redis refused or failed the command itself (`NOPERM`, `READONLY`, `OOM`, `BUSY`,
-    /// ...), or the client reported an error; the script did not run.
+    /// Loading the script (`SCRIPT LOAD`, after the server answered `NOSCRIPT` or through
+    /// [`ScriptMeta::load`]) failed: the connection broke, or the server answered with
+    /// something other than the script's SHA1. The script did not run.
+    Load(RedisError),
+    /// Redis refused the command itself (`NOPERM`, `OOM`, `BUSY`, ...): the script did not
+    /// run. Also errors of the client, such as a reply it could not parse: those may come
+    /// after the script ran ([`Error::may_have_run`] tells).
     Redis(RedisError),
     /// The reply does not have the shape RETURNS declares, or does not convert to the
     /// Rust type the caller asked for.
@@ -106,16 +111,18 @@ impl Error {
     }
 
     /// Whether the script may have run (fully or partly) even though this error came back:
-    /// true for connection failures and for errors raised while the script was running.
+    /// true for connection failures, errors raised while the script was running, error
+    /// replies, replies of the wrong shape, and client errors after the call was sent.
     pub fn may_have_run(&self) -> bool {
-        matches!(
-            self.kind,
+        match &self.kind {
             ErrorKind::Connection(_)
-                | ErrorKind::Lua { .. }
-                | ErrorKind::Raised { .. }
-                | ErrorKind::ErrorReply { .. }
-                | ErrorKind::Reply { .. }
-        )
+            | ErrorKind::Lua { .. }
+            | ErrorKind::Raised { .. }
+            | ErrorKind::ErrorReply { .. }
+            | ErrorKind::Reply { .. } => true,
+            ErrorKind::Redis(error) => !is_server_error(error),
+            ErrorKind::Compile { .. } | ErrorKind::Load(_) => false,
+        }
     }
 
     /// Classifies an error Redis or the client returned for an invocation or load.
@@ -173,6 +180,10 @@ impl fmt::Display for Error {
                 f,
                 "script {name} ({path}): the connection failed, so the script may or may not have run: {error}"
             ),
+            ErrorKind::Load(error) => write!(
+                f,
+                "script {name} ({path}) could not be loaded, so it did not run: {error}"
+            ),
             ErrorKind::Redis(error) => write!(f, "script {name} ({path}): {error}"),
             ErrorKind::Reply {
                 expected,
@@ -195,7 +206,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            ErrorKind::Connection(error) | ErrorKind::Redis(error) => Some(error),
+            ErrorKind::Connection(error) | ErrorKind::Load(error) | ErrorKind::Redis(error) => {
+                Some(error)
+            }
             _ => None,
         }
     }
@@ -231,8 +244,6 @@ const REFUSAL_MESSAGES: &[&str] = &[
     "value is not an integer",
     "wrong number of arguments",
     "unknown command",
-    "Error running script",
-    "This Redis command is not allowed from script",
 ];
 
 /// Sorts an error into the kinds callers act on, from Redis's message formats (7.0 to
@@ -253,6 +264,9 @@ fn classify(error: RedisError) -> ErrorKind {
                 message: message.to_owned(),
                 line: Some(line).or(suffix_line),
             };
+        }
+        if body.starts_with("Error running script") {
+            return error_of_redis_6(body);
         }
         if let Some(rest) = body.strip_prefix("Error compiling script") {
             let rest = rest.split_once(": ").map_or(rest, |(_, r)| r);
@@ -295,6 +309,37 @@ fn classify(error: RedisError) -> ErrorKind {
             code: None,
             message,
         }
+    }
+}
+
+/// Whether Redis sent the error (rather than the client making it up).
+fn is_server_error(error: &RedisError) -> bool {
+    matches!(
+        error.kind(),
+        redis::ErrorKind::Server(_) | redis::ErrorKind::Extension
+    )
+}
+
+/// Redis 6 reports errors raised while a script runs as `Error running script (call to
+/// f_<sha>): @user_script:<line>: <message>`, where the message is a Lua error
+/// (`user_script:<line>: ...`) or a Redis error with its code.
+fn error_of_redis_6(body: &str) -> ErrorKind {
+    let after_call = body.split_once("): ").map_or(body, |(_, rest)| rest);
+    let (line, message) = after_call
+        .strip_prefix('@')
+        .and_then(split_user_script_line)
+        .map_or((None, after_call), |(line, message)| (Some(line), message));
+    let message = split_user_script_line(message).map_or(message, |(_, m)| m);
+    match message.split_once(' ') {
+        Some((code, rest)) if is_error_code(code) => ErrorKind::Raised {
+            code: code.to_owned(),
+            message: rest.to_owned(),
+            line,
+        },
+        _ => ErrorKind::Lua {
+            message: message.to_owned(),
+            line,
+        },
     }
 }
 
@@ -404,8 +449,28 @@ mod tests {
     }
 
     #[test]
+    fn redis_6_formats_are_understood() {
+        let ErrorKind::Lua { message, line } = kind(
+            "ERR Error running script (call to f_e8e9): @user_script:15: user_script:15: attempt to perform arithmetic on a nil value",
+        ) else {
+            panic!("not a Lua error")
+        };
+        assert_eq!(
+            (message.as_str(), line),
+            ("attempt to perform arithmetic on a nil value", Some(15))
+        );
+        let ErrorKind::Raised { code, line, .. } = kind(
+            "ERR Error running script (call to f_0831): @user_script:1: WRONGTYPE Operation against a key holding the wrong kind of value",
+        ) else {
+            panic!("not raised")
+        };
+        assert_eq!((code.as_str(), line), ("WRONGTYPE", Some(1)));
+    }
+
+    #[test]
     fn refusals_are_redis_errors() {
         assert!(matches!(kind("NOPERM no permissions"), ErrorKind::Redis(_)));
+        assert!(!Error::new(&META, kind("NOPERM no permissions")).may_have_run());
         assert!(matches!(
             kind("BUSY Redis is busy running a script"),
             ErrorKind::Redis(_)

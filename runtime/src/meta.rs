@@ -1,6 +1,6 @@
 //! What the macro knows about a bound script, kept as constants, and loading it.
 
-use redis::{Cmd, ConnectionLike, RedisResult, Value};
+use redis::{Cmd, ConnectionLike, RedisError, RedisResult, Value};
 
 use crate::error::{Error, ErrorKind};
 use crate::reply::ReplyShape;
@@ -114,15 +114,23 @@ impl ScriptMeta {
     pub(crate) fn check_loaded(&'static self, reply: RedisResult<Value>) -> Result<(), Error> {
         match reply.and_then(Value::extract_error) {
             Ok(Value::BulkString(sha)) if sha == self.sha1.as_bytes() => Ok(()),
-            Ok(other) => Err(Error::new(
-                self,
-                ErrorKind::Reply {
-                    expected: "the script's SHA1 from SCRIPT LOAD",
-                    reply: crate::reply::describe(&other),
-                    detail: Some(format!("expected {}", self.sha1)),
-                },
-            )),
-            Err(error) => Err(Error::from_redis(self, error)),
+            Ok(other) => {
+                let detail = format!(
+                    "SCRIPT LOAD answered {} instead of {}",
+                    crate::reply::describe(&other),
+                    self.sha1
+                );
+                let error = RedisError::from((
+                    redis::ErrorKind::UnexpectedReturnType,
+                    "unexpected SCRIPT LOAD reply",
+                    detail,
+                ));
+                Err(Error::new(self, ErrorKind::Load(error)))
+            }
+            Err(error) => match Error::from_redis(self, error).into_kind() {
+                ErrorKind::Connection(error) => Err(Error::new(self, ErrorKind::Load(error))),
+                kind => Err(Error::new(self, kind)),
+            },
         }
     }
 }

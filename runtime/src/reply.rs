@@ -137,6 +137,9 @@ fn write_list<'a>(
 ) -> fmt::Result {
     out.write_str("[")?;
     for (i, item) in items.enumerate() {
+        if out.len() > limit {
+            return Ok(());
+        }
         if i > 0 {
             out.write_str(", ")?;
         }

@@ -31,6 +31,10 @@ pub struct RawEntry {
     pub indent: usize,
 }
 
+/// The highest index an entry may have: more parameters than this is not a script
+/// anyone calls with positional arguments.
+pub const MAX_INDEX: usize = 1000;
+
 /// An entry, and a problem in the text after its index that did not stop it from being
 /// read (so numbering checks still see it); or the error that did.
 pub type ParsedEntry = Result<(RawEntry, Option<Diagnostic>), Diagnostic>;
@@ -97,7 +101,7 @@ fn parse_bracketed(
         .trim()
         .parse::<usize>()
         .ok()
-        .filter(|&i| i > 0)
+        .filter(|i| (1..=MAX_INDEX).contains(i))
         .ok_or_else(|| {
             Diagnostic::new(
                 format!("`[{inside}]` is not an entry index"),
@@ -173,12 +177,13 @@ fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
         return Ok(RestParts::description(after));
     }
     if let Some(after_colon) = text.strip_prefix(':') {
-        let (ty, description) =
-            parse_type_and_description(text, after_colon, at)?.ok_or_else(|| missing_type(at))?;
-        return Ok(RestParts {
-            name: None,
-            ty: Some(ty),
-            description,
+        return Ok(match parse_type_and_description(text, after_colon, at)? {
+            Some((ty, description)) => RestParts {
+                name: None,
+                ty: Some(ty),
+                description,
+            },
+            None => RestParts::description(after_colon),
         });
     }
     let Some((name, after_name)) = split_identifier(text) else {
@@ -246,13 +251,6 @@ fn parse_type_and_description(
             ParamType::vocabulary()
         ))),
     }
-}
-
-fn missing_type(at: Location) -> Diagnostic {
-    Diagnostic::new("expected a type after `:`", at, 1).with_help(format!(
-        "write `[1] name: int - description`; types: {}",
-        ParamType::vocabulary()
-    ))
 }
 
 fn check_given_name(name: &str, at: Location) -> Result<(), Diagnostic> {
@@ -371,6 +369,12 @@ mod tests {
         assert_eq!(entry.name, None);
         assert_eq!(entry.ty, Some(ParamType::Float));
 
+        let entry = block("[5]: the user key");
+        assert_eq!(
+            (entry.ty, entry.description.as_str()),
+            (None, "the user key")
+        );
+
         let entry = block("[4] flag: bool");
         assert_eq!(entry.name.as_deref(), Some("flag"));
         assert_eq!(entry.description, "");
@@ -425,7 +429,16 @@ mod tests {
                 .message
                 .contains("Rust keyword")
         );
-        assert!(block_error("[1]: - t").message.contains("expected a type"));
+        assert!(
+            block_error("[1000000000000000000000] - x")
+                .message
+                .contains("not an entry index")
+        );
+        assert!(
+            block_error("[1001] - x")
+                .message
+                .contains("not an entry index")
+        );
     }
 
     #[test]

@@ -38,32 +38,64 @@ pub fn extract(source: &str) -> Result<Top<'_>, Diagnostic> {
         top.shebang = Some(parse_shebang(rest));
         lines.next();
     }
-    while lines.next_if(|(_, text)| text.trim().is_empty()).is_some() {}
-    let Some(&(line, text)) = lines.peek() else {
-        return Ok(top);
-    };
-    let indent = text.len() - text.trim_start().len();
-    let trimmed = &text[indent..];
-    if let Some(level) = block_opening(trimmed) {
-        let opener_len = 4 + level;
-        let first = HeaderLine {
-            line,
-            column: column_of(text, indent + opener_len),
-            text: &trimmed[opener_len..],
+    let mut comments: Vec<Vec<HeaderLine<'_>>> = Vec::new();
+    loop {
+        while lines.next_if(|(_, text)| text.trim().is_empty()).is_some() {}
+        let Some(&(line, text)) = lines.peek() else {
+            break;
         };
-        lines.next();
-        top.lines = block_lines(first, level, lines)?;
-    } else if trimmed.starts_with("--") {
-        while let Some((line, text)) = lines.next_if(|(_, t)| t.trim_start().starts_with("--")) {
-            let start = text.len() - text.trim_start().trim_start_matches('-').len();
-            top.lines.push(HeaderLine {
+        let indent = text.len() - text.trim_start().len();
+        let trimmed = &text[indent..];
+        if let Some(level) = block_opening(trimmed) {
+            let opener_len = 4 + level;
+            let first = HeaderLine {
                 line,
-                column: column_of(text, start),
-                text: &text[start..],
-            });
+                column: column_of(text, indent + opener_len),
+                text: &trimmed[opener_len..],
+            };
+            lines.next();
+            comments.push(block_lines(first, level, &mut lines)?);
+        } else if trimmed.starts_with("--") {
+            let mut run = Vec::new();
+            while let Some((line, text)) = lines.next_if(|(_, t)| {
+                let t = t.trim_start();
+                t.starts_with("--") && block_opening(t).is_none()
+            }) {
+                let start = text.len() - text.trim_start().trim_start_matches('-').len();
+                run.push(HeaderLine {
+                    line,
+                    column: column_of(text, start),
+                    text: &text[start..],
+                });
+            }
+            comments.push(run);
+        } else {
+            break;
         }
     }
+    let header = comments
+        .iter()
+        .position(|comment| declares_anything(comment))
+        .unwrap_or(0);
+    if header < comments.len() {
+        top.lines = comments.swap_remove(header);
+    }
     Ok(top)
+}
+
+/// Whether a comment has header content: a KEYS, ARGV or RETURNS line, or an entry.
+/// The header is the first comment at the top of the file that has some (so a license
+/// line above it does not hide it), else the first comment.
+fn declares_anything(comment: &[HeaderLine<'_>]) -> bool {
+    comment.iter().any(|line| {
+        let text = line.text.trim_start();
+        ["KEYS", "ARGV", "RETURNS"]
+            .iter()
+            .any(|word| text.starts_with(word))
+            || text
+                .strip_prefix('[')
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    })
 }
 
 /// The level (number of `=`) of a block comment opener `--[==[` at the start of `text`.
@@ -77,7 +109,7 @@ fn block_opening(text: &str) -> Option<usize> {
 fn block_lines<'a>(
     first: HeaderLine<'a>,
     level: usize,
-    rest: impl Iterator<Item = (usize, &'a str)>,
+    rest: &mut impl Iterator<Item = (usize, &'a str)>,
 ) -> Result<Vec<HeaderLine<'a>>, Diagnostic> {
     let closer = format!("]{}]", "=".repeat(level));
     let opened_at = Location::new(first.line, first.column.saturating_sub(4 + level));
@@ -177,6 +209,17 @@ mod tests {
         let top = extract("#!lua flags=no-writes,allow-oom\n-- Reads a key\nreturn 1").unwrap();
         assert_eq!(top.shebang.unwrap().flags, ["no-writes", "allow-oom"]);
         assert_eq!(top.lines.len(), 1);
+    }
+
+    #[test]
+    fn a_license_line_above_a_block_header_does_not_hide_it() {
+        let source = "-- SPDX-License-Identifier: MIT\n--[[\n  KEYS:\n    [1] - key\n]]\nreturn 1";
+        let lines = texts(source);
+        assert_eq!(lines[1], (3, 1, "  KEYS:".to_owned()));
+        let source = "-- Copyright 2026\n\n-- KEYS[1] = key\nreturn 1";
+        assert_eq!(texts(source), vec![(3, 3, " KEYS[1] = key".to_owned())]);
+        let source = "-- Just prose\n--[[ old code ]]\nreturn 1";
+        assert_eq!(texts(source), vec![(1, 3, " Just prose".to_owned())]);
     }
 
     #[test]

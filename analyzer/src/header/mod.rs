@@ -30,14 +30,8 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
         example,
         others,
     } = sections;
-    let (mut keys, mut args) = (Params::default(), Params::default());
-    for kind in [ParamKind::Key, ParamKind::Arg] {
-        let params = numbered(&entries, kind, &mut diagnostics);
-        match kind {
-            ParamKind::Key => keys = params,
-            ParamKind::Arg => args = params,
-        }
-    }
+    let mut keys = numbered(&entries, ParamKind::Key, &mut diagnostics);
+    let mut args = numbered(&entries, ParamKind::Arg, &mut diagnostics);
     check_arg_types(&args, &entries, &mut diagnostics);
     name_params(&mut keys, &mut args, &entries, &mut diagnostics);
     let returns = returns
@@ -102,7 +96,7 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
                 &format!("number the {array} entries 1, 2, 3, ... in order, without gaps"),
             ));
         }
-        expected = raw.index + 1;
+        expected = raw.index.saturating_add(1);
         let param = Param {
             kind,
             index: raw.index,
@@ -277,7 +271,8 @@ fn missing_header(source: &str, has_shebang: bool) -> Diagnostic {
     .with_help(skeleton)
 }
 
-/// The highest literal index used as `array[n]` in `source` (0 when there is none).
+/// The highest literal index used as `array[n]` in `source` (0 when there is none), up to
+/// the highest a header may declare.
 fn highest_index(source: &str, array: &str) -> usize {
     source
         .match_indices(array)
@@ -286,7 +281,7 @@ fn highest_index(source: &str, array: &str) -> usize {
                 .chars()
                 .take_while(char::is_ascii_digit)
                 .collect();
-            digits.parse().ok()
+            digits.parse().ok().filter(|&i| i <= entry::MAX_INDEX)
         })
         .max()
         .unwrap_or(0)

@@ -44,13 +44,23 @@ impl TextSection {
         let lines: Vec<&str> = self
             .lines
             .iter()
-            .map(|l| l.get(indent..).unwrap_or("").trim_end())
+            .map(|l| strip_indentation(l, indent).trim_end())
             .collect();
         lines.join("\n").trim_matches('\n').to_owned()
     }
 }
 
+/// `line` without up to `width` bytes of leading whitespace, cut at a character boundary.
+fn strip_indentation(line: &str, width: usize) -> &str {
+    let mut cut = width.min(indentation(line));
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &line[cut..]
+}
+
 /// Which section the lines being read belong to.
+#[derive(Clone, Copy)]
 enum Current {
     Summary,
     Params(ParamKind),
@@ -67,6 +77,7 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
     let mut sections = Sections::default();
     let mut diagnostics = Vec::new();
     let mut current = Current::Summary;
+    let mut heading_indent = 0;
     let mut continuing: Option<usize> = None;
     for line in lines {
         let text = line.text;
@@ -75,12 +86,20 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
             push_blank(&mut sections, &current);
             continue;
         }
-        if let Some((title, inline)) = heading(text) {
-            let at = Location::new(line.line, line.column + indentation(text));
+        // In RETURNS, EXAMPLE and other text sections, a deeper `CAPS:` line is text.
+        let is_text = matches!(
+            current,
+            Current::Returns | Current::Example | Current::Other(_)
+        );
+        let heading = heading(text).filter(|_| !is_text || indentation(text) <= heading_indent);
+        if let Some((title, inline)) = heading {
+            heading_indent = indentation(text);
+            let at = Location::new(line.line, line.column + heading_indent);
             continuing = None;
             current = open_section(&mut sections, &mut diagnostics, title, inline, at);
             continue;
         }
+        let continued = continuing.filter(|&i| indentation(text) > sections.entries[i].indent);
         if let Some(parsed) = entry::parse_line_style(line) {
             continuing = push_entry(&mut sections, &mut diagnostics, parsed);
             continue;
@@ -89,9 +108,7 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
             Current::Params(kind) => {
                 if let Some(parsed) = entry::parse_block_style(line, kind) {
                     continuing = push_entry(&mut sections, &mut diagnostics, parsed);
-                } else if let Some(last) =
-                    continuing.filter(|&i| indentation(text) > sections.entries[i].indent)
-                {
+                } else if let Some(last) = continued {
                     append_description(&mut sections.entries[last].description, text);
                 } else {
                     diagnostics.push(stray_line_in_params(line, kind));
@@ -107,13 +124,11 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
                 }
             }
             Current::Summary => {
-                if let Some(last) =
-                    continuing.filter(|&i| indentation(text) > sections.entries[i].indent)
-                {
+                if let Some(last) = continued {
                     append_description(&mut sections.entries[last].description, text);
                 } else if entry::looks_like_entry(text) {
                     diagnostics.push(entry_outside_params(line, None));
-                } else if !is_own_path(text) {
+                } else if !(sections.summary.is_empty() && is_own_path(text)) {
                     continuing = None;
                     sections.summary.push(text.trim().to_owned());
                 }
@@ -254,7 +269,8 @@ fn append_description(description: &mut String, text: &str) {
 }
 
 /// The seed's headers start with the file's own path (`-- lua_scripts/rate_limiter.lua`):
-/// a lone word ending in `.lua` says nothing about the script and is left out.
+/// a first line that is a lone word ending in `.lua` says nothing about the script and is
+/// left out.
 fn is_own_path(text: &str) -> bool {
     let trimmed = text.trim();
     trimmed.ends_with(".lua") && !trimmed.contains(char::is_whitespace)
@@ -371,6 +387,28 @@ mod tests {
         );
         assert_eq!(sections.others[0].0, "NOTES");
         assert_eq!(sections.others[0].1.dedented(), "keep it short");
+    }
+
+    #[test]
+    fn deeper_capitalised_lines_in_text_sections_are_text() {
+        let text = "RETURNS:\n    OK: stored\n    NIL: missing\nEXAMPLE:\n    SET FOO:1 x\nARGV:\n  [1] - a";
+        let (sections, diagnostics) = split(&lines(text));
+        assert_eq!(diagnostics, []);
+        assert_eq!(
+            sections.returns.unwrap().dedented(),
+            "OK: stored\nNIL: missing"
+        );
+        assert_eq!(sections.example.unwrap().dedented(), "SET FOO:1 x");
+        assert_eq!(sections.entries.len(), 1);
+    }
+
+    #[test]
+    fn dedenting_never_cuts_a_character() {
+        let section = TextSection {
+            heading: Location::new(1, 1),
+            lines: vec!["\u{3000}x".to_owned(), " y".to_owned()],
+        };
+        assert_eq!(section.dedented(), "\u{3000}x\ny");
     }
 
     #[test]
