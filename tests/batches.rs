@@ -254,12 +254,14 @@ async fn the_registry_loads_asynchronously_too() {
 fn a_read_only_script_runs_on_a_replica_and_a_writing_one_is_refused() {
     let primary = RedisServer::start();
     let replica = RedisServer::start_replica_of(&primary);
-    let () = primary.connection().set("greeting", "hello").unwrap();
+    let mut primary_con = primary.connection();
+    let () = primary_con.set("greeting", "hello").unwrap();
     let mut replica_con = replica.connection();
+    // WAIT counts the replicas that acknowledged this connection's writes.
     let synced: i64 = redis::cmd("WAIT")
         .arg(1)
         .arg(5000)
-        .query(&mut primary.connection())
+        .query(&mut primary_con)
         .unwrap();
     assert_eq!(synced, 1, "the replica has the write");
 
