@@ -110,6 +110,18 @@
 //! fails mid-call is reported as [`ErrorKind::Connection`] ("may or may not have run") and
 //! never retried.
 //!
+//! # Batches, transactions and preloading
+//!
+//! A [`Batch`] sends script calls and ordinary commands in one round trip, as a pipeline
+//! or (with [`Batch::transaction`]) a `MULTI`/`EXEC` transaction, and gives each reply back
+//! typed through the slot `add` returned. It stays correct when the server's script cache
+//! is empty; the [`Batch`] docs say exactly what is guaranteed and what it costs.
+//! [`scripts`] lists every script bound in the program and [`load_all`] loads them all in
+//! one round trip.
+//!
+//! A script whose shebang declares `#!lua flags=no-writes` is sent as `EVALSHA_RO`, so it
+//! runs on replicas.
+//!
 //! # Errors
 //!
 //! Every failure is an [`Error`] naming the script. [`ErrorKind`] tells apart an error the
