@@ -18,9 +18,21 @@ impl Location {
     }
 }
 
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// The script cannot be bound: compilation fails.
+    #[default]
+    Error,
+    /// Something probably wrong that still works: compilation goes on with a warning.
+    Warning,
+}
+
 /// One problem in a script file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
     /// What is wrong, in one sentence.
     pub message: String,
     /// Where it is.
@@ -35,11 +47,18 @@ impl Diagnostic {
     /// A diagnostic at `location` underlining `width` characters.
     pub fn new(message: impl Into<String>, location: Location, width: usize) -> Self {
         Self {
+            severity: Severity::Error,
             message: message.into(),
             location,
             width: width.max(1),
             help: None,
         }
+    }
+
+    /// Makes this a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
     }
 
     /// Adds the advice shown after the source line.

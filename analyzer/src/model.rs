@@ -23,6 +23,8 @@ pub struct Script {
     pub example: Option<String>,
     /// Other sections of the header (`NOTES:` and the like), as (title, text).
     pub other_sections: Vec<(String, String)>,
+    /// Warnings about the script: it can be bound, but something looks wrong.
+    pub warnings: Vec<crate::Diagnostic>,
 }
 
 /// The `#!lua` line on line 1.
@@ -93,6 +95,10 @@ pub struct Param {
     pub description: String,
     /// The 1-based header line of the entry.
     pub line: usize,
+    /// Where the entry's label (`[1]`, `KEYS[1]`) is, for messages.
+    pub label: crate::Location,
+    /// The label's width in characters.
+    pub label_width: usize,
 }
 
 impl Param {

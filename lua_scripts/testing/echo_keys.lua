@@ -17,7 +17,9 @@ local out = {}
 for i = 1, #KEYS do
     out[#out + 1] = KEYS[i]
 end
-for i = 1, #ARGV do
-    out[#out + 1] = ARGV[i]
-end
+out[#out + 1] = ARGV[1]
+out[#out + 1] = ARGV[2]
+out[#out + 1] = ARGV[3]
+out[#out + 1] = ARGV[4]
+out[#out + 1] = ARGV[5]
 return out

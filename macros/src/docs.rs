@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn docs_carry_the_contract() {
-        let source = "--[[\n  Adds.\n  KEYS:\n    [1] counter: key - The counter\n  ARGV:\n    [1] - amount\n  RETURNS: int - the new value\n--]]\nreturn 1\n";
+        let source = "--[[\n  Adds.\n  KEYS:\n    [1] counter: key - The counter\n  ARGV:\n    [1] - amount\n  RETURNS: int - the new value\n--]]\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])\n";
         let script = redis_script_analyzer::analyze("lua_scripts/add.lua", source).unwrap();
         let docs = struct_docs(&script, source, false, "Add::call");
         assert!(

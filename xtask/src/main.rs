@@ -4,10 +4,14 @@
 //! - `test`: the whole suite: fmt check, clippy with warnings denied, every test (unit,
 //!   integration against real Redis, UI, doc tests), and rustdoc with warnings denied.
 //!
-//! Both find `redis-server` on `PATH` (or in `REDIS_SERVER_BIN`), or install it.
+//! - `redis-tables`: regenerates the analyzer's Redis command table and Lua environment
+//!   from the installed `redis-server`.
+//!
+//! All find `redis-server` on `PATH` (or in `REDIS_SERVER_BIN`), or install it.
 
 mod redis_server;
 mod run;
+mod tables;
 
 use std::process::ExitCode;
 
@@ -18,9 +22,15 @@ fn main() -> ExitCode {
     let outcome = match task.as_str() {
         "demo" => demo(),
         "test" => test(),
+        "redis-tables" => {
+            redis_server::ensure().and_then(|()| tables::generate(&run::workspace_root()))
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo|test>\n\n  demo  run the rate limiter example against a throwaway Redis\n  test  fmt, clippy, every test and the docs"
+                "usage: cargo xtask <demo|test|redis-tables>\n\n  \
+                 demo          run the rate limiter example against a throwaway Redis\n  \
+                 test          fmt, clippy, every test and the docs\n  \
+                 redis-tables  regenerate analyzer/src/redis_tables.rs from the installed redis-server"
             );
             return ExitCode::from(2);
         }

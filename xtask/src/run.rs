@@ -149,7 +149,7 @@ pub fn ensure_components() -> Result<(), String> {
 }
 
 /// The workspace root: the parent of this crate's folder.
-fn workspace_root() -> std::path::PathBuf {
+pub fn workspace_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace root")

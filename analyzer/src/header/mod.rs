@@ -32,8 +32,8 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     } = sections;
     let mut keys = numbered(&entries, ParamKind::Key, &mut diagnostics);
     let mut args = numbered(&entries, ParamKind::Arg, &mut diagnostics);
-    check_arg_types(&args, &entries, &mut diagnostics);
-    name_params(&mut keys, &mut args, &entries, &mut diagnostics);
+    check_arg_types(&args, &mut diagnostics);
+    name_params(&mut keys, &mut args, &mut diagnostics);
     let returns = returns
         .map(|section| parse_returns(&section, &mut diagnostics))
         .unwrap_or(Returns::Undeclared);
@@ -50,6 +50,7 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
         args,
         returns,
         example: example.map(|e| e.dedented()).filter(|e| !e.is_empty()),
+        warnings: Vec::new(),
         other_sections: others
             .into_iter()
             .map(|(title, section)| (title, section.dedented()))
@@ -106,6 +107,8 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
             ty: raw.ty,
             description: raw.description.clone(),
             line: raw.label.line,
+            label: raw.label,
+            label_width: raw.label_width,
         };
         if raw.variadic {
             tail_line = Some(raw.label.line);
@@ -118,17 +121,16 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
 }
 
 /// A key belongs in KEYS: Redis Cluster routes by KEYS, and ACLs check them.
-fn check_arg_types(args: &Params, entries: &[RawEntry], diagnostics: &mut Vec<Diagnostic>) {
+fn check_arg_types(args: &Params, diagnostics: &mut Vec<Diagnostic>) {
     for param in args.iter().filter(|p| p.ty == Some(ParamType::Key)) {
-        let raw = raw_of(entries, param);
         diagnostics.push(
             Diagnostic::new(
                 format!(
                     "{} is typed `key`, but keys must be passed in KEYS",
                     param.label()
                 ),
-                raw.label,
-                raw.label_width,
+                param.label,
+                param.label_width,
             )
             .with_help(
                 "move it to KEYS (Redis Cluster routes a script by its KEYS), or type it `string`",
@@ -138,12 +140,7 @@ fn check_arg_types(args: &Params, entries: &[RawEntry], diagnostics: &mut Vec<Di
 }
 
 /// Gives every param a unique Rust name: given names are checked, others are inferred.
-fn name_params(
-    keys: &mut Params,
-    args: &mut Params,
-    entries: &[RawEntry],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn name_params(keys: &mut Params, args: &mut Params, diagnostics: &mut Vec<Diagnostic>) {
     let mut all: Vec<&mut Param> = keys
         .fixed
         .iter_mut()
@@ -165,7 +162,6 @@ fn name_params(
             .iter()
             .find(|p| p.name_given && p.name == param.name)
         {
-            let raw = raw_of(entries, param);
             diagnostics.push(
                 Diagnostic::new(
                     format!(
@@ -175,8 +171,8 @@ fn name_params(
                         first.label(),
                         first.line
                     ),
-                    raw.label,
-                    raw.label_width,
+                    param.label,
+                    param.label_width,
                 )
                 .with_help("give each entry a different name"),
             );
@@ -188,13 +184,6 @@ fn name_params(
     for (param, (name, _)) in all.iter_mut().zip(names) {
         param.name = name;
     }
-}
-
-fn raw_of<'a>(entries: &'a [RawEntry], param: &Param) -> &'a RawEntry {
-    entries
-        .iter()
-        .find(|e| e.kind == param.kind && e.index == param.index && e.label.line == param.line)
-        .expect("every param is built from an entry")
 }
 
 /// Reads RETURNS: `type`, `type - description`, or free text.

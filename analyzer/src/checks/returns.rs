@@ -1,0 +1,128 @@
+//! What the main chunk returns against RETURNS; and, when RETURNS is prose, the type its
+//! literal returns agree on.
+
+use crate::diagnostic::Diagnostic;
+use crate::lua::facts::{Facts, ReturnSite, Returned};
+use crate::model::{Returns, Script};
+use crate::types::ReturnType;
+
+/// Checks typed RETURNS against literal returns, or infers a type for prose RETURNS.
+pub fn check(script: &mut Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
+    match &script.returns {
+        Returns::Typed { ty, .. } => {
+            for site in &facts.returns {
+                if let Some(diagnostic) = mismatch(ty, site) {
+                    out.push(diagnostic);
+                }
+            }
+        }
+        Returns::Text(_) | Returns::Undeclared => {
+            if let Some(ty) = inferred(&facts.returns) {
+                let description = match &script.returns {
+                    Returns::Text(text) => text.clone(),
+                    _ => String::new(),
+                };
+                script.returns = Returns::Typed { ty, description };
+            }
+        }
+    }
+}
+
+/// The type all literal returns agree on: int, string or status. Error replies are
+/// ignored; anything not a literal prevents inference.
+fn inferred(returns: &[ReturnSite]) -> Option<ReturnType> {
+    let mut kinds = returns
+        .iter()
+        .map(|r| r.returned)
+        .filter(|r| *r != Returned::Error);
+    let first = kinds.next()?;
+    if !kinds.all(|k| k == first) {
+        return None;
+    }
+    match first {
+        Returned::Int => Some(ReturnType::Int),
+        Returned::String => Some(ReturnType::String),
+        Returned::Status => Some(ReturnType::Status),
+        _ => None,
+    }
+}
+
+/// The problem with returning `site` where RETURNS declares `ty`, if any.
+fn mismatch(ty: &ReturnType, site: &ReturnSite) -> Option<Diagnostic> {
+    let what = match site.returned {
+        Returned::Error | Returned::Unknown => return None,
+        Returned::Int => "an integer",
+        Returned::Float => "a number with a fraction",
+        Returned::String => "a string",
+        Returned::True => "`true` (sent as 1)",
+        Returned::False => "`false` (sent as nil)",
+        Returned::Nil => "nil",
+        Returned::Table => "a table (sent as an array)",
+        Returned::Status => "a status reply",
+    };
+    match fits(ty, site.returned) {
+        Fit::Yes => None,
+        Fit::Truncated => Some(
+            Diagnostic::new(
+                "Redis truncates this number to an integer (3.7 arrives as 3)",
+                site.site.at,
+                site.site.width,
+            )
+            .with_help("return `tostring(x)` and declare `RETURNS: float`, or send a RESP3 double with `{double = x}`")
+            .warning(),
+        ),
+        Fit::No => {
+            let help = if matches!(ty, ReturnType::Status) && site.returned == Returned::String {
+                "a Lua string is sent as a bulk string: return `redis.status_reply(\"OK\")` for a status".to_owned()
+            } else {
+                format!("return a value of type `{ty}`, or change RETURNS to what the script returns")
+            };
+            Some(
+                Diagnostic::new(
+                    format!("this returns {what}, but RETURNS declares `{ty}`"),
+                    site.site.at,
+                    site.site.width,
+                )
+                .with_help(help),
+            )
+        }
+    }
+}
+
+enum Fit {
+    Yes,
+    Truncated,
+    No,
+}
+
+fn fits(ty: &ReturnType, returned: Returned) -> Fit {
+    use ReturnType as T;
+    use Returned as R;
+    if matches!(ty, T::Value) {
+        return Fit::Yes;
+    }
+    if let T::Optional(inner) = ty {
+        return if matches!(returned, R::Nil | R::False) {
+            Fit::Yes
+        } else {
+            fits(inner, returned)
+        };
+    }
+    let ok = match returned {
+        R::Error | R::Unknown => true,
+        R::Nil | R::False => matches!(ty, T::Nil | T::Bool),
+        R::True => matches!(ty, T::Bool | T::Int),
+        R::Int => matches!(ty, T::Int | T::Float | T::Bool),
+        R::Float => {
+            return if matches!(ty, T::Int | T::Float) {
+                Fit::Truncated
+            } else {
+                Fit::No
+            };
+        }
+        R::String => matches!(ty, T::String | T::Bytes | T::Float),
+        R::Status => matches!(ty, T::Status | T::String | T::Bytes),
+        R::Table => matches!(ty, T::Array(_) | T::Tuple(_) | T::Map(..)),
+    };
+    if ok { Fit::Yes } else { Fit::No }
+}

@@ -1,0 +1,138 @@
+//! Redis's Lua sandbox: scripts may not create globals, and only some globals exist.
+
+use super::{Options, RedisVersion};
+use crate::diagnostic::Diagnostic;
+use crate::lua::facts::Facts;
+use crate::redis_tables::{GLOBALS, LIBRARY_MEMBERS};
+
+/// Library tables whose members are checked.
+const LIBRARIES: &[&str] = &[
+    "bit",
+    "cjson",
+    "cmsgpack",
+    "coroutine",
+    "math",
+    "os",
+    "redis",
+    "string",
+    "struct",
+    "table",
+];
+
+/// What Redis 7.4 adds to the environment.
+const ADDED_IN_7_4: &[&str] = &["os", "os.clock"];
+
+/// Checks global writes and reads.
+pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
+    for write in &facts.global_writes {
+        out.push(
+            Diagnostic::new(
+                format!("`{}` is assigned as a global", write.name),
+                write.site.at,
+                write.site.width,
+            )
+            .with_help(format!(
+                "Redis rejects this at run time with: Attempt to modify a readonly table; make it local (`local {0} = ...` or `local function {0}`)",
+                write.name
+            )),
+        );
+    }
+    let has_7_4 = options.target >= RedisVersion { major: 7, minor: 4 };
+    let known = |name: &str, table: &[&str]| {
+        table.binary_search(&name).is_ok() || (has_7_4 && ADDED_IN_7_4.contains(&name))
+    };
+    for read in facts
+        .global_reads
+        .iter()
+        .filter(|r| !known(&r.name, GLOBALS))
+    {
+        out.push(
+            Diagnostic::new(
+                format!("`{}` is not defined in Redis's Lua environment", read.name),
+                read.site.at,
+                read.site.width,
+            )
+            .with_help(missing_global_help(&read.name)),
+        );
+    }
+    for read in &facts.member_reads {
+        let library = read.name.split('.').next().unwrap_or_default();
+        if !LIBRARIES.contains(&library)
+            || !known(library, GLOBALS)
+            || known(&read.name, LIBRARY_MEMBERS)
+        {
+            continue;
+        }
+        let help = match closest(&read.name, library) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("`{library}` has no such member in Redis's Lua environment"),
+        };
+        out.push(
+            Diagnostic::new(
+                format!("`{}` is not part of Redis's Lua environment", read.name),
+                read.site.at,
+                read.site.width,
+            )
+            .with_help(help),
+        );
+    }
+}
+
+fn missing_global_help(name: &str) -> String {
+    match name {
+        "print" => "Redis scripts have no `print`: log with `redis.log(redis.LOG_WARNING, ...)`".to_owned(),
+        "require" | "dofile" | "loadfile" | "io" | "package" | "module" => {
+            "Redis scripts cannot load modules or touch files".to_owned()
+        }
+        "os" => "`os` exists from Redis 7.4 (with `os.clock` only): to rely on it, set `target = \"7.4\"` in the #[redis_script] attribute".to_owned(),
+        "debug" => "the debug library is not available; step through a script with `redis-cli --ldb`".to_owned(),
+        _ => "scripts see Lua's base functions, string, table, math, cjson, cmsgpack, bit, struct, redis, KEYS and ARGV: declare it with `local`".to_owned(),
+    }
+}
+
+/// The member of `library` closest to `name` (at most two edits away).
+fn closest(name: &str, library: &str) -> Option<&'static str> {
+    LIBRARY_MEMBERS
+        .iter()
+        .filter(|member| member.split('.').next() == Some(library))
+        .map(|member| (edit_distance(name, member), *member))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, member)| member)
+}
+
+/// Levenshtein distance between two short strings.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("redis.cal", "redis.call"), 1);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(closest("redis.cal", "redis"), Some("redis.call"));
+        assert_eq!(closest("string.nothing_like_it", "string"), None);
+    }
+
+    #[test]
+    fn the_tables_are_sorted_for_binary_search() {
+        assert!(GLOBALS.windows(2).all(|w| w[0] < w[1]));
+        assert!(LIBRARY_MEMBERS.windows(2).all(|w| w[0] < w[1]));
+    }
+}

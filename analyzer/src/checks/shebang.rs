@@ -1,0 +1,102 @@
+//! The `#!lua` line: only the `lua` engine, only the flags Redis knows.
+
+use crate::diagnostic::{Diagnostic, Location};
+
+/// The flags Redis 7 accepts on a script's shebang.
+pub const KNOWN_FLAGS: &[&str] = &[
+    "no-writes",
+    "allow-oom",
+    "allow-stale",
+    "no-cluster",
+    "allow-cross-slot-keys",
+];
+
+/// Checks line 1 when it is a shebang.
+pub fn check(source: &str, out: &mut Vec<Diagnostic>) {
+    let Some(rest) = source
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("#!"))
+    else {
+        return;
+    };
+    let mut words = rest.split_whitespace();
+    let engine = words.next().unwrap_or_default();
+    if engine != "lua" {
+        out.push(
+            Diagnostic::new(
+                format!("unknown script engine `{engine}`"),
+                Location::new(1, 3),
+                engine.len().max(1),
+            )
+            .with_help("Redis scripts start with `#!lua`, optionally followed by `flags=...`"),
+        );
+        return;
+    }
+    for word in words {
+        let column = rest.find(word).map_or(3, |at| at + 3);
+        match word.strip_prefix("flags=") {
+            Some(list) => {
+                let mut offset = column + "flags=".len();
+                for flag in list.split(',') {
+                    let at = offset;
+                    offset += flag.len() + 1;
+                    if !flag.is_empty() && !KNOWN_FLAGS.contains(&flag) {
+                        out.push(
+                            Diagnostic::new(
+                                format!("unknown shebang flag `{flag}`"),
+                                Location::new(1, at),
+                                flag.len(),
+                            )
+                            .with_help(format!("Redis knows: {}", KNOWN_FLAGS.join(", "))),
+                        );
+                    }
+                }
+            }
+            None => out.push(
+                Diagnostic::new(
+                    format!("unexpected `{word}` in the shebang"),
+                    Location::new(1, column),
+                    word.len(),
+                )
+                .with_help(
+                    "a script's shebang takes only `flags=a,b` (`name=` is for Redis functions)",
+                ),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(source: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        check(source, &mut out);
+        out.into_iter()
+            .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn known_flags_pass_and_others_are_named() {
+        assert_eq!(
+            messages("#!lua flags=no-writes,allow-oom\nreturn 1"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages("#!lua flags=no-writes,no-write\n"),
+            ["1:23 unknown shebang flag `no-write`"]
+        );
+        assert_eq!(
+            messages("#!python\n"),
+            ["1:3 unknown script engine `python`"]
+        );
+        assert_eq!(
+            messages("#!lua name=lib\n"),
+            ["1:7 unexpected `name=lib` in the shebang"]
+        );
+        assert_eq!(messages("return 1"), Vec::<String>::new());
+    }
+}
