@@ -11,6 +11,7 @@ fn ui() {
     link_fixture_scripts();
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/*.rs");
+    cases.pass("tests/ui/pass/*.rs");
 }
 
 /// Points `<target>/tests/trybuild/<package>/lua_scripts` at `tests/ui/lua_scripts`.

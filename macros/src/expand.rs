@@ -4,11 +4,11 @@
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use redis_script_analyzer::Script;
+use redis_script_analyzer::{Options, Script};
 use syn::{Data, DeriveInput, Fields, LitStr};
 
+use crate::attribute::{self, ScriptPath};
 use crate::locate::{self, ScriptFile};
-use crate::script_path::{self, ScriptPath};
 use crate::{docs, rust_types};
 
 /// Expands `#[redis_script(attr)] item`.
@@ -28,9 +28,10 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     if let Err(error) = check_unit_struct(&input) {
         errors.push(error);
     }
-    let bound = script_path::parse(attr).and_then(|path| {
+    let bound = attribute::parse(attr).and_then(|arguments| {
+        let path = arguments.path;
         let file = locate::read(&path).map_err(|m| syn::Error::new(path.literal.span(), m))?;
-        let script = analyze(&path, &file)?;
+        let script = analyze(&path, &file, &arguments.options)?;
         Ok((path, file, script))
     });
     match bound {
@@ -72,9 +73,9 @@ fn check_unit_struct(input: &DeriveInput) -> syn::Result<()> {
 }
 
 /// Runs the analyzer; every diagnostic becomes an error on the attribute's literal.
-fn analyze(path: &ScriptPath, file: &ScriptFile) -> syn::Result<Script> {
+fn analyze(path: &ScriptPath, file: &ScriptFile, options: &Options) -> syn::Result<Script> {
     let display = path.display();
-    redis_script_analyzer::analyze(&display, &file.source).map_err(|diagnostics| {
+    redis_script_analyzer::analyze_with(&display, &file.source, options).map_err(|diagnostics| {
         diagnostics
             .iter()
             .map(|d| syn::Error::new(path.literal.span(), d.render(&display, &file.source)))
@@ -114,7 +115,13 @@ fn generate(
         .as_ref()
         .is_some_and(|shebang| shebang.has_flag("no-writes"));
     let call = call_fn(vis, script, &call_docs);
+    let warnings = script
+        .warnings
+        .iter()
+        .map(|warning| warning_tokens(&warning.render(&display, &file.source), &path.literal));
     quote! {
+        #(#warnings)*
+
         #(#attrs)*
         #[doc = #struct_docs]
         #vis struct #ident;
@@ -191,5 +198,19 @@ fn call_fn(vis: &syn::Visibility, script: &Script, docs: &str) -> TokenStream {
             #(#writes)*
             #call
         }
+    }
+}
+
+/// A compiler warning on the attribute's literal: stable Rust gives proc macros no warnings
+/// of their own, so the message rides on the use of a deprecated item.
+fn warning_tokens(message: &str, literal: &LitStr) -> TokenStream {
+    let item = Ident::new("redis_script_warning", literal.span());
+    quote! {
+        const _: () = {
+            #[deprecated(note = #message)]
+            #[allow(non_camel_case_types)]
+            struct redis_script_warning;
+            let _ = #item;
+        };
     }
 }

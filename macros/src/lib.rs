@@ -1,16 +1,16 @@
 //! The `#[redis_script("file.lua")]` attribute. Use it through the `redis-script` crate,
 //! which re-exports it and provides the runtime the generated code calls.
 //!
-//! The work is split as thiserror and askama split theirs: `script_path` reads the
+//! The work is split as thiserror and askama split theirs: `attribute` reads the
 //! attribute, `locate` finds and reads the file, `redis-script-analyzer` turns it into
 //! a model (or diagnostics), and `expand` generates the code, with `docs` and
 //! `rust_types` for its two parts.
 
+mod attribute;
 mod docs;
 mod expand;
 mod locate;
 mod rust_types;
-mod script_path;
 
 use proc_macro::TokenStream;
 

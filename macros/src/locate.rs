@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::script_path::ScriptPath;
+use crate::attribute::ScriptPath;
 
 /// A script file, read.
 pub struct ScriptFile {

@@ -69,3 +69,288 @@ pub fn run(
     calls::check(script, facts, out);
     returns::check(script, facts, out);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, RedisVersion, Returns, Severity, analyze, analyze_with};
+
+    /// `line:column message` of every error of `source`.
+    fn errors(source: &str) -> Vec<String> {
+        match analyze("lua_scripts/x.lua", source) {
+            Ok(_) => Vec::new(),
+            Err(diagnostics) => diagnostics
+                .iter()
+                .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.message))
+                .collect(),
+        }
+    }
+
+    fn clean(source: &str) {
+        assert_eq!(errors(source), Vec::<String>::new(), "{source}");
+    }
+
+    const HEADER: &str =
+        "--[[\n  KEYS:\n    [1] key - a key\n  ARGV:\n    [1] value - a value\n--]]\n";
+
+    fn with_header(body: &str) -> String {
+        format!("{HEADER}{body}")
+    }
+
+    #[test]
+    fn valid_scripts_stay_clean() {
+        clean(&with_header(
+            "local function add(a, b) return a + b end
+local total = 0
+local function bump() total = add(total, 1) end
+bump()
+do local inner = KEYS[1] end
+for i, v in ipairs({1, 2}) do total = total + i + v end
+for i = 1, 3 do total = total + i end
+while total > 100 do total = total - 1 end
+repeat local again = total until again
+local upper = ('x'):upper()
+local s = string.format('%s', ARGV[1]) .. upper
+local t = {name = s, [1] = cjson.encode({})}
+local function count(...) return select('#', ...) end
+local packed = cmsgpack.pack(t) .. struct.pack('>I2', 1) .. bit.tohex(5)
+redis.log(redis.LOG_WARNING, tostring(count(1, 2)) .. packed)
+local ok, err = pcall(redis.call, 'GET', KEYS[1])
+return redis.call('SET', KEYS[1], s)",
+        ));
+    }
+
+    #[test]
+    fn shadowing_and_aliases_are_resolved() {
+        clean(&with_header(
+            "local keys = KEYS\nlocal KEYS = {'shadow'}\nlocal x = KEYS[9]\nreturn redis.call('SET', keys[1], ARGV[1])",
+        ));
+        assert_eq!(
+            errors(&with_header(
+                "local k = KEYS\nreturn redis.call('SET', k[1], k[2], ARGV[1])"
+            )),
+            ["8:32 KEYS[2] is read here, but the header declares only KEYS[1]"]
+        );
+    }
+
+    #[test]
+    fn literal_reads_beyond_the_header_name_both_places() {
+        let found = analyze(
+            "x.lua",
+            &with_header("return redis.call('SET', KEYS[1], ARGV[1], ARGV[3])"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            found[0].message,
+            "ARGV[3] is read here, but the header declares only ARGV[1]"
+        );
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("after ARGV[1] (line 5)")
+        );
+        assert_eq!(
+            errors(&with_header(
+                "return redis.call('SET', KEYS[0], KEYS[1], ARGV[1])"
+            )),
+            ["7:26 KEYS[0] is always nil: Lua arrays start at 1"]
+        );
+    }
+
+    #[test]
+    fn unread_entries_are_errors_unless_named_with_an_underscore() {
+        assert_eq!(
+            errors(&with_header("return redis.call('GET', KEYS[1])")),
+            ["5:5 ARGV[1] (`value`) is declared, but the script never reads it"]
+        );
+        clean(
+            "--[[\n  KEYS:\n    [1] key - a key\n  ARGV:\n    [1] _spare - kept for later\n--]]\nreturn redis.call('GET', KEYS[1])",
+        );
+    }
+
+    #[test]
+    fn dynamic_reads_need_a_variadic_tail() {
+        for body in [
+            "return #KEYS",
+            "local i = 1\nreturn KEYS[i]",
+            "return unpack(ARGV)",
+            "for _, k in ipairs(KEYS) do end\nreturn 1",
+        ] {
+            let found = errors(&with_header(&format!(
+                "redis.call('SET', KEYS[1], ARGV[1])\n{body}"
+            )));
+            assert_eq!(found.len(), 1, "{body}: {found:?}");
+            assert!(
+                found[0].contains("read as a whole or with a computed index"),
+                "{found:?}"
+            );
+        }
+        clean(
+            "--[[\n  KEYS:\n    [1] first - a key\n    [2..] rest - more keys\n--]]\nlocal out = {}\nfor i = 1, #KEYS do out[i] = KEYS[i] end\nreturn out",
+        );
+    }
+
+    #[test]
+    fn globals_cannot_be_assigned() {
+        assert_eq!(
+            errors(&with_header(
+                "counter = 1\nfunction helper() end\n_G.flag = true\nreturn redis.call('SET', KEYS[1], ARGV[1])"
+            )),
+            [
+                "7:1 `counter` is assigned as a global",
+                "8:10 `helper` is assigned as a global",
+                "9:1 `flag` is assigned as a global",
+            ]
+        );
+    }
+
+    #[test]
+    fn globals_redis_lacks_are_errors() {
+        assert_eq!(
+            errors(&with_header(
+                "print(KEYS[1], ARGV[1])\nlocal m = require('x')\nreturn os.clock()"
+            )),
+            [
+                "7:1 `print` is not defined in Redis's Lua environment",
+                "8:11 `require` is not defined in Redis's Lua environment",
+                "9:8 `os` is not defined in Redis's Lua environment",
+            ]
+        );
+        let script = with_header("redis.call('SET', KEYS[1], ARGV[1])\nreturn os.clock()");
+        let target = Options {
+            target: RedisVersion::parse("7.4").unwrap(),
+        };
+        assert!(analyze_with("x.lua", &script, &target).is_ok());
+        let typo = errors(&with_header("return redis.cal('SET', KEYS[1], ARGV[1])"));
+        assert_eq!(
+            typo,
+            ["7:8 `redis.cal` is not part of Redis's Lua environment"]
+        );
+    }
+
+    #[test]
+    fn commands_are_checked_against_redis() {
+        assert_eq!(
+            errors(&with_header(
+                "redis.call('INCRR', KEYS[1])\nredis.call('MULTI')\nredis.call('GET', KEYS[1], ARGV[1])\nredis.pcall('CONFIG', 'GETT')\nredis.call('CONFIG', 'SET', 'x')\nreturn redis.call('JSON.SET', KEYS[1], '$', ARGV[1])"
+            )),
+            [
+                "7:12 `INCRR` is not a Redis command",
+                "8:12 `MULTI` cannot be called from a script",
+                "9:12 `GET` takes exactly 2 words (its name included), but this call passes 3",
+                "10:13 `CONFIG` has no subcommand `GETT`",
+                "11:12 `CONFIG SET` cannot be called from a script",
+            ]
+        );
+        clean(&with_header(
+            "local args = {KEYS[1], ARGV[1]}\nreturn redis.call('SET', unpack(args))",
+        ));
+    }
+
+    #[test]
+    fn shebang_rules() {
+        let header = "--[[\n  KEYS:\n    [1] key - a key\n--]]\n";
+        assert_eq!(
+            errors(&format!(
+                "#!lua flags=no-writes\n{header}return redis.call('DEL', KEYS[1])"
+            )),
+            ["6:19 `DEL` writes, but the script's shebang declares `no-writes`"]
+        );
+        assert_eq!(
+            errors(&format!(
+                "{header}#!lua flags=no-writes\nreturn redis.call('GET', KEYS[1])"
+            )),
+            ["5:1 a `#!` line must be the first line of the file"]
+        );
+        clean(&format!(
+            "#!lua flags=no-writes,allow-stale\n{header}return redis.call('GET', KEYS[1])"
+        ));
+    }
+
+    #[test]
+    fn literal_returns_must_fit_returns() {
+        let source =
+            "--[[\n  RETURNS: int\n--]]\nif redis.call('PING') then return 'no' end\nreturn 1";
+        assert_eq!(
+            errors(source),
+            ["4:35 this returns a string, but RETURNS declares `int`"]
+        );
+        let status = "-- RETURNS: status\nif redis.call('PING') then return redis.error_reply('x') end\nreturn 'OK'";
+        assert_eq!(
+            errors(status),
+            ["3:8 this returns a string, but RETURNS declares `status`"]
+        );
+        clean("-- RETURNS: string?\nif redis.call('PING') then return nil end\nreturn 'x'");
+    }
+
+    #[test]
+    fn a_float_literal_where_numbers_are_declared_is_a_warning() {
+        let script = analyze("x.lua", "-- RETURNS: int\nreturn 3.7").unwrap();
+        assert_eq!(script.warnings.len(), 1);
+        assert_eq!(script.warnings[0].severity, Severity::Warning);
+        assert!(script.warnings[0].message.contains("truncates"));
+    }
+
+    #[test]
+    fn prose_returns_are_inferred_from_agreeing_literals() {
+        let script = analyze("x.lua", "-- RETURNS: 1 if allowed, 0 if limited\nif redis.call('PING') then return 0 end\nreturn 1").unwrap();
+        assert_eq!(script.returns.ty(), Some(&crate::ReturnType::Int));
+        let mixed = analyze(
+            "x.lua",
+            "-- RETURNS: whatever\nif redis.call('PING') then return 'a' end\nreturn 1",
+        )
+        .unwrap();
+        assert!(matches!(mixed.returns, Returns::Text(_)));
+    }
+
+    #[test]
+    fn lua_5_1_rules_full_moon_lets_through() {
+        assert_eq!(
+            errors("-- x\nlocal f = tostring\nlocal a = f\n(f)('x')\nreturn 1"),
+            [
+                "4:1 ambiguous syntax: this `(` starts a new line, so Lua 5.1 cannot tell a call from a new statement"
+            ]
+        );
+        assert_eq!(
+            errors("-- x\nlocal s = [[ a [[ b ]]\nreturn s"),
+            [
+                "2:16 `[[` inside a `[[ ... ]]` string or comment: Lua 5.1 rejects nested long brackets"
+            ]
+        );
+        assert_eq!(
+            errors("-- x\nlocal function f() return ... end\nreturn f()"),
+            ["2:27 `...` is used outside a vararg function"]
+        );
+        let locals: String = (0..201).map(|i| format!("local v{i} = {i}\n")).collect();
+        assert_eq!(
+            errors(&format!("-- x\n{locals}return 1")),
+            ["202:7 more than 200 local variables are active in this function"]
+        );
+        clean(
+            "-- x\nlocal s = [==[ a [[ b ]] ]==]\nlocal function f(...) return ... end\nreturn f(s)",
+        );
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_line() {
+        let found = errors("-- x\nlocal x = \nreturn x +");
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|e| e.contains("Lua syntax error")),
+            "{found:?}"
+        );
+        assert!(
+            errors("-- x\ngoto done\n::done::\nreturn 1")
+                .iter()
+                .any(|e| e.contains("Lua syntax error"))
+        );
+        let backtick = errors("-- x\nlocal s = `x`\nreturn s");
+        assert!(
+            backtick
+                .iter()
+                .any(|e| e.starts_with("2:11 Lua syntax error") && e.contains('`')),
+            "{backtick:?}"
+        );
+    }
+}

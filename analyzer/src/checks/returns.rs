@@ -64,7 +64,7 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite) -> Option<Diagnostic> {
         Fit::Yes => None,
         Fit::Truncated => Some(
             Diagnostic::new(
-                "Redis truncates this number to an integer (3.7 arrives as 3)",
+                "Redis truncates this number to an integer: the fraction is lost on the way",
                 site.site.at,
                 site.site.width,
             )

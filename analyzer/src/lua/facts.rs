@@ -218,15 +218,22 @@ impl Walker {
     fn stmt(&mut self, stmt: &Stmt) {
         match stmt {
             Stmt::LocalAssignment(local) => {
-                let expressions: Vec<&Expression> = local.expressions().iter().collect();
-                for expression in &expressions {
-                    self.expression(expression);
+                // `local k = KEYS` makes an alias: a name for the array, not a use of it.
+                let aliased: Vec<Option<ParamKind>> = local
+                    .expressions()
+                    .iter()
+                    .map(|e| bare_name(e).and_then(|n| self.array_named(n)))
+                    .collect();
+                for (expression, alias) in local.expressions().iter().zip(&aliased) {
+                    if alias.is_none() {
+                        self.expression(expression);
+                    }
                 }
                 for (i, name) in local.names().iter().enumerate() {
-                    let binding = expressions
+                    let binding = aliased
                         .get(i)
-                        .and_then(|e| bare_name(e))
-                        .and_then(|n| self.array_named(n))
+                        .copied()
+                        .flatten()
                         .map_or(Binding::Plain, Binding::Alias);
                     self.declare(token_text(name), binding, site_of_token(name));
                 }

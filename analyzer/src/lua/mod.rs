@@ -11,8 +11,6 @@
 pub mod facts;
 
 use full_moon::LuaVersion;
-use full_moon::node::Node;
-use full_moon::tokenizer::{Token, TokenType};
 
 use crate::diagnostic::{Diagnostic, Location};
 pub use facts::Facts;
@@ -30,21 +28,31 @@ pub struct Body {
 /// Parses and walks `source`.
 pub fn read(source: &str) -> Body {
     let mut diagnostics = Vec::new();
-    let code = without_shebangs(source, &mut diagnostics);
-    let parsed = full_moon::parse_fallible(&code, LuaVersion::lua51());
+    let code = without_shebangs(source, &mut diagnostics).replace('`', BACKTICK_STAND_IN);
+    // full_moon has panicked on odd input (a backtick, before the stand-in); a parser bug
+    // must not take the build down with it.
+    let parse = || full_moon::parse_fallible(&code, LuaVersion::lua51());
+    let Ok(parsed) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) else {
+        diagnostics.push(
+            Diagnostic::new("the Lua parser failed on this file", Location::new(1, 1), 1)
+                .with_help(
+                    "this is a bug of redis-script's parser: please report it with the script",
+                ),
+        );
+        return Body {
+            facts: Facts::default(),
+            diagnostics,
+            has_syntax_errors: true,
+        };
+    };
     let has_syntax_errors = !parsed.errors().is_empty();
     for error in parsed.errors() {
-        diagnostics.push(syntax_error(error));
+        diagnostics.push(syntax_error(error, source));
     }
     let facts = facts::collect(parsed.ast().nodes());
     diagnostics.extend(lua51_rules(&facts));
-    for token in parsed.ast().nodes().tokens().chain([parsed.ast().eof()]) {
-        let trivia = token.leading_trivia().chain(token.trailing_trivia());
-        for piece in std::iter::once(token.token()).chain(trivia) {
-            if let Some(diagnostic) = nested_long_bracket(piece) {
-                diagnostics.push(diagnostic);
-            }
-        }
+    if !has_syntax_errors {
+        diagnostics.extend(nested_long_brackets(&code));
     }
     Body {
         facts,
@@ -81,7 +89,11 @@ fn without_shebangs(source: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
     code
 }
 
-fn syntax_error(error: &full_moon::Error) -> Diagnostic {
+/// Stands in for `` ` `` in the code given to full_moon: its lexer panics on a backtick
+/// without its CfxLua feature, and Lua 5.1 rejects both characters alike.
+const BACKTICK_STAND_IN: &str = "@";
+
+fn syntax_error(error: &full_moon::Error, source: &str) -> Diagnostic {
     let (position, message) = match error {
         full_moon::Error::AstError(error) => (
             error.token().start_position(),
@@ -89,12 +101,17 @@ fn syntax_error(error: &full_moon::Error) -> Diagnostic {
         ),
         full_moon::Error::TokenizerError(error) => (error.position(), error.error().to_string()),
     };
-    Diagnostic::new(
-        format!("Lua syntax error: {message}"),
-        Location::new(position.line().max(1), position.character().max(1)),
-        1,
-    )
-    .with_help("Redis compiles scripts as Lua 5.1")
+    let location = Location::new(position.line().max(1), position.character().max(1));
+    let at_backtick = source
+        .get(position.bytes()..)
+        .is_some_and(|rest| rest.starts_with('`'));
+    let message = if at_backtick {
+        message.replace(BACKTICK_STAND_IN, "`")
+    } else {
+        message
+    };
+    Diagnostic::new(format!("Lua syntax error: {message}"), location, 1)
+        .with_help("Redis compiles scripts as Lua 5.1")
 }
 
 /// The Lua 5.1 rules the walker found broken.
@@ -136,31 +153,80 @@ fn lua51_rules(facts: &Facts) -> Vec<Diagnostic> {
     out
 }
 
-/// `[[` inside a `[[ ]]` string or comment (level 0), which Lua 5.1 rejects.
-fn nested_long_bracket(token: &Token) -> Option<Diagnostic> {
-    let (text, opener) = match token.token_type() {
-        TokenType::StringLiteral {
-            literal,
-            multi_line_depth: 0,
-            quote_type: full_moon::tokenizer::StringLiteralQuoteType::Brackets,
-        } => (literal.as_str(), 2),
-        TokenType::MultiLineComment { blocks: 0, comment } => (comment.as_str(), 4),
-        _ => return None,
-    };
-    let offset = text.find("[[")?;
-    let start = token.start_position();
-    let before = &text[..offset];
-    let line = start.line() + before.matches('\n').count();
-    let column = match before.rfind('\n') {
-        Some(newline) => before[newline + 1..].chars().count() + 1,
-        None => start.character() + opener + before.chars().count(),
-    };
-    Some(
-        Diagnostic::new(
-            "`[[` inside a `[[ ... ]]` string or comment: Lua 5.1 rejects nested long brackets",
-            Location::new(line, column),
-            2,
-        )
-        .with_help("use a level-1 long bracket outside, `[=[ ... ]=]`, which may contain `[[`"),
-    )
+/// `[[` inside a `[[ ]]` string or comment (level 0), which Lua 5.1 rejects. A small
+/// scan of the text that skips quoted strings and line comments like Lua's lexer.
+fn nested_long_brackets(code: &str) -> Vec<Diagnostic> {
+    let bytes = code.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                i += 2;
+                if let Some(level) = long_bracket_level(&bytes[i..]) {
+                    i = skip_long_bracket(code, i, level, &mut found);
+                } else {
+                    i = memchr_newline(bytes, i);
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'[' => match long_bracket_level(&bytes[i..]) {
+                Some(level) => i = skip_long_bracket(code, i, level, &mut found),
+                None => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+    found
+}
+
+/// The level of a long bracket opening at the start of `bytes` (`[[` is 0, `[==[` is 2).
+fn long_bracket_level(bytes: &[u8]) -> Option<usize> {
+    let rest = bytes.strip_prefix(b"[")?;
+    let level = rest.iter().take_while(|&&b| b == b'=').count();
+    (rest.get(level) == Some(&b'[')).then_some(level)
+}
+
+/// Skips the long bracket opening at `start`; returns the offset after its end. At level 0,
+/// a `[[` inside is reported.
+fn skip_long_bracket(code: &str, start: usize, level: usize, found: &mut Vec<Diagnostic>) -> usize {
+    let body = start + level + 2;
+    let closer = format!("]{}]", "=".repeat(level));
+    let end = code[body..]
+        .find(&closer)
+        .map_or(code.len(), |at| body + at);
+    if level == 0
+        && let Some(at) = code[body..end].find("[[")
+    {
+        found.push(
+            Diagnostic::new(
+                "`[[` inside a `[[ ... ]]` string or comment: Lua 5.1 rejects nested long brackets",
+                location_of(code, body + at),
+                2,
+            )
+            .with_help("use a level-1 long bracket outside, `[=[ ... ]=]`, which may contain `[[`"),
+        );
+    }
+    (end + closer.len()).min(code.len())
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |at| from + at)
+}
+
+/// The line and column of byte `offset` of `code`.
+fn location_of(code: &str, offset: usize) -> Location {
+    let before = &code[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    Location::new(line, before[line_start..].chars().count() + 1)
 }

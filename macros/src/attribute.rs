@@ -1,8 +1,18 @@
-//! The attribute's argument: a path relative to `lua_scripts/`, checked before any file
-//! is touched.
+//! The attribute's arguments: the script's path relative to `lua_scripts/` (checked before
+//! any file is touched), then options: `#[redis_script("x.lua", target = "7.4")]`.
 
 use proc_macro2::TokenStream;
-use syn::LitStr;
+use redis_script_analyzer::{Options, RedisVersion};
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, LitStr, Token};
+
+/// Everything the attribute says.
+pub struct Arguments {
+    /// Where the script is.
+    pub path: ScriptPath,
+    /// How to check it.
+    pub options: Options,
+}
 
 /// The script path as written in `#[redis_script("rate_limiting/token_bucket.lua")]`.
 pub struct ScriptPath {
@@ -19,17 +29,51 @@ impl ScriptPath {
     }
 }
 
-/// Parses and checks the attribute's argument.
-pub fn parse(attr: TokenStream) -> syn::Result<ScriptPath> {
-    let literal: LitStr = syn::parse2(attr).map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            "expected the script's path inside lua_scripts/, as a string: #[redis_script(\"rate_limiter.lua\")]",
-        )
-    })?;
-    let relative = check_relative(&literal.value())
-        .map_err(|message| syn::Error::new(literal.span(), message))?;
-    Ok(ScriptPath { literal, relative })
+/// Parses and checks the attribute's arguments.
+pub fn parse(attr: TokenStream) -> syn::Result<Arguments> {
+    syn::parse2(attr)
+}
+
+impl Parse for Arguments {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let literal: LitStr = input.parse().map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                "expected the script's path inside lua_scripts/, as a string: #[redis_script(\"rate_limiter.lua\")]",
+            )
+        })?;
+        let relative = check_relative(&literal.value())
+            .map_err(|message| syn::Error::new(literal.span(), message))?;
+        let mut options = Options::default();
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let name: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let value: LitStr = input.parse()?;
+            match name.to_string().as_str() {
+                "target" => {
+                    options.target = RedisVersion::parse(&value.value()).ok_or_else(|| {
+                        syn::Error::new(value.span(), "expected a Redis version like \"7.4\"")
+                    })?;
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        format!(
+                            "unknown option `{other}`: the only option is `target = \"7.4\"`, the oldest Redis the script must run on"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Self {
+            path: ScriptPath { literal, relative },
+            options,
+        })
+    }
 }
 
 /// Checks that `path` stays inside `lua_scripts/`; returns it with `/` separators.

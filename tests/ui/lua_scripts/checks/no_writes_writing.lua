@@ -1,0 +1,10 @@
+#!lua flags=no-writes
+--[[
+    Checks one rule.
+
+    KEYS:
+        [1] key - A key
+    ARGV:
+        [1] value - A value
+--]]
+return redis.call("SET", KEYS[1], ARGV[1])

@@ -1,0 +1,9 @@
+--[[
+    Checks one rule.
+
+    KEYS:
+        [1] key - A key
+    ARGV:
+        [1] value - A value
+--]]
+return redis.call("SET", KEYS[1], KEYS[2], ARGV[1])

@@ -1,0 +1,10 @@
+--[[
+    Checks one rule.
+
+    KEYS:
+        [1] key - A key
+    ARGV:
+        [1] value - A value
+--]]
+print(KEYS[1], ARGV[1])
+return 1

@@ -1,0 +1,9 @@
+--[[
+    Checks one rule.
+
+    KEYS:
+        [1] key - A key
+    ARGV:
+        [1] value - A value
+--]]
+return redis.call("GET", KEYS[1])
