@@ -55,6 +55,15 @@
 //!
 //! The file is embedded with `include_str!`, so editing it rebuilds the crate.
 //!
+//! # Checked at compile time
+//!
+//! The whole script is parsed as Lua 5.1 and checked against its header and against Redis:
+//! syntax, `KEYS`/`ARGV` reads the header does not declare, globals Redis's sandbox
+//! forbids or lacks, unknown or forbidden commands and wrong argument counts, the shebang,
+//! and literal returns against RETURNS. Each problem is a compile error pointing at
+//! `lua_scripts/x.lua:line:column`; the [header] module lists the rules. The checks
+//! target Redis 7.0; `#[redis_script("x.lua", target = "7.4")]` admits what 7.4 adds.
+//!
 //! # Where scripts live
 //!
 //! The path in the attribute is relative to `lua_scripts/` in the root of the crate that
