@@ -1,6 +1,7 @@
 //! A prepared invocation: `EVALSHA <sha1> <numkeys> keys... args...`, run with NOSCRIPT
 //! recovery and a typed reply.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -79,12 +80,12 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// restart, failover, `SCRIPT FLUSH`), loads it with `SCRIPT LOAD` and sends the
     /// `EVALSHA` once more. `NOSCRIPT` means the script did not run, so it never runs twice.
     pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
-        let reply = con.req_command(&self.cmd);
+        let reply = send(con, &self.cmd);
         if !is_noscript(&reply) {
             return typed_reply(self.meta, reply);
         }
         self.meta.load(con)?;
-        typed_reply(self.meta, con.req_command(&self.cmd))
+        typed_reply(self.meta, send(con, &self.cmd))
     }
 
     /// Runs the script on an async connection (`MultiplexedConnection`,
@@ -101,6 +102,23 @@ impl<R: FromRedisValue> ScriptCall<R> {
         self.meta.load_async(con).await?;
         typed_reply(self.meta, con.req_packed_command(&self.cmd).await)
     }
+}
+
+/// Sends `cmd` on a sync connection, packed into a buffer of this thread that is reused
+/// from call to call (`ConnectionLike::req_command` would allocate a new one each time).
+fn send<C: ConnectionLike + ?Sized>(con: &mut C, cmd: &Cmd) -> RedisResult<Value> {
+    thread_local! {
+        static PACKED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    PACKED.with(|packed| match packed.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            cmd.write_packed_command(&mut buffer);
+            con.req_packed_command(&buffer)
+        }
+        // A connection that runs a script call from inside its own `req_packed_command`.
+        Err(_) => con.req_command(cmd),
+    })
 }
 
 /// Turns the reply to an invocation of `meta` into `R`, or into an error naming the script.

@@ -4,11 +4,14 @@
 //! - `test`: the whole suite: fmt check, clippy with warnings denied, every test (unit,
 //!   integration against real Redis, UI, doc tests), and rustdoc with warnings denied.
 //!
+//! - `bench`: the throughput table (typed call against hand-written `EVALSHA`,
+//!   `redis::Script` and `redis-benchmark`), then the compile cost of bound scripts.
 //! - `redis-tables`: regenerates the analyzer's Redis command table and Lua environment
 //!   from the installed `redis-server`.
 //!
 //! All find `redis-server` on `PATH` (or in `REDIS_SERVER_BIN`), or install it.
 
+mod compile_cost;
 mod redis_server;
 mod run;
 mod tables;
@@ -22,14 +25,16 @@ fn main() -> ExitCode {
     let outcome = match task.as_str() {
         "demo" => demo(),
         "test" => test(),
+        "bench" => bench(),
         "redis-tables" => {
             redis_server::ensure().and_then(|()| tables::generate(&run::workspace_root()))
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo|test|redis-tables>\n\n  \
+                "usage: cargo xtask <demo|test|bench|redis-tables>\n\n  \
                  demo          run the rate limiter example against a throwaway Redis\n  \
                  test          fmt, clippy, every test and the docs\n  \
+                 bench         throughput, allocations and compile cost, against redis-rs\n  \
                  redis-tables  regenerate analyzer/src/redis_tables.rs from the installed redis-server"
             );
             return ExitCode::from(2);
@@ -52,6 +57,17 @@ fn demo() -> Result<(), String> {
     )
     .without_env("REDIS_URL")
     .run()
+}
+
+fn bench() -> Result<(), String> {
+    redis_server::ensure()?;
+    Step::cargo(
+        "throughput benchmark",
+        &["bench", "--quiet", "--bench", "throughput"],
+    )
+    .without_env("REDIS_URL")
+    .run()?;
+    compile_cost::measure(&run::workspace_root())
 }
 
 fn test() -> Result<(), String> {

@@ -1,0 +1,419 @@
+//! Throughput of the typed call against hand-written `EVALSHA` and `redis::Script`, side
+//! by side in one process against one throwaway redis-server, plus `redis-benchmark`
+//! running the same `EVALSHA` on the same server as the physical limit.
+//!
+//! `cargo xtask bench` (or `cargo bench --bench throughput`) prints one table. Each
+//! scenario runs its variants in alternating rounds and reports medians, so drift of the
+//! machine hits all variants alike. Allocations are counted on the calling thread.
+// A counting allocator has to implement `GlobalAlloc`, which is unsafe; it only forwards.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::process::Command;
+use std::sync::LazyLock;
+use std::time::Instant;
+
+use redis_script::testing::RedisServer;
+use redis_script::{Batch, redis_script};
+use redis_script_examples::RateLimiter;
+
+/// Sets many keys at once.
+#[redis_script("testing/touch_many.lua")]
+struct TouchMany;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+// SAFETY: every method forwards to `System` unchanged; counting touches a thread-local
+// `Cell` of a `Copy` integer, which neither allocates nor unwinds.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: the caller's guarantees for `layout` are passed on.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        // SAFETY: `pointer` was allocated by `System` with `layout`.
+        unsafe { System.dealloc(pointer, layout) }
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: as for `dealloc` and `alloc`.
+        unsafe { System.realloc(pointer, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// How many rounds each variant runs; the median is reported.
+const ROUNDS: usize = 7;
+const KEY: &str = "ratelimit:bench";
+/// A limit never reached, so every call takes the same path.
+const LIMIT: i64 = i64::MAX;
+const WINDOW: i64 = 3600;
+
+static SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(RateLimiter::SOURCE));
+static MANY_SCRIPT: LazyLock<redis::Script> =
+    LazyLock::new(|| redis::Script::new(TouchMany::SOURCE));
+
+/// One measured variant: invocations per second and allocations per invocation.
+#[derive(Clone, Copy, Default)]
+struct Sample {
+    per_second: f64,
+    allocations: f64,
+}
+
+/// Runs `run` (which makes `invocations` invocations) `ROUNDS` times per variant,
+/// alternating variants, and returns each variant's medians.
+fn measure<const N: usize>(invocations: usize, variants: [&mut dyn FnMut(); N]) -> [Sample; N] {
+    let mut variants = variants;
+    let mut samples = vec![Vec::with_capacity(ROUNDS); N];
+    for round in 0..=ROUNDS {
+        for (i, run) in variants.iter_mut().enumerate() {
+            let allocations = ALLOCATIONS.with(Cell::get);
+            let started = Instant::now();
+            run();
+            let elapsed = started.elapsed();
+            let allocated = ALLOCATIONS.with(Cell::get) - allocations;
+            if round > 0 {
+                // Round 0 warms up connections, caches and buffers.
+                samples[i].push(Sample {
+                    per_second: invocations as f64 / elapsed.as_secs_f64(),
+                    allocations: allocated as f64 / invocations as f64,
+                });
+            }
+        }
+    }
+    let mut out = [Sample::default(); N];
+    for (i, mut list) in samples.into_iter().enumerate() {
+        list.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
+        out[i] = list[list.len() / 2];
+    }
+    out
+}
+
+fn sequential(server: &RedisServer) -> [Sample; 3] {
+    const CALLS: usize = 2_000;
+    let mut con = server.connection();
+    let mut typed = || {
+        for _ in 0..CALLS {
+            let allowed = RateLimiter::call(KEY, LIMIT, WINDOW)
+                .invoke(&mut con)
+                .unwrap();
+            assert_eq!(allowed, 1);
+        }
+    };
+    let mut con2 = server.connection();
+    let mut raw = || {
+        for _ in 0..CALLS {
+            let allowed: i64 = redis::cmd("EVALSHA")
+                .arg(RateLimiter::SHA1)
+                .arg(1)
+                .arg(KEY)
+                .arg(LIMIT)
+                .arg(WINDOW)
+                .query(&mut con2)
+                .unwrap();
+            assert_eq!(allowed, 1);
+        }
+    };
+    let mut con3 = server.connection();
+    let mut script = || {
+        for _ in 0..CALLS {
+            let allowed: i64 = SCRIPT
+                .key(KEY)
+                .arg(LIMIT)
+                .arg(WINDOW)
+                .invoke(&mut con3)
+                .unwrap();
+            assert_eq!(allowed, 1);
+        }
+    };
+    measure(CALLS, [&mut typed, &mut raw, &mut script])
+}
+
+fn pipelined(server: &RedisServer) -> [Sample; 3] {
+    const BATCHES: usize = 200;
+    const SIZE: usize = 100;
+    let mut con = server.connection();
+    let mut typed = || {
+        for _ in 0..BATCHES {
+            let mut batch = Batch::new();
+            let slots: Vec<_> = (0..SIZE)
+                .map(|_| batch.add(RateLimiter::call(KEY, LIMIT, WINDOW)))
+                .collect();
+            let mut replies = batch.run(&mut con).unwrap();
+            for slot in slots {
+                assert_eq!(replies.take(slot).unwrap(), 1);
+            }
+        }
+    };
+    let mut con2 = server.connection();
+    let mut raw = || {
+        for _ in 0..BATCHES {
+            let mut pipe = redis::pipe();
+            for _ in 0..SIZE {
+                pipe.cmd("EVALSHA")
+                    .arg(RateLimiter::SHA1)
+                    .arg(1)
+                    .arg(KEY)
+                    .arg(LIMIT)
+                    .arg(WINDOW);
+            }
+            let replies: Vec<i64> = pipe.query(&mut con2).unwrap();
+            assert_eq!(replies.len(), SIZE);
+        }
+    };
+    let mut con3 = server.connection();
+    let mut script = || {
+        for _ in 0..BATCHES {
+            let mut pipe = redis::pipe();
+            pipe.load_script(&SCRIPT).ignore();
+            for _ in 0..SIZE {
+                pipe.invoke_script(SCRIPT.key(KEY).arg(LIMIT).arg(WINDOW));
+            }
+            let replies: Vec<i64> = pipe.query(&mut con3).unwrap();
+            assert_eq!(replies.len(), SIZE);
+        }
+    };
+    measure(BATCHES * SIZE, [&mut typed, &mut raw, &mut script])
+}
+
+fn concurrent(server: &RedisServer) -> [Sample; 3] {
+    const TASKS: usize = 50;
+    const PER_TASK: usize = 200;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let con = runtime.block_on(server.async_connection());
+    let spawn_all = |body: fn(redis::aio::MultiplexedConnection) -> tokio::task::JoinHandle<()>| {
+        runtime.block_on(async {
+            let handles: Vec<_> = (0..TASKS).map(|_| body(con.clone())).collect();
+            for handle in handles {
+                handle.await.unwrap();
+            }
+        });
+    };
+    let mut typed = || {
+        spawn_all(|mut con| {
+            tokio::spawn(async move {
+                for _ in 0..PER_TASK {
+                    let call = RateLimiter::call(KEY, LIMIT, WINDOW);
+                    assert_eq!(call.invoke_async(&mut con).await.unwrap(), 1);
+                }
+            })
+        });
+    };
+    let mut raw = || {
+        spawn_all(|mut con| {
+            tokio::spawn(async move {
+                for _ in 0..PER_TASK {
+                    let allowed: i64 = redis::cmd("EVALSHA")
+                        .arg(RateLimiter::SHA1)
+                        .arg(1)
+                        .arg(KEY)
+                        .arg(LIMIT)
+                        .arg(WINDOW)
+                        .query_async(&mut con)
+                        .await
+                        .unwrap();
+                    assert_eq!(allowed, 1);
+                }
+            })
+        });
+    };
+    let mut script = || {
+        spawn_all(|mut con| {
+            tokio::spawn(async move {
+                for _ in 0..PER_TASK {
+                    let allowed: i64 = SCRIPT
+                        .key(KEY)
+                        .arg(LIMIT)
+                        .arg(WINDOW)
+                        .invoke_async(&mut con)
+                        .await
+                        .unwrap();
+                    assert_eq!(allowed, 1);
+                }
+            })
+        });
+    };
+    // The calls run on the runtime's threads: the calling thread's count says nothing.
+    measure(TASKS * PER_TASK, [&mut typed, &mut raw, &mut script]).map(|sample| Sample {
+        allocations: f64::NAN,
+        ..sample
+    })
+}
+
+fn many_keys(server: &RedisServer) -> [Sample; 3] {
+    const CALLS: usize = 2_000;
+    let keys: Vec<String> = (0..10).map(|i| format!("{{bench}}:many:{i}")).collect();
+    let values: Vec<String> = (0..10).map(|i| format!("value-{i}")).collect();
+    let mut con = server.connection();
+    let mut typed = || {
+        for _ in 0..CALLS {
+            let set = TouchMany::call(&keys, &values).invoke(&mut con).unwrap();
+            assert_eq!(set, 10);
+        }
+    };
+    let mut con2 = server.connection();
+    let mut raw = || {
+        for _ in 0..CALLS {
+            let set: i64 = redis::cmd("EVALSHA")
+                .arg(TouchMany::SHA1)
+                .arg(10)
+                .arg(&keys)
+                .arg(&values)
+                .query(&mut con2)
+                .unwrap();
+            assert_eq!(set, 10);
+        }
+    };
+    let mut con3 = server.connection();
+    let mut script = || {
+        for _ in 0..CALLS {
+            let mut invocation = MANY_SCRIPT.prepare_invoke();
+            for key in &keys {
+                invocation.key(key);
+            }
+            for value in &values {
+                invocation.arg(value);
+            }
+            let set: i64 = invocation.invoke(&mut con3).unwrap();
+            assert_eq!(set, 10);
+        }
+    };
+    measure(CALLS, [&mut typed, &mut raw, &mut script])
+}
+
+/// `redis-benchmark` running `EVALSHA` of the rate limiter: requests per second.
+fn redis_benchmark(server: &RedisServer, args: &[&str]) -> Option<f64> {
+    let port = server.port().to_string();
+    let limit = LIMIT.to_string();
+    let window = WINDOW.to_string();
+    let output = Command::new("redis-benchmark")
+        .args(["-h", "127.0.0.1", "-p", &port, "-q", "-n", "100000"])
+        .args(args)
+        .args(["EVALSHA", RateLimiter::SHA1, "1", KEY, &limit, &window])
+        .output()
+        .map_err(|error| eprintln!("redis-benchmark did not run: {error}"))
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    // Progress lines end in `\r`; the summary reads `<command>: 15552.10 requests per second, ...`.
+    let rate = text
+        .split("requests per second")
+        .next()
+        .filter(|_| text.contains("requests per second"))
+        .and_then(|before| before.split_whitespace().last())
+        .and_then(|number| number.parse().ok());
+    if rate.is_none() {
+        let error = String::from_utf8_lossy(&output.stderr);
+        eprintln!(
+            "redis-benchmark {args:?} gave no rate: {}{error}",
+            text.trim()
+        );
+    }
+    rate
+}
+
+/// The bytes of `args` as RESP needs them at the least: `*n`, then `$len` and data each.
+fn resp_minimum(args: &[&[u8]]) -> usize {
+    let header = format!("*{}\r\n", args.len()).len();
+    header
+        + args
+            .iter()
+            .map(|a| format!("${}\r\n", a.len()).len() + a.len() + 2)
+            .sum::<usize>()
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        // `cargo test --benches` asks for the list of tests: there are none.
+        return;
+    }
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    RateLimiter::META.load(&mut con).unwrap();
+    TouchMany::META.load(&mut con).unwrap();
+    SCRIPT.load(&mut con).unwrap();
+
+    println!(
+        "redis-script benchmark: one throwaway redis-server, {ROUNDS} rounds per variant, medians\n"
+    );
+    let scenarios: [(&str, [Sample; 3], Option<f64>); 4] = [
+        (
+            "sequential sync calls",
+            sequential(&server),
+            redis_benchmark(&server, &["-c", "1"]),
+        ),
+        (
+            "pipelines of 100",
+            pipelined(&server),
+            redis_benchmark(&server, &["-c", "1", "-P", "100"]),
+        ),
+        (
+            "async, 50 tasks in flight",
+            concurrent(&server),
+            redis_benchmark(&server, &["-c", "50"]),
+        ),
+        ("10 keys + 10 args, sequential", many_keys(&server), None),
+    ];
+    println!(
+        "{:<31} {:>10} {:>10} {:>10} {:>9} {:>9} {:>11} {:>9}   allocs/call typed raw Script",
+        "scenario (calls/s)",
+        "typed",
+        "raw",
+        "Script",
+        "typed/raw",
+        "typed/Scr",
+        "redis-bench",
+        "typed/rb"
+    );
+    for (name, [typed, raw, script], limit) in &scenarios {
+        let limit_text = limit.map_or("-".to_owned(), |l| format!("{l:.0}"));
+        let versus_limit = limit.map_or("-".to_owned(), |l| format!("{:.2}", typed.per_second / l));
+        let allocations = |sample: &Sample| {
+            if sample.allocations.is_nan() {
+                "-".to_owned()
+            } else {
+                format!("{:.1}", sample.allocations)
+            }
+        };
+        println!(
+            "{name:<31} {:>10.0} {:>10.0} {:>10.0} {:>9.2} {:>9.2} {:>11} {:>9}   {:>5} {:>5} {:>5}",
+            typed.per_second,
+            raw.per_second,
+            script.per_second,
+            typed.per_second / raw.per_second,
+            typed.per_second / script.per_second,
+            limit_text,
+            versus_limit,
+            allocations(typed),
+            allocations(raw),
+            allocations(script),
+        );
+    }
+
+    let call = RateLimiter::call(KEY, LIMIT, WINDOW);
+    let sent = call.command().get_packed_command().len();
+    let limit = LIMIT.to_string();
+    let window = WINDOW.to_string();
+    let minimum = resp_minimum(&[
+        b"EVALSHA",
+        RateLimiter::SHA1.as_bytes(),
+        b"1",
+        KEY.as_bytes(),
+        limit.as_bytes(),
+        window.as_bytes(),
+    ]);
+    println!("\nbytes per rate limiter call: {sent} sent, {minimum} the RESP minimum");
+}
