@@ -8,6 +8,8 @@
     ARGV:
         [1] amount: int - Amount to move
     RETURNS: string - "OK" once the amount has moved
+    ERRORS:
+        INSUFFICIENT_BALANCE - the source balance is lower than the amount; nothing moved
     EXAMPLE:
         EVAL script 2 balance:alice balance:bob 30
 --]]
@@ -19,7 +21,7 @@ local amount = tonumber(ARGV[1])
 local from_balance = tonumber(redis.call('GET', from_key) or 0)
 
 if from_balance < amount then
-    return redis.error_reply("Insufficient balance")
+    return redis.error_reply("INSUFFICIENT_BALANCE Insufficient balance")
 end
 
 redis.call('DECRBY', from_key, amount)

@@ -26,3 +26,7 @@ pub struct CacheAside;
 /// Write-through update of a record and its cached copy.
 #[redis_script("caching/write_through.lua")]
 pub struct WriteThrough;
+
+/// The seed's `debug_print` and `execute_with_debug` patterns.
+#[redis_script("debugging/debug_print.lua")]
+pub struct DebugPrint;

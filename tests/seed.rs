@@ -4,7 +4,7 @@
 use redis::Commands;
 use redis_script::ErrorKind;
 use redis_script::testing::RedisServer;
-use redis_script_examples::{RateLimiter, Transfer};
+use redis_script_examples::{RateLimiter, Transfer, TransferError};
 
 #[test]
 fn rate_limiter_allows_requests_under_limit() {
@@ -74,8 +74,16 @@ fn transfer_with_insufficient_balance_fails_and_changes_nothing() {
     let ErrorKind::ErrorReply { code, message } = error.kind() else {
         panic!("expected the script's error reply, got {error:?}");
     };
-    assert_eq!(code, &None);
+    assert_eq!(code.as_deref(), Some("INSUFFICIENT_BALANCE"));
     assert_eq!(message, "Insufficient balance");
+    assert_eq!(
+        Transfer::error_of(&error),
+        Some(TransferError::InsufficientBalance)
+    );
+    assert_eq!(
+        TransferError::InsufficientBalance.code(),
+        "INSUFFICIENT_BALANCE"
+    );
     assert!(
         error.to_string().contains("Insufficient balance"),
         "{error}"

@@ -34,7 +34,7 @@ mod types;
 
 pub use checks::{Options, RedisVersion};
 pub use diagnostic::{Diagnostic, Location, Severity, source_line};
-pub use model::{Param, ParamKind, Params, Returns, Script, Shebang};
+pub use model::{DeclaredError, Param, ParamKind, Params, Returns, Script, Shebang};
 /// The Redis version whose command table and Lua environment the checks use.
 pub use redis_tables::REDIS_VERSION;
 pub use types::{ParamType, ReturnType};

@@ -25,6 +25,19 @@ pub struct Script {
     pub other_sections: Vec<(String, String)>,
     /// Warnings about the script: it can be bound, but something looks wrong.
     pub warnings: Vec<crate::Diagnostic>,
+    /// The error codes of the ERRORS section.
+    pub errors: Vec<DeclaredError>,
+}
+
+/// An error code the header's ERRORS section declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredError {
+    /// The code, e.g. `INSUFFICIENT_BALANCE`.
+    pub code: String,
+    /// What it means.
+    pub description: String,
+    /// The header line.
+    pub line: usize,
 }
 
 /// The `#!lua` line on line 1.

@@ -23,6 +23,17 @@ pub fn struct_docs(script: &Script, source: &str, has_user_docs: bool, call_path
     out.push_str("\n# RETURNS\n\n");
     out.push_str(&returns_text(&script.returns));
     out.push('\n');
+    if !script.errors.is_empty() {
+        out.push_str("\n# ERRORS\n\n");
+        for error in &script.errors {
+            out.push_str(&format!("- `{}`", error.code));
+            if !error.description.is_empty() {
+                out.push_str(&format!(": {}", prose(&error.description)));
+            }
+            out.push('\n');
+        }
+        out.push_str("\nMatch them with `error_of`.\n");
+    }
     if let Some(example) = &script.example {
         out.push_str("\n# EXAMPLE\n\n");
         out.push_str(&fenced("text", example));

@@ -115,6 +115,7 @@ fn generate(
         .as_ref()
         .is_some_and(|shebang| shebang.has_flag("no-writes"));
     let call = call_fn(vis, script, &call_docs);
+    let errors = error_enum(vis, ident, script);
     let warnings = script
         .warnings
         .iter()
@@ -151,6 +152,8 @@ fn generate(
         impl ::redis_script::__private::Script for #ident {
             const META: &'static ::redis_script::__private::ScriptMeta = #ident::META;
         }
+
+        #errors
 
         ::redis_script::__private::inventory::submit! {
             ::redis_script::__private::Registration::new(#ident::META)
@@ -213,4 +216,76 @@ fn warning_tokens(message: &str, literal: &LitStr) -> TokenStream {
             let _ = #item;
         };
     }
+}
+
+/// For a script with an ERRORS section: `enum <Name>Error` with a variant per code, and
+/// `<Name>::error_of(&error)` to match an error against them.
+fn error_enum(vis: &syn::Visibility, ident: &Ident, script: &Script) -> TokenStream {
+    if script.errors.is_empty() {
+        return TokenStream::new();
+    }
+    let name = Ident::new(&format!("{ident}Error"), ident.span());
+    let codes: Vec<&str> = script.errors.iter().map(|e| e.code.as_str()).collect();
+    let variants: Vec<Ident> = codes
+        .iter()
+        .map(|code| Ident::new(&camel_case(code), Span::call_site()))
+        .collect();
+    let descriptions = script.errors.iter().map(|e| {
+        if e.description.is_empty() {
+            format!("`{}`.", e.code)
+        } else {
+            format!("`{}`: {}", e.code, e.description)
+        }
+    });
+    let enum_docs = format!(
+        "The error codes `{}` declares in its ERRORS section; match an error against them with [`{ident}::error_of`].",
+        script.path
+    );
+    quote! {
+        #[doc = #enum_docs]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #vis enum #name {
+            #(#[doc = #descriptions] #variants,)*
+        }
+
+        impl #name {
+            /// The code as the script sends it.
+            #vis const fn code(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #codes,)*
+                }
+            }
+
+            /// The variant for `code`, when the ERRORS section declares it.
+            #vis fn from_code(code: &str) -> ::core::option::Option<Self> {
+                match code {
+                    #(#codes => ::core::option::Option::Some(Self::#variants),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl #ident {
+            /// The declared error `error` carries, if any: `None` for other failures and for
+            /// codes the ERRORS section does not declare (those stay in `error.kind()`).
+            #vis fn error_of(error: &::redis_script::Error) -> ::core::option::Option<#name> {
+                error.code().and_then(#name::from_code)
+            }
+        }
+    }
+}
+
+/// `INSUFFICIENT_BALANCE` -> `InsufficientBalance`.
+fn camel_case(code: &str) -> String {
+    code.split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            first
+                .into_iter()
+                .chain(chars.map(|c| c.to_ascii_lowercase()))
+                .collect::<String>()
+        })
+        .collect()
 }

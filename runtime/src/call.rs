@@ -10,6 +10,7 @@ use redis::{Cmd, ConnectionLike, FromRedisValue, RedisError, RedisResult, ToRedi
 use crate::error::{Error, ErrorKind};
 use crate::meta::ScriptMeta;
 use crate::reply::{ReplyShape, describe};
+use crate::trace::Trace;
 
 /// One invocation of a bound script with its keys and arguments, ready to run.
 ///
@@ -21,6 +22,7 @@ use crate::reply::{ReplyShape, describe};
 pub struct ScriptCall<R> {
     meta: &'static ScriptMeta,
     cmd: Cmd,
+    num_keys: usize,
     reply: PhantomData<fn() -> R>,
 }
 
@@ -45,6 +47,7 @@ impl<R> ScriptCall<R> {
         Self {
             meta,
             cmd,
+            num_keys,
             reply: PhantomData,
         }
     }
@@ -80,12 +83,16 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// restart, failover, `SCRIPT FLUSH`), loads it with `SCRIPT LOAD` and sends the
     /// `EVALSHA` once more. `NOSCRIPT` means the script did not run, so it never runs twice.
     pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
-        let reply = send(con, &self.cmd);
-        if !is_noscript(&reply) {
-            return typed_reply(self.meta, reply);
+        let trace = Trace::start(self.meta, self.num_keys);
+        let mut reply = send(con, &self.cmd);
+        if is_noscript(&reply) {
+            trace.noscript(self.meta);
+            reply = match self.meta.load(con) {
+                Ok(()) => send(con, &self.cmd),
+                Err(error) => return finish(trace, Err(error)),
+            };
         }
-        self.meta.load(con)?;
-        typed_reply(self.meta, send(con, &self.cmd))
+        finish(trace, typed_reply(self.meta, reply))
     }
 
     /// Runs the script on an async connection (`MultiplexedConnection`,
@@ -95,13 +102,23 @@ impl<R: FromRedisValue> ScriptCall<R> {
         &self,
         con: &mut C,
     ) -> Result<R, Error> {
-        let reply = con.req_packed_command(&self.cmd).await;
-        if !is_noscript(&reply) {
-            return typed_reply(self.meta, reply);
+        let trace = Trace::start(self.meta, self.num_keys);
+        let mut reply = con.req_packed_command(&self.cmd).await;
+        if is_noscript(&reply) {
+            trace.noscript(self.meta);
+            reply = match self.meta.load_async(con).await {
+                Ok(()) => con.req_packed_command(&self.cmd).await,
+                Err(error) => return finish(trace, Err(error)),
+            };
         }
-        self.meta.load_async(con).await?;
-        typed_reply(self.meta, con.req_packed_command(&self.cmd).await)
+        finish(trace, typed_reply(self.meta, reply))
     }
+}
+
+/// Ends the trace of a call with its result.
+fn finish<R>(trace: Trace, result: Result<R, Error>) -> Result<R, Error> {
+    trace.finish(&result);
+    result
 }
 
 /// Sends `cmd` on a sync connection, packed into a buffer of this thread that is reused
@@ -176,6 +193,7 @@ impl<R> Clone for ScriptCall<R> {
         Self {
             meta: self.meta,
             cmd: self.cmd.clone(),
+            num_keys: self.num_keys,
             reply: PhantomData,
         }
     }

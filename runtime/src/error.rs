@@ -49,6 +49,16 @@ pub enum ErrorKind {
         /// The line of the script that raised it.
         line: Option<usize>,
     },
+    /// The script was stopped by `SCRIPT KILL` (see [`kill_running_script`](crate::kill_running_script))
+    /// before it wrote anything.
+    Killed {
+        /// The line it was running.
+        line: Option<usize>,
+    },
+    /// Another script has run past `busy-reply-threshold` (`lua-time-limit`) and Redis
+    /// answers `BUSY` to everything else until it ends or is killed: this call did not run.
+    /// [`kill_running_script`](crate::kill_running_script) sends `SCRIPT KILL`.
+    Busy(RedisError),
     /// Redis could not compile the script when it was loaded.
     Compile {
         /// Redis's message.
@@ -63,7 +73,7 @@ pub enum ErrorKind {
     /// [`ScriptMeta::load`]) failed: the connection broke, or the server answered with
     /// something other than the script's SHA1. The script did not run.
     Load(RedisError),
-    /// Redis refused the command itself (`NOPERM`, `OOM`, `BUSY`, ...): the script did not
+    /// Redis refused the command itself (`NOPERM`, `OOM`, `READONLY`...): the script did not
     /// run. Also errors of the client, such as a reply it could not parse: those may come
     /// after the script ran ([`Error::may_have_run`] tells).
     Redis(RedisError),
@@ -77,6 +87,24 @@ pub enum ErrorKind {
         /// Why the conversion failed, when it got that far.
         detail: Option<String>,
     },
+}
+
+impl ErrorKind {
+    /// A short name of the kind, for logs and traces: `error_reply`, `lua`, `busy`...
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::ErrorReply { .. } => "error_reply",
+            Self::Lua { .. } => "lua",
+            Self::Raised { .. } => "raised",
+            Self::Killed { .. } => "killed",
+            Self::Busy(_) => "busy",
+            Self::Compile { .. } => "compile",
+            Self::Connection(_) => "connection",
+            Self::Load(_) => "load",
+            Self::Redis(_) => "redis",
+            Self::Reply { .. } => "reply",
+        }
+    }
 }
 
 impl Error {
@@ -100,11 +128,22 @@ impl Error {
         self.kind
     }
 
+    /// The error code the script sent: of an error reply (`redis.error_reply("CODE ...")`)
+    /// or of an error it raised (`error({err = "CODE ..."})`, a failed `redis.call`).
+    pub fn code(&self) -> Option<&str> {
+        match &self.kind {
+            ErrorKind::ErrorReply { code, .. } => code.as_deref(),
+            ErrorKind::Raised { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
     /// The script line the error points at, for errors raised inside the script.
     pub fn line(&self) -> Option<usize> {
         match &self.kind {
             ErrorKind::Lua { line, .. }
             | ErrorKind::Raised { line, .. }
+            | ErrorKind::Killed { line }
             | ErrorKind::Compile { line, .. } => *line,
             _ => None,
         }
@@ -119,9 +158,10 @@ impl Error {
             | ErrorKind::Lua { .. }
             | ErrorKind::Raised { .. }
             | ErrorKind::ErrorReply { .. }
+            | ErrorKind::Killed { .. }
             | ErrorKind::Reply { .. } => true,
             ErrorKind::Redis(error) => !is_server_error(error),
-            ErrorKind::Compile { .. } | ErrorKind::Load(_) => false,
+            ErrorKind::Compile { .. } | ErrorKind::Load(_) | ErrorKind::Busy(_) => false,
         }
     }
 
@@ -176,6 +216,14 @@ impl fmt::Display for Error {
                 f,
                 format_args!("Redis cannot compile the script: {message}"),
             ),
+            ErrorKind::Killed { .. } => {
+                self.fmt_located(f, format_args!("the script was stopped by SCRIPT KILL"))
+            }
+            ErrorKind::Busy(error) => write!(
+                f,
+                "script {name} ({path}) did not run: Redis is busy running another script past \
+                 busy-reply-threshold (wait, or stop it with redis_script::kill_running_script): {error}"
+            ),
             ErrorKind::Connection(error) => write!(
                 f,
                 "script {name} ({path}): the connection failed, so the script may or may not have run: {error}"
@@ -206,9 +254,10 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            ErrorKind::Connection(error) | ErrorKind::Load(error) | ErrorKind::Redis(error) => {
-                Some(error)
-            }
+            ErrorKind::Connection(error)
+            | ErrorKind::Load(error)
+            | ErrorKind::Busy(error)
+            | ErrorKind::Redis(error) => Some(error),
             _ => None,
         }
     }
@@ -222,7 +271,6 @@ const REFUSAL_CODES: &[&str] = &[
     "WRONGPASS",
     "READONLY",
     "OOM",
-    "BUSY",
     "LOADING",
     "MASTERDOWN",
     "NOREPLICAS",
@@ -256,8 +304,14 @@ fn classify(error: RedisError) -> ErrorKind {
     let (Some(code), detail) = (error.code(), error.detail()) else {
         return ErrorKind::Redis(error);
     };
+    if code == "BUSY" {
+        return ErrorKind::Busy(error);
+    }
     let detail = detail.unwrap_or_default();
     let (body, suffix_line, raised) = split_script_suffix(detail);
+    if body.starts_with("Script killed by user") {
+        return ErrorKind::Killed { line: suffix_line };
+    }
     if code == "ERR" {
         if let Some((line, message)) = split_user_script_line(body) {
             return ErrorKind::Lua {
@@ -473,7 +527,11 @@ mod tests {
         assert!(!Error::new(&META, kind("NOPERM no permissions")).may_have_run());
         assert!(matches!(
             kind("BUSY Redis is busy running a script"),
-            ErrorKind::Redis(_)
+            ErrorKind::Busy(_)
+        ));
+        assert!(matches!(
+            kind("ERR Script killed by user with SCRIPT KILL... script: 433e, on @user_script:7."),
+            ErrorKind::Killed { line: Some(7) }
         ));
         assert!(matches!(
             kind("ERR Number of keys can't be greater than number of args"),

@@ -155,10 +155,13 @@
 //! - `tokio-comp`: `aio` on tokio (redis's feature of the same name).
 //! - `connection-manager`: redis's `ConnectionManager`.
 //! - `testing`: the [`testing`] module.
+//! - `tracing`: a `tracing` span per invocation (script name, SHA1, key count, outcome,
+//!   duration in microseconds) and an event when `NOSCRIPT` makes it load the script.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod batch;
 mod call;
+mod debugging;
 mod error;
 mod meta;
 mod registry;
@@ -166,12 +169,16 @@ mod reply;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod trace;
 
 #[doc = include_str!("../docs/header.md")]
 pub mod header {}
 
 pub use batch::{Batch, BatchError, CmdSlot, Replies, Slot, TakeReply};
 pub use call::ScriptCall;
+#[cfg(feature = "aio")]
+pub use debugging::kill_running_script_async;
+pub use debugging::{KillOutcome, kill_running_script};
 pub use error::{Error, ErrorKind};
 pub use meta::{Script, ScriptMeta};
 pub use redis;

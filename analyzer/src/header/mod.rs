@@ -4,6 +4,7 @@
 //! module checks the entries against each other and builds the model.
 
 mod entry;
+mod errors;
 mod extract;
 mod sections;
 
@@ -37,6 +38,12 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let returns = returns
         .map(|section| parse_returns(&section, &mut diagnostics))
         .unwrap_or(Returns::Undeclared);
+    let (errors, others): (Vec<_>, Vec<_>) =
+        others.into_iter().partition(|(title, _)| title == "ERRORS");
+    let errors = errors
+        .iter()
+        .flat_map(|(_, section)| errors::parse(section, &mut diagnostics))
+        .collect();
     if !diagnostics.is_empty() {
         diagnostics.sort_by_key(|d| d.location);
         return Err(diagnostics);
@@ -51,6 +58,7 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
         returns,
         example: example.map(|e| e.dedented()).filter(|e| !e.is_empty()),
         warnings: Vec::new(),
+        errors,
         other_sections: others
             .into_iter()
             .map(|(title, section)| (title, section.dedented()))

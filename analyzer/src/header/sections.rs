@@ -29,6 +29,8 @@ pub struct TextSection {
     pub heading: Location,
     /// The lines after the heading, blank ones included (the heading's own text first).
     pub lines: Vec<String>,
+    /// Whether `lines` starts with the text on the heading's own line.
+    pub inline: bool,
 }
 
 impl TextSection {
@@ -164,6 +166,7 @@ fn open_section(
         } else {
             vec![inline.to_owned()]
         },
+        inline: !inline.is_empty(),
     };
     match title {
         "KEYS" | "ARGV" => {
@@ -407,6 +410,7 @@ mod tests {
         let section = TextSection {
             heading: Location::new(1, 1),
             lines: vec!["\u{3000}x".to_owned(), " y".to_owned()],
+            inline: false,
         };
         assert_eq!(section.dedented(), "\u{3000}x\ny");
     }

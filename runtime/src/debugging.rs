@@ -1,0 +1,124 @@
+//! Tools for a script that misbehaves: stopping one that runs too long, and the command
+//! line that steps through a call in Redis's Lua debugger.
+
+use std::fmt::Write as _;
+
+use redis::{Arg, ConnectionLike, RedisResult, Value};
+
+use crate::call::ScriptCall;
+
+/// What `SCRIPT KILL` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KillOutcome {
+    /// A running script was stopped; its caller gets [`ErrorKind::Killed`](crate::ErrorKind::Killed).
+    Killed,
+    /// No script was running.
+    NotBusy,
+    /// The running script has already written, so Redis will not stop it (that would
+    /// break atomicity): wait for it, or stop the server with `SHUTDOWN NOSAVE`.
+    Unkillable,
+}
+
+/// Sends `SCRIPT KILL` to stop a script that keeps the server busy (every other client
+/// gets [`ErrorKind::Busy`](crate::ErrorKind::Busy) meanwhile). Use a connection other than
+/// the one waiting for the script.
+pub fn kill_running_script(con: &mut dyn ConnectionLike) -> RedisResult<KillOutcome> {
+    kill_outcome(con.req_command(&kill_command()))
+}
+
+/// Async [`kill_running_script`].
+#[cfg(feature = "aio")]
+pub async fn kill_running_script_async<C: redis::aio::ConnectionLike>(
+    con: &mut C,
+) -> RedisResult<KillOutcome> {
+    kill_outcome(con.req_packed_command(&kill_command()).await)
+}
+
+fn kill_command() -> redis::Cmd {
+    let mut cmd = redis::cmd("SCRIPT");
+    cmd.arg("KILL");
+    cmd
+}
+
+fn kill_outcome(reply: RedisResult<Value>) -> RedisResult<KillOutcome> {
+    match reply.and_then(Value::extract_error) {
+        Ok(_) => Ok(KillOutcome::Killed),
+        Err(error) => match error.code() {
+            Some("NOTBUSY") => Ok(KillOutcome::NotBusy),
+            Some("UNKILLABLE") => Ok(KillOutcome::Unkillable),
+            _ => Err(error),
+        },
+    }
+}
+
+impl<R> ScriptCall<R> {
+    /// The `redis-cli` command line that runs this call in Redis's Lua debugger, from the
+    /// crate root: `redis-cli --ldb --eval lua_scripts/rate_limiter.lua key , 5 60`. Each
+    /// key and argument is quoted for a POSIX shell; add `-h`/`-p` for your server. Step
+    /// with `s`, print locals with `p`, list the source with `l`; `--ldb` works on a copy
+    /// of the data and rolls back at the end (`--ldb-sync-mode` keeps the writes and
+    /// blocks the server while you debug).
+    pub fn ldb_command(&self) -> String {
+        let args: Vec<Vec<u8>> = self
+            .command()
+            .args_iter()
+            .map(|arg| match arg {
+                Arg::Simple(bytes) => bytes.to_vec(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let num_keys = args
+            .get(2)
+            .and_then(|n| std::str::from_utf8(n).ok())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0);
+        let values = args.get(3..).unwrap_or_default();
+        let (keys, argv) = values.split_at(num_keys.min(values.len()));
+        let mut line = format!(
+            "redis-cli --ldb --eval {}",
+            shell_quote(self.script().path().as_bytes())
+        );
+        for key in keys {
+            let _ = write!(line, " {}", shell_quote(key));
+        }
+        if !argv.is_empty() {
+            line.push_str(" ,");
+            for arg in argv {
+                let _ = write!(line, " {}", shell_quote(arg));
+            }
+        }
+        line
+    }
+}
+
+/// `text` as one POSIX shell word: unchanged when it is plainly safe, else single-quoted
+/// (a `'` inside becomes `'\''`). A lone `,` is quoted too: redis-cli reads it as the
+/// separator of keys and arguments.
+fn shell_quote(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let safe = !text.is_empty()
+        && text != ","
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+    if safe {
+        text.into_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_what_the_shell_would_split() {
+        assert_eq!(shell_quote(b"ratelimit:user:1"), "ratelimit:user:1");
+        assert_eq!(shell_quote(b"two words"), "'two words'");
+        assert_eq!(shell_quote(b"it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(b"$HOME"), "'$HOME'");
+        assert_eq!(shell_quote(b""), "''");
+        assert_eq!(shell_quote(b","), "','");
+    }
+}
