@@ -14,7 +14,7 @@
 //!
 //! let typo = "-- Counts\n-- KEYS[1] = counter\nreturn redis.call('INCRR', KEYS[1])\n";
 //! let errors = redis_script_analyzer::analyze("lua_scripts/count.lua", typo).unwrap_err();
-//! assert_eq!(errors[0].message, "`INCRR` is not a Redis command");
+//! assert_eq!(errors[0].message, "`INCRR` is not a Redis 7.0.15 command");
 //! ```
 //!
 //! The header grammar is documented in the `redis-script` crate (module `header`).

@@ -12,15 +12,20 @@
 //! order written, and a server that has it loses nothing but the hashing of the source:
 //! no extra round trip, ever. On the wire this costs the source of each distinct script
 //! once per batch (a few hundred bytes for the scripts in `lua_scripts/`), next to about
-//! 80 bytes per call.
+//! 80 bytes per call. (The exceptions: the re-send below, and a transaction's first use of
+//! a script in the process.)
 //!
 //! # Plain batches (pipelines)
 //!
 //! Commands run in order but not atomically: other clients' commands may run between
 //! them. If another client flushes the script cache while the batch is executing, the
-//! calls that then meet `NOSCRIPT` did not run; they are loaded and sent again right after
-//! the batch (up to three rounds), so each still runs exactly once, but after the batch's
-//! other commands. Use a transaction when that order matters.
+//! calls that then meet `NOSCRIPT` did not run; they are sent again right after the batch,
+//! in one more round trip, as `EVAL` with the source (which cannot meet `NOSCRIPT`), so
+//! each still runs exactly once, but after the batch's other commands. Use a transaction
+//! when that order matters.
+//!
+//! Batches need a connection that pipelines (`redis::Connection`, `MultiplexedConnection`,
+//! `ConnectionManager`...); redis-rs's cluster connections do not, and fail the batch.
 //!
 //! # Transactions
 //!
@@ -48,9 +53,6 @@ use crate::call::{ScriptCall, is_noscript, typed_reply};
 use crate::error::Error;
 use crate::meta::ScriptMeta;
 
-/// How many times calls that met `NOSCRIPT` in a plain batch are sent again.
-const NOSCRIPT_ROUNDS: usize = 3;
-
 /// Scripts known, in this process, to load: transactions only check the others first.
 static KNOWN_TO_LOAD: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 
@@ -75,7 +77,6 @@ static KNOWN_TO_LOAD: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 /// let _page = replies.take(page)?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
 pub struct Batch {
     /// What is sent: the commands, each script's `SCRIPT LOAD` before its first call.
     pipeline: Pipeline,
@@ -106,7 +107,6 @@ impl Batch {
     }
 
     fn with_mode(atomic: bool) -> Self {
-        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors();
         if atomic {
@@ -117,7 +117,7 @@ impl Batch {
             entries: Vec::new(),
             scripts: Vec::new(),
             atomic,
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: next_batch_id(),
         }
     }
 
@@ -200,19 +200,17 @@ impl Batch {
         }
     }
 
-    /// The pipeline sending the commands at `indices` again, each script loaded first.
+    /// The pipeline sending the script calls at `indices` again as `EVAL <source>`, which
+    /// cannot meet `NOSCRIPT` (and reports a script Redis cannot compile as such).
     fn resend(&self, indices: &[usize]) -> Pipeline {
         let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors();
-        let mut loaded: Vec<&str> = Vec::new();
         for &index in indices {
             let entry = self.entries[index];
-            if let Some(meta) = entry.script.filter(|m| !loaded.contains(&m.sha1())) {
-                pipeline.add_command(meta.load_command()).ignore();
-                loaded.push(meta.sha1());
+            if let Some(meta) = entry.script {
+                pipeline.add_command(eval_of(meta, commands[entry.position]));
             }
-            pipeline.add_command(commands[entry.position].clone());
         }
         pipeline
     }
@@ -228,6 +226,25 @@ impl Batch {
             .copied()
             .filter(|meta| !known.contains(&meta.sha1()))
             .collect()
+    }
+}
+
+/// A number no other batch of this process has, so a slot only fits its own batch.
+fn next_batch_id() -> u64 {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Clone for Batch {
+    /// A copy with an identity of its own: slots of one do not fit the other's replies.
+    fn clone(&self) -> Self {
+        Self {
+            pipeline: self.pipeline.clone(),
+            entries: self.entries.clone(),
+            scripts: self.scripts.clone(),
+            atomic: self.atomic,
+            id: next_batch_id(),
+        }
     }
 }
 
@@ -248,6 +265,18 @@ impl fmt::Debug for Batch {
             .field("transaction", &self.atomic)
             .finish()
     }
+}
+
+/// `EVAL <source> ...` (or `EVAL_RO`) with the keys and arguments of the `EVALSHA` `cmd`.
+fn eval_of(meta: &ScriptMeta, cmd: &Cmd) -> Cmd {
+    let mut eval = redis::cmd(if meta.read_only() { "EVAL_RO" } else { "EVAL" });
+    eval.arg(meta.source());
+    for arg in cmd.args_iter().skip(2) {
+        if let redis::Arg::Simple(bytes) = arg {
+            eval.arg(bytes);
+        }
+    }
+    eval
 }
 
 /// What to do next while running a batch.
@@ -308,17 +337,9 @@ impl<'a> Run<'a> {
                     "unexpected batch reply",
                     detail,
                 ));
-                return Step::Done(Err(BatchError::Redis(error)));
+                return self.failed(error, BatchError::Redis);
             }
-            Err(error) if self.resent.is_empty() => {
-                return Step::Done(Err(BatchError::from_redis(error)));
-            }
-            Err(error) => {
-                for &index in &self.resent {
-                    self.replies[index] = Err(error.clone());
-                }
-                return self.done();
-            }
+            Err(error) => return self.failed(error.clone(), |_| BatchError::from_redis(error)),
         };
         if self.resent.is_empty() {
             self.replies = values.into_iter().map(Ok).collect();
@@ -330,6 +351,22 @@ impl<'a> Run<'a> {
         self.resend_noscript()
     }
 
+    /// A round that got no usable replies: the whole batch fails on its first round; on the
+    /// re-send round the first round's replies stand and the re-sent calls get the error.
+    fn failed(
+        &mut self,
+        error: RedisError,
+        whole: impl FnOnce(RedisError) -> BatchError,
+    ) -> Step<'a> {
+        if self.resent.is_empty() {
+            return Step::Done(Err(whole(error)));
+        }
+        for &index in &self.resent {
+            self.replies[index] = Err(error.clone());
+        }
+        self.done()
+    }
+
     /// After the `SCRIPT LOAD`s that precede a transaction: stop on a script that does not
     /// load, else remember the scripts and send the transaction.
     fn after_check(&mut self, reply: RedisResult<Value>) -> Step<'a> {
@@ -337,7 +374,8 @@ impl<'a> Run<'a> {
         let values = match reply {
             Ok(Value::Array(values)) => values,
             Ok(other) => vec![other],
-            Err(error) => return Step::Done(Err(BatchError::from_redis(error))),
+            // Nothing of the transaction was sent.
+            Err(error) => return Step::Done(Err(BatchError::NotSent(error))),
         };
         for (meta, value) in checking.iter().zip(values) {
             if let Err(error) = meta.check_loaded(Ok(value)) {
@@ -351,9 +389,10 @@ impl<'a> Run<'a> {
         Step::Send(Cow::Borrowed(&self.batch.pipeline))
     }
 
-    /// Sends again, in a plain batch, the script calls that met `NOSCRIPT` (they did not run).
+    /// Sends again, in a plain batch, the script calls that met `NOSCRIPT` (they did not
+    /// run), once, as `EVAL`.
     fn resend_noscript(&mut self) -> Step<'a> {
-        if self.batch.atomic || self.rounds == NOSCRIPT_ROUNDS {
+        if self.batch.atomic || self.rounds > 0 {
             return self.done();
         }
         self.resent = (0..self.replies.len())
@@ -485,6 +524,9 @@ pub enum BatchError {
     /// A script of a transaction could not be loaded (for example Redis cannot compile
     /// it); nothing was sent.
     Load(Error),
+    /// The connection failed while a transaction's scripts were being loaded, before the
+    /// transaction was sent: nothing of it ran.
+    NotSent(RedisError),
 }
 
 impl BatchError {
@@ -509,6 +551,10 @@ impl fmt::Display for BatchError {
                 f.write_str("the transaction did not run because a watched key changed")
             }
             Self::Load(error) => write!(f, "the transaction was not sent: {error}"),
+            Self::NotSent(error) => write!(
+                f,
+                "the connection failed before the transaction was sent, so nothing of it ran: {error}"
+            ),
         }
     }
 }
@@ -516,7 +562,7 @@ impl fmt::Display for BatchError {
 impl std::error::Error for BatchError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Connection(error) | Self::Redis(error) => Some(error),
+            Self::Connection(error) | Self::Redis(error) | Self::NotSent(error) => Some(error),
             Self::Load(error) => Some(error),
             Self::WatchAborted => None,
         }

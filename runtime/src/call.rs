@@ -129,9 +129,15 @@ fn send<C: ConnectionLike + ?Sized>(con: &mut C, cmd: &Cmd) -> RedisResult<Value
     }
     PACKED.with(|packed| match packed.try_borrow_mut() {
         Ok(mut buffer) => {
+            /// Above this, the buffer is given back after the call instead of kept.
+            const KEPT_CAPACITY: usize = 64 * 1024;
             buffer.clear();
             cmd.write_packed_command(&mut buffer);
-            con.req_packed_command(&buffer)
+            let reply = con.req_packed_command(&buffer);
+            if buffer.capacity() > KEPT_CAPACITY {
+                *buffer = Vec::new();
+            }
+            reply
         }
         // A connection that runs a script call from inside its own `req_packed_command`.
         Err(_) => con.req_command(cmd),
@@ -199,11 +205,19 @@ impl<R> Clone for ScriptCall<R> {
     }
 }
 
-/// Whether a reply is `NOSCRIPT`: the server does not have the script, so it did not run.
+/// Whether a reply is Redis's own `NOSCRIPT`: the server does not have the script, so it
+/// did not run. (A script could send an error with that code itself, after running: the
+/// message tells them apart.)
 pub(crate) fn is_noscript(reply: &RedisResult<Value>) -> bool {
+    const MESSAGE: &str = "No matching script";
     match reply {
-        Ok(Value::ServerError(error)) => error.code() == "NOSCRIPT",
+        Ok(Value::ServerError(error)) => {
+            error.code() == "NOSCRIPT" && error.details().is_some_and(|d| d.starts_with(MESSAGE))
+        }
         Ok(_) => false,
-        Err(error) => error.code() == Some("NOSCRIPT"),
+        Err(error) => {
+            error.code() == Some("NOSCRIPT")
+                && error.detail().is_some_and(|d| d.starts_with(MESSAGE))
+        }
     }
 }

@@ -54,7 +54,8 @@ fn kill_outcome(reply: RedisResult<Value>) -> RedisResult<KillOutcome> {
 impl<R> ScriptCall<R> {
     /// The `redis-cli` command line that runs this call in Redis's Lua debugger, from the
     /// crate root: `redis-cli --ldb --eval lua_scripts/rate_limiter.lua key , 5 60`. Each
-    /// key and argument is quoted for a POSIX shell; add `-h`/`-p` for your server. Step
+    /// key and argument is quoted for a POSIX shell (one that is just `,` cannot be passed
+    /// this way: redis-cli takes it for the separator); add `-h`/`-p` for your server. Step
     /// with `s`, print locals with `p`, list the source with `l`; `--ldb` works on a copy
     /// of the data and rolls back at the end (`--ldb-sync-mode` keeps the writes and
     /// blocks the server while you debug).
@@ -92,12 +93,11 @@ impl<R> ScriptCall<R> {
 }
 
 /// `text` as one POSIX shell word: unchanged when it is plainly safe, else single-quoted
-/// (a `'` inside becomes `'\''`). A lone `,` is quoted too: redis-cli reads it as the
-/// separator of keys and arguments.
+/// (a `'` inside becomes `'\''`). A key or argument that is a lone `,` cannot be passed
+/// through `--eval` at all: redis-cli takes it for the separator, quoted or not.
 fn shell_quote(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let safe = !text.is_empty()
-        && text != ","
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
@@ -119,6 +119,6 @@ mod tests {
         assert_eq!(shell_quote(b"it's"), r"'it'\''s'");
         assert_eq!(shell_quote(b"$HOME"), "'$HOME'");
         assert_eq!(shell_quote(b""), "''");
-        assert_eq!(shell_quote(b","), "','");
+        assert_eq!(shell_quote(b"a,b"), "a,b");
     }
 }

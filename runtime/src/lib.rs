@@ -113,8 +113,10 @@
 //!
 //! [`ScriptCall::invoke`] sends `EVALSHA` with the compile-time SHA1. If the server does not
 //! have the script (`NOSCRIPT`: a fresh server, a restart, a failover, `SCRIPT FLUSH`), it
-//! sends `SCRIPT LOAD` with the embedded source and the `EVALSHA` once more. It never uses
-//! `EVAL`: since Redis 7.4, scripts cached by `EVAL` can be evicted, loaded ones are not.
+//! sends `SCRIPT LOAD` with the embedded source and the `EVALSHA` once more. It does not
+//! use `EVAL` for this: since Redis 7.4, scripts cached by `EVAL` can be evicted, loaded
+//! ones are not. (Only a [`Batch`] whose calls meet `NOSCRIPT` mid-way re-sends them with
+//! `EVAL`, once.)
 //! `NOSCRIPT` means the script did not run, so a script never runs twice; a connection that
 //! fails mid-call is reported as [`ErrorKind::Connection`] ("may or may not have run") and
 //! never retried.

@@ -331,11 +331,14 @@ where
 {
     let threads = threads.max(1);
     let next = AtomicUsize::new(0);
+    let start = std::sync::Barrier::new(threads);
     let per_thread: Vec<Outcomes<T, E>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut state = setup();
+                    // Every thread starts its runs once all are set up.
+                    start.wait();
                     let mut outcomes = Outcomes {
                         results: Vec::new(),
                         errors: Vec::new(),
@@ -405,8 +408,9 @@ impl std::fmt::Display for LatencyProfile {
     }
 }
 
-/// Times `runs` runs of `job` after `warmup` untimed ones: the seed article's
-/// `benchmark` and `profile_script`. Stops at the first error.
+/// Times `runs` runs of `job` (at least one) after `warmup` untimed ones: the seed
+/// article's `benchmark` and `profile_script`. Percentiles are nearest-rank. Stops at the
+/// first error.
 ///
 /// ```
 /// # use redis_script::testing::{RedisServer, latency_profile};
@@ -432,9 +436,10 @@ pub fn latency_profile<E>(
         times.push(started.elapsed());
     }
     times.sort();
+    // Nearest rank: the smallest time at least `fraction` of the runs do not exceed.
     let at = |fraction: f64| {
-        let index = ((times.len() as f64 * fraction) as usize).min(times.len() - 1);
-        times[index]
+        let rank = (times.len() as f64 * fraction).ceil() as usize;
+        times[rank.clamp(1, times.len()) - 1]
     };
     let total: Duration = times.iter().sum();
     Ok(LatencyProfile {
@@ -529,7 +534,12 @@ fn wait_until_ready(process: &mut Child, port: u16) -> Result<(), String> {
             return Err(format!("redis-server exited with {status}"));
         }
         if answers_ping(port) {
-            return Ok(());
+            // Another test's server may have won the port: make sure this one answers.
+            return if serves_process(port, process.id()) {
+                Ok(())
+            } else {
+                Err("Address already in use: another server answered on the port".to_owned())
+            };
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -547,6 +557,20 @@ fn answers_ping(port: u16) -> bool {
     stream.write_all(b"PING\r\n").is_ok()
         && stream.read_exact(&mut reply).is_ok()
         && &reply == b"+PONG\r\n"
+}
+
+/// Whether the server on `port` is the process `pid`.
+fn serves_process(port: u16, pid: u32) -> bool {
+    let Ok(client) = redis::Client::open(format!("redis://127.0.0.1:{port}/")) else {
+        return false;
+    };
+    let info: redis::RedisResult<String> = client
+        .get_connection()
+        .and_then(|mut con| redis::cmd("INFO").arg("server").query(&mut con));
+    info.is_ok_and(|info| {
+        info.lines()
+            .any(|line| line.trim() == format!("process_id:{pid}"))
+    })
 }
 
 /// A port that was free a moment ago (the OS picks it).

@@ -10,8 +10,12 @@ use crate::diagnostic::Diagnostic;
 use crate::lua::facts::{CommandCall, Facts};
 use crate::model::Script;
 
+/// Commands Redis refuses in `no-writes` scripts although `COMMAND` does not flag them as
+/// writes: they may be replicated (Redis 7.0's `may-replicate` commands scripts can call).
+const MAY_REPLICATE: &[&str] = &["publish", "spublish", "pfcount"];
+
 /// Checks every call with a literal command name.
-pub fn check(script: &Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
+pub fn check(script: &Script, facts: &Facts, later_target: bool, out: &mut Vec<Diagnostic>) {
     let read_only = script
         .shebang
         .as_ref()
@@ -25,10 +29,14 @@ pub fn check(script: &Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
         }
         let upper = name.to_ascii_uppercase();
         let Some(command) = commands::lookup(name) else {
-            out.push(
-                problem(call, format!("`{upper}` is not a Redis command"))
-                    .with_help("check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked"),
-            );
+            let unknown = problem(call, format!("`{upper}` is not a Redis {} command", crate::REDIS_VERSION))
+                .with_help("check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked");
+            // A later target may have it: then it is only a warning.
+            out.push(if later_target {
+                unknown.warning()
+            } else {
+                unknown
+            });
             continue;
         };
         let (command, full_name) = match (command.subcommands.is_empty(), call.first_arg.as_deref())
@@ -70,7 +78,7 @@ pub fn check(script: &Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
                 .with_help("Redis fails the call at run time with: Wrong number of args calling Redis command from script"),
             );
         }
-        if read_only && command.write {
+        if read_only && (command.write || MAY_REPLICATE.contains(&command.name)) {
             out.push(
                 problem(call, format!("`{full_name}` writes, but the script's shebang declares `no-writes`"))
                     .with_help("Redis refuses the write at run time: remove `no-writes` from the `#!lua` line, or the write"),

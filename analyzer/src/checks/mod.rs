@@ -43,7 +43,9 @@ impl RedisVersion {
 /// How scripts are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
-    /// The oldest Redis the script must run on: features of later versions are errors.
+    /// The oldest Redis the script must run on. The checks know Redis 7.0: a later target
+    /// admits what that version adds to the Lua environment (`os.clock` in 7.4), and makes
+    /// commands the 7.0 table lacks warnings instead of errors.
     pub target: RedisVersion,
 }
 
@@ -66,7 +68,7 @@ pub fn run(
     shebang::check(source, out);
     contract::check(script, facts, out);
     sandbox::check(facts, options, out);
-    calls::check(script, facts, out);
+    calls::check(script, facts, options.target > RedisVersion::BASELINE, out);
     returns::check(script, facts, out);
 }
 
@@ -236,7 +238,7 @@ return redis.call('SET', KEYS[1], s)",
                 "redis.call('INCRR', KEYS[1])\nredis.call('MULTI')\nredis.call('GET', KEYS[1], ARGV[1])\nredis.pcall('CONFIG', 'GETT')\nredis.call('CONFIG', 'SET', 'x')\nreturn redis.call('JSON.SET', KEYS[1], '$', ARGV[1])"
             )),
             [
-                "7:12 `INCRR` is not a Redis command",
+                "7:12 `INCRR` is not a Redis 7.0.15 command",
                 "8:12 `MULTI` cannot be called from a script",
                 "9:12 `GET` takes exactly 2 words (its name included), but this call passes 3",
                 "10:13 `CONFIG` has no subcommand `GETT`",
@@ -246,6 +248,56 @@ return redis.call('SET', KEYS[1], s)",
         clean(&with_header(
             "local args = {KEYS[1], ARGV[1]}\nreturn redis.call('SET', unpack(args))",
         ));
+    }
+
+    #[test]
+    fn may_replicate_commands_count_as_writes_and_later_targets_soften_unknown_commands() {
+        let header = "#!lua flags=no-writes\n--[[\n  KEYS:\n    [1] key - a key\n--]]\n";
+        assert_eq!(
+            errors(&format!(
+                "{header}return redis.call('PUBLISH', KEYS[1], 'm')"
+            )),
+            ["6:19 `PUBLISH` writes, but the script's shebang declares `no-writes`"]
+        );
+        let newer =
+            with_header("redis.call('HEXPIRE', KEYS[1], 60, 'FIELDS', 1, ARGV[1])\nreturn 1");
+        assert_eq!(errors(&newer).len(), 1);
+        let target = Options {
+            target: RedisVersion::parse("7.4").unwrap(),
+        };
+        let script = analyze_with("x.lua", &newer, &target).unwrap();
+        assert_eq!(script.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_script_that_can_end_without_return_returns_nil() {
+        assert_eq!(
+            errors("-- RETURNS: int\nif redis.call('PING') then return 1 end\n"),
+            [
+                "2:1 this returns nil: the script can reach its end without a `return`, but RETURNS declares `int`"
+            ]
+        );
+        clean("-- RETURNS: int\nif redis.call('PING') then return 1 else return 0 end\n");
+        clean("-- RETURNS: int?\nif redis.call('PING') then return 1 end\n");
+        clean("-- RETURNS: int\nif redis.call('PING') then return 1 end\nerror('unreachable')\n");
+        let prose = analyze(
+            "x.lua",
+            "-- RETURNS: 1 or nothing\nif redis.call('PING') then return 1 end\n",
+        )
+        .unwrap();
+        assert!(matches!(prose.returns, Returns::Text(_)));
+    }
+
+    #[test]
+    fn vararg_functions_have_arg_and_methods_are_checked_for_ambiguity() {
+        clean("-- x\nlocal function f(...) return arg.n end\nreturn f(1)");
+        clean("-- x\nlocal s = 'a'\nlocal t = s\n:upper()\nreturn t");
+        assert_eq!(
+            errors("-- x\nlocal s = 'a'\nlocal t = s:upper\n()\nreturn t"),
+            [
+                "4:1 ambiguous syntax: this `(` starts a new line, so Lua 5.1 cannot tell a call from a new statement"
+            ]
+        );
     }
 
     #[test]

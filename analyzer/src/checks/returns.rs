@@ -57,6 +57,7 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite) -> Option<Diagnostic> {
         Returned::True => "`true` (sent as 1)",
         Returned::False => "`false` (sent as nil)",
         Returned::Nil => "nil",
+        Returned::Nothing => "nil: the script can reach its end without a `return`",
         Returned::Table => "a table (sent as an array)",
         Returned::Status => "a status reply",
     };
@@ -102,7 +103,7 @@ fn fits(ty: &ReturnType, returned: Returned) -> Fit {
         return Fit::Yes;
     }
     if let T::Optional(inner) = ty {
-        return if matches!(returned, R::Nil | R::False) {
+        return if matches!(returned, R::Nil | R::False | R::Nothing) {
             Fit::Yes
         } else {
             fits(inner, returned)
@@ -110,7 +111,7 @@ fn fits(ty: &ReturnType, returned: Returned) -> Fit {
     }
     let ok = match returned {
         R::Error | R::Unknown => true,
-        R::Nil | R::False => matches!(ty, T::Nil | T::Bool),
+        R::Nil | R::False | R::Nothing => matches!(ty, T::Nil | T::Bool),
         R::True => matches!(ty, T::Bool | T::Int),
         R::Int => matches!(ty, T::Int | T::Float | T::Bool),
         R::Float => {

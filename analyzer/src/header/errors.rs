@@ -34,6 +34,13 @@ pub fn parse(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Vec<De
             );
             continue;
         }
+        if code == "NOSCRIPT" {
+            diagnostics.push(
+                Diagnostic::new("`NOSCRIPT` cannot be a script's error code", Location::new(line, column), code.len())
+                    .with_help("Redis answers NOSCRIPT when it lacks a script; a script sending it would be mistaken for that and run again: pick another code"),
+            );
+            continue;
+        }
         if let Some(first) = declared.iter().find(|d| d.code == code) {
             diagnostics.push(
                 Diagnostic::new(

@@ -71,6 +71,8 @@ pub enum Returned {
     Status,
     /// `redis.error_reply(...)`: an error, whatever RETURNS says.
     Error,
+    /// The end of the script, reached without a `return`: Redis sends nil.
+    Nothing,
     /// Anything else: a variable, a call...
     Unknown,
 }
@@ -125,7 +127,50 @@ pub fn collect(block: &Block) -> Facts {
         reported: false,
     });
     walker.scoped_block(block, Vec::new());
+    if !always_returns(block) {
+        // Point at the last statement: the way through it can end without a `return`.
+        let site = block.stmts().last().map_or(
+            Site {
+                at: Location::new(1, 1),
+                width: 1,
+            },
+            |last| {
+                let start = last.start_position().map_or(Location::new(1, 1), |p| {
+                    Location::new(p.line(), p.character())
+                });
+                Site {
+                    at: start,
+                    width: 1,
+                }
+            },
+        );
+        walker.facts.returns.push(ReturnSite {
+            returned: Returned::Nothing,
+            site,
+        });
+    }
     walker.facts
+}
+
+/// Whether every way through `block` ends in a `return` (or in a call of `error`).
+fn always_returns(block: &Block) -> bool {
+    if let Some(last) = block.last_stmt() {
+        return matches!(last, LastStmt::Return(_));
+    }
+    match block.stmts().last() {
+        Some(Stmt::If(statement)) => {
+            statement.else_block().is_some_and(always_returns)
+                && always_returns(statement.block())
+                && statement
+                    .else_if()
+                    .into_iter()
+                    .flatten()
+                    .all(|branch| always_returns(branch.block()))
+        }
+        Some(Stmt::Do(inner)) => always_returns(inner.block()),
+        Some(Stmt::FunctionCall(call)) => called_name(call).as_deref() == Some("error"),
+        _ => false,
+    }
 }
 
 /// What a local name stands for.
@@ -315,11 +360,13 @@ impl Walker {
                 for expression in statement.expressions() {
                     self.expression(expression);
                 }
-                let declare = statement
-                    .names()
-                    .iter()
-                    .map(|n| (token_text(n), Binding::Plain, site_of_token(n)))
-                    .collect();
+                let mut declare = hidden_loop_locals(site_of_node(statement.block()));
+                declare.extend(
+                    statement
+                        .names()
+                        .iter()
+                        .map(|n| (token_text(n), Binding::Plain, site_of_token(n))),
+                );
                 self.scoped_block(statement.block(), declare);
             }
             _ => {}
@@ -372,7 +419,11 @@ impl Walker {
                 Parameter::Name(name) => {
                     declare.push((token_text(name), Binding::Plain, site_of_token(name)));
                 }
-                Parameter::Ellipsis(_) => vararg = true,
+                Parameter::Ellipsis(_) => {
+                    vararg = true;
+                    // Redis's Lua keeps 5.0's `arg` table in vararg functions.
+                    declare.push(("arg".to_owned(), Binding::Plain, site_of_node(body)));
+                }
                 _ => {}
             }
         }
@@ -506,11 +557,19 @@ impl Walker {
         }
         let mut previous_end = prefix.end_position().map(|p| p.line());
         for suffix in &suffixes {
-            if let Suffix::Call(Call::AnonymousCall(args)) = suffix
-                && let FunctionArgs::Parentheses { parentheses, .. } = &**args
-            {
+            // The `(` must be on the line where what it calls ends: the previous part, or
+            // the method's name.
+            let (args, called_end) = match suffix {
+                Suffix::Call(Call::AnonymousCall(args)) => (Some(&**args), previous_end),
+                Suffix::Call(Call::MethodCall(call)) => (
+                    Some(call.args()),
+                    Some(call.name().token().end_position().line()),
+                ),
+                _ => (None, None),
+            };
+            if let Some(FunctionArgs::Parentheses { parentheses, .. }) = args {
                 let open = parentheses.tokens().0;
-                if previous_end.is_some_and(|line| open.token().start_position().line() > line) {
+                if called_end.is_some_and(|line| open.token().start_position().line() > line) {
                     self.facts.ambiguous_calls.push(site_of_token(open));
                 }
             }
@@ -543,6 +602,14 @@ impl Walker {
             _ => {}
         }
     }
+}
+
+/// The three locals Lua 5.1 keeps for a `for` loop's state; they count toward the limit
+/// of 200 and no code can name them.
+fn hidden_loop_locals(site: Site) -> Vec<(String, Binding, Site)> {
+    ["(for state)", "(for limit)", "(for step)"]
+        .map(|name| (name.to_owned(), Binding::Plain, site))
+        .into()
 }
 
 /// `redis.call(...)` / `redis.pcall(...)`, with what can be read of its arguments.
