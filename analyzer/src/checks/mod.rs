@@ -385,6 +385,32 @@ return redis.call('SET', KEYS[1], s)",
     }
 
     #[test]
+    fn code_nested_past_lua_limits_is_refused_before_parsing() {
+        let deep = format!(
+            "-- x\nreturn {}1{}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        let found = errors(&deep);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("nests more than 200 levels"), "{found:?}");
+        let blocks = format!("-- x\n{}{}return 1", "do ".repeat(300), "end ".repeat(300));
+        assert!(errors(&blocks)[0].contains("nests more than 200 levels"));
+        clean(&format!("-- x\nlocal s = '{}'\nreturn s", "(".repeat(500)));
+        // At the limit, the parser still fits in a test thread's 2 MiB stack.
+        clean(&format!(
+            "-- x\nreturn {}1{}",
+            "(".repeat(200),
+            ")".repeat(200)
+        ));
+        clean(&format!(
+            "-- x\nreturn {{{}1{}}}",
+            "{".repeat(199),
+            "}".repeat(199)
+        ));
+    }
+
+    #[test]
     fn syntax_errors_point_at_the_line() {
         let found = errors("-- x\nlocal x = \nreturn x +");
         assert!(!found.is_empty());

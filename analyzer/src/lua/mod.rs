@@ -27,8 +27,56 @@ pub struct Body {
 
 /// Parses and walks `source`.
 pub fn read(source: &str) -> Body {
+    // The parser and the walker recurse once or more per nesting level; a thread of their
+    // own with a roomy stack keeps 200 levels (Lua 5.1's limit) far from the caller's
+    // stack, whatever thread the compiler runs the macro on.
+    const STACK: usize = 256 * 1024 * 1024;
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("redis-script-analyzer".to_owned())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || read_here(source));
+        match spawned {
+            Ok(worker) => worker.join().unwrap_or_else(|_| internal_error()),
+            Err(_) => read_here(source),
+        }
+    })
+}
+
+/// The body when the analysis itself failed: a diagnostic, and nothing else checked.
+fn internal_error() -> Body {
+    Body {
+        facts: Facts::default(),
+        diagnostics: vec![
+            Diagnostic::new("the Lua parser failed on this file", Location::new(1, 1), 1)
+                .with_help(
+                    "this is a bug of redis-script's parser: please report it with the script",
+                ),
+        ],
+        has_syntax_errors: true,
+    }
+}
+
+/// [`read`] on the current thread.
+fn read_here(source: &str) -> Body {
     let mut diagnostics = Vec::new();
     let code = without_shebangs(source, &mut diagnostics).replace('`', BACKTICK_STAND_IN);
+    let scan = scan_text(&code);
+    if scan.deepest.0 > MAX_NESTING {
+        diagnostics.push(
+            Diagnostic::new(
+                format!("the code nests more than {MAX_NESTING} levels deep here"),
+                location_of(&code, scan.deepest.1),
+                1,
+            )
+            .with_help("Lua 5.1 rejects this (\"chunk has too many syntax levels\"): split it into functions"),
+        );
+        return Body {
+            facts: Facts::default(),
+            diagnostics,
+            has_syntax_errors: true,
+        };
+    }
     // full_moon has panicked on odd input (a backtick, before the stand-in); a parser bug
     // must not take the build down with it.
     let parse = || full_moon::parse_fallible(&code, LuaVersion::lua51());
@@ -52,7 +100,7 @@ pub fn read(source: &str) -> Body {
     let facts = facts::collect(parsed.ast().nodes());
     diagnostics.extend(lua51_rules(&facts));
     if !has_syntax_errors {
-        diagnostics.extend(nested_long_brackets(&code));
+        diagnostics.extend(scan.nested_long_brackets);
     }
     Body {
         facts,
@@ -153,18 +201,34 @@ fn lua51_rules(facts: &Facts) -> Vec<Diagnostic> {
     out
 }
 
-/// `[[` inside a `[[ ]]` string or comment (level 0), which Lua 5.1 rejects. A small
-/// scan of the text that skips quoted strings and line comments like Lua's lexer.
-fn nested_long_brackets(code: &str) -> Vec<Diagnostic> {
+/// What a quick pass over the text finds before the parser runs.
+struct TextScan {
+    /// `[[` inside `[[ ]]` strings or comments (level 0), which Lua 5.1 rejects.
+    nested_long_brackets: Vec<Diagnostic>,
+    /// The deepest nesting of brackets and blocks, and where it is reached.
+    deepest: (usize, usize),
+}
+
+/// How deeply code may nest: Lua 5.1 stops at 200 "syntax levels", and the parser, which
+/// recurses, must never get deep enough to overflow the compiler's stack.
+const MAX_NESTING: usize = 200;
+
+/// Scans the text like Lua's lexer, skipping quoted strings and comments: finds nested
+/// long brackets and measures how deeply brackets and blocks nest.
+fn scan_text(code: &str) -> TextScan {
     let bytes = code.as_bytes();
-    let mut found = Vec::new();
+    let mut scan = TextScan {
+        nested_long_brackets: Vec::new(),
+        deepest: (0, 0),
+    };
+    let mut depth: usize = 0;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
                 i += 2;
                 if let Some(level) = long_bracket_level(&bytes[i..]) {
-                    i = skip_long_bracket(code, i, level, &mut found);
+                    i = skip_long_bracket(code, i, level, &mut scan.nested_long_brackets);
                 } else {
                     i = memchr_newline(bytes, i);
                 }
@@ -176,14 +240,43 @@ fn nested_long_brackets(code: &str) -> Vec<Diagnostic> {
                 }
                 i += 1;
             }
-            b'[' => match long_bracket_level(&bytes[i..]) {
-                Some(level) => i = skip_long_bracket(code, i, level, &mut found),
-                None => i += 1,
-            },
+            b'[' if long_bracket_level(&bytes[i..]).is_some() => {
+                let level = long_bracket_level(&bytes[i..]).unwrap_or(0);
+                i = skip_long_bracket(code, i, level, &mut scan.nested_long_brackets);
+            }
+            b'(' | b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' | b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                    .map_or(bytes.len(), |n| i + n);
+                match &code[i..end] {
+                    "function" | "do" | "if" | "repeat" => depth += 1,
+                    "end" | "until" => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                i = end;
+            }
+            b'0'..=b'9' => {
+                // Skip numbers whole, so `0x1e` is not read as letters.
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+                    i += 1;
+                }
+            }
             _ => i += 1,
         }
+        if depth > scan.deepest.0 {
+            scan.deepest = (depth, i.saturating_sub(1));
+        }
     }
-    found
+    scan
 }
 
 /// The level of a long bracket opening at the start of `bytes` (`[[` is 0, `[==[` is 2).
