@@ -5,16 +5,12 @@
 //! `cargo xtask bench` (or `cargo bench --bench throughput`) prints one table. Each
 //! scenario runs its variants in alternating rounds and reports medians, so drift of the
 //! machine hits all variants alike. Allocations are counted on the calling thread.
-// A counting allocator has to implement `GlobalAlloc`, which is unsafe; it only forwards.
-#![allow(unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::process::Command;
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use redis_script::testing::RedisServer;
+use redis_script::testing::{CountingAllocator, RedisServer, allocations};
 use redis_script::{Batch, redis_script};
 use redis_script_examples::RateLimiter;
 
@@ -22,35 +18,8 @@ use redis_script_examples::RateLimiter;
 #[redis_script("testing/touch_many.lua")]
 struct TouchMany;
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-// SAFETY: every method forwards to `System` unchanged; counting touches a thread-local
-// `Cell` of a `Copy` integer, which neither allocates nor unwinds.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        // SAFETY: the caller's guarantees for `layout` are passed on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        // SAFETY: `pointer` was allocated by `System` with `layout`.
-        unsafe { System.dealloc(pointer, layout) }
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        // SAFETY: as for `dealloc` and `alloc`.
-        unsafe { System.realloc(pointer, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 /// How many rounds each variant runs; the median is reported.
 const ROUNDS: usize = 7;
@@ -77,11 +46,11 @@ fn measure<const N: usize>(invocations: usize, variants: [&mut dyn FnMut(); N]) 
     let mut samples = vec![Vec::with_capacity(ROUNDS); N];
     for round in 0..=ROUNDS {
         for (i, run) in variants.iter_mut().enumerate() {
-            let allocations = ALLOCATIONS.with(Cell::get);
+            let before = allocations();
             let started = Instant::now();
             run();
             let elapsed = started.elapsed();
-            let allocated = ALLOCATIONS.with(Cell::get) - allocations;
+            let allocated = allocations() - before;
             if round > 0 {
                 // Round 0 warms up connections, caches and buffers.
                 samples[i].push(Sample {

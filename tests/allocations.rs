@@ -2,53 +2,22 @@
 //! allocator on the calling thread. The count is deterministic, so it is asserted: the
 //! typed call stays within the goal of two allocations per invocation besides the reply,
 //! and below both redis-rs baselines.
-// A counting allocator has to implement `GlobalAlloc`, which is unsafe; it only forwards.
-#![allow(unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::sync::LazyLock;
 
-use redis_script::testing::RedisServer;
+use redis_script::testing::{CountingAllocator, RedisServer, allocations};
 use redis_script_examples::RateLimiter;
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: every method forwards to `System` unchanged; counting touches a thread-local
-// `Cell` of a `Copy` integer, which neither allocates nor unwinds.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        // SAFETY: the caller's guarantees for `layout` are passed on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        // SAFETY: `pointer` was allocated by `System` with `layout`.
-        unsafe { System.dealloc(pointer, layout) }
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        // SAFETY: as for `dealloc` and `alloc`.
-        unsafe { System.realloc(pointer, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 /// Allocations on this thread while `run` runs, averaged over `times` runs.
 fn allocations_per_run(times: usize, mut run: impl FnMut()) -> f64 {
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocations();
     for _ in 0..times {
         run();
     }
-    (ALLOCATIONS.with(Cell::get) - before) as f64 / times as f64
+    (allocations() - before) as f64 / times as f64
 }
 
 static SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(RateLimiter::SOURCE));

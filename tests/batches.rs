@@ -14,15 +14,6 @@ struct Incr;
 #[redis_script("testing/read_value.lua")]
 struct ReadValue;
 
-fn script_exists(con: &mut redis::Connection, sha1: &str) -> bool {
-    let exists: Vec<bool> = redis::cmd("SCRIPT")
-        .arg("EXISTS")
-        .arg(sha1)
-        .query(con)
-        .unwrap();
-    exists == [true]
-}
-
 #[test]
 fn a_pipeline_gives_typed_replies_in_order() {
     let server = RedisServer::start();
@@ -53,7 +44,7 @@ fn a_pipeline_gives_typed_replies_in_order() {
 fn a_fresh_server_runs_a_batch_in_the_order_written() {
     let server = RedisServer::start();
     let mut con = server.connection();
-    assert!(!script_exists(&mut con, Incr::SHA1));
+    assert!(!server.has_script(Incr::SHA1));
 
     let mut batch = Batch::new();
     let set = batch.cmd::<()>(redis::cmd("SET").arg("n").arg(41));
@@ -233,11 +224,7 @@ fn the_registry_lists_every_bound_script_and_loads_them_in_one_go() {
     let loaded = redis_script::load_all(&mut con).unwrap();
     assert_eq!(loaded.len(), names.len());
     for meta in loaded {
-        assert!(
-            script_exists(&mut con, meta.sha1()),
-            "{} is loaded",
-            meta.name()
-        );
+        assert!(server.has_script(meta.sha1()), "{} is loaded", meta.name());
     }
 }
 
@@ -246,7 +233,7 @@ async fn the_registry_loads_asynchronously_too() {
     let server = RedisServer::start();
     let mut con = server.async_connection().await;
     let loaded = redis_script::load_all_async(&mut con).await.unwrap();
-    assert!(script_exists(&mut server.connection(), Transfer::SHA1));
+    assert!(server.has_script(Transfer::SHA1));
     assert!(loaded.iter().any(|m| m.sha1() == Transfer::SHA1));
 }
 

@@ -18,15 +18,6 @@ struct Replies;
 #[redis_script("testing/echo_keys.lua")]
 struct EchoKeys;
 
-fn script_cached(con: &mut redis::Connection, sha1: &str) -> bool {
-    let exists: Vec<bool> = redis::cmd("SCRIPT")
-        .arg("EXISTS")
-        .arg(sha1)
-        .query(con)
-        .unwrap();
-    exists == [true]
-}
-
 /// Runs failures.lua in `mode` on a fresh server, where its key holds a string.
 fn failure(mode: &str) -> redis_script::Error {
     let server = RedisServer::start();
@@ -91,14 +82,14 @@ fn noscript_reloads_and_retries_once_sync() {
     let server = RedisServer::start();
     let mut con = server.connection();
     assert!(
-        !script_cached(&mut con, RateLimiter::SHA1),
+        !server.has_script(RateLimiter::SHA1),
         "a fresh server has no scripts"
     );
 
     let call = RateLimiter::call("ratelimit:flush", 10, 60);
     assert_eq!(call.invoke(&mut con).unwrap(), 1);
     assert!(
-        script_cached(&mut con, RateLimiter::SHA1),
+        server.has_script(RateLimiter::SHA1),
         "the call loaded the script"
     );
 
@@ -147,7 +138,7 @@ fn load_puts_the_script_in_the_cache() {
     let server = RedisServer::start();
     let mut con = server.connection();
     RateLimiter::META.load(&mut con).unwrap();
-    assert!(script_cached(&mut con, RateLimiter::SHA1));
+    assert!(server.has_script(RateLimiter::SHA1));
 }
 
 #[tokio::test]
@@ -155,7 +146,7 @@ async fn load_async_puts_the_script_in_the_cache() {
     let server = RedisServer::start();
     let mut con = server.async_connection().await;
     Transfer::META.load_async(&mut con).await.unwrap();
-    assert!(script_cached(&mut server.connection(), Transfer::SHA1));
+    assert!(server.has_script(Transfer::SHA1));
 }
 
 #[test]

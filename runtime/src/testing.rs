@@ -216,6 +216,20 @@ impl RedisServer {
         read_log(&self.dir).unwrap_or_default()
     }
 
+    /// Whether the server's script cache holds the script `sha1` (`SCRIPT EXISTS`).
+    ///
+    /// # Panics
+    ///
+    /// When the server does not answer.
+    pub fn has_script(&self, sha1: &str) -> bool {
+        let exists: Vec<bool> = redis::cmd("SCRIPT")
+            .arg("EXISTS")
+            .arg(sha1)
+            .query(&mut self.connection())
+            .unwrap_or_else(|e| panic!("SCRIPT EXISTS on port {}: {e}", self.port));
+        exists == [true]
+    }
+
     /// The end of the log now: [`log_since`](Self::log_since) returns what comes after it.
     pub fn log_mark(&self) -> LogMark {
         LogMark(self.log().len())
@@ -644,5 +658,61 @@ mod tests {
             message.contains("no-such-option"),
             "the server's own complaint is shown: {message}"
         );
+    }
+}
+
+/// A global allocator that counts the allocations of each thread, for tests and
+/// benchmarks that measure what a call allocates. Install it in a test binary and read the
+/// count around the code to measure:
+///
+/// ```
+/// use redis_script::testing::{CountingAllocator, allocations};
+///
+/// #[global_allocator]
+/// static ALLOCATOR: CountingAllocator = CountingAllocator;
+///
+/// let before = allocations();
+/// let text = String::from("one allocation");
+/// assert_eq!(allocations() - before, 1);
+/// # drop(text);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many allocations (and reallocations) this thread has made through
+/// [`CountingAllocator`] so far.
+pub fn allocations() -> u64 {
+    ALLOCATIONS.with(std::cell::Cell::get)
+}
+
+// A counting allocator has to implement `GlobalAlloc`, which is unsafe; it only forwards.
+#[allow(unsafe_code)]
+// SAFETY: every method forwards to `System` unchanged; counting touches a thread-local
+// `Cell` of a `Copy` integer, which neither allocates nor unwinds.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: the caller's guarantees for `layout` are passed on.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `pointer` was allocated by `System` with `layout`.
+        unsafe { std::alloc::System.dealloc(pointer, layout) }
+    }
+
+    unsafe fn realloc(
+        &self,
+        pointer: *mut u8,
+        layout: std::alloc::Layout,
+        new_size: usize,
+    ) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: as for `dealloc` and `alloc`.
+        unsafe { std::alloc::System.realloc(pointer, layout, new_size) }
     }
 }
