@@ -84,7 +84,6 @@ pub struct Batch {
     entries: Vec<Entry>,
     /// The scripts with a `SCRIPT LOAD` in the pipeline, in order of first use.
     scripts: Vec<&'static ScriptMeta>,
-    atomic: bool,
     id: u64,
 }
 
@@ -116,7 +115,6 @@ impl Batch {
             pipeline,
             entries: Vec::new(),
             scripts: Vec::new(),
-            atomic,
             id: next_batch_id(),
         }
     }
@@ -166,7 +164,7 @@ impl Batch {
 
     /// Whether this is a `MULTI`/`EXEC` transaction.
     pub fn is_transaction(&self) -> bool {
-        self.atomic
+        self.pipeline.is_transaction()
     }
 
     /// Sends the batch on a sync connection and collects the replies.
@@ -217,7 +215,7 @@ impl Batch {
 
     /// `SCRIPT LOAD` of this transaction's scripts not yet known to load, if any.
     fn unchecked_scripts(&self) -> Vec<&'static ScriptMeta> {
-        if !self.atomic {
+        if !self.is_transaction() {
             return Vec::new();
         }
         let known = KNOWN_TO_LOAD.lock().unwrap_or_else(|e| e.into_inner());
@@ -242,7 +240,6 @@ impl Clone for Batch {
             pipeline: self.pipeline.clone(),
             entries: self.entries.clone(),
             scripts: self.scripts.clone(),
-            atomic: self.atomic,
             id: next_batch_id(),
         }
     }
@@ -262,7 +259,7 @@ impl fmt::Debug for Batch {
                 "scripts",
                 &self.scripts.iter().map(|m| m.name()).collect::<Vec<_>>(),
             )
-            .field("transaction", &self.atomic)
+            .field("transaction", &self.is_transaction())
             .finish()
     }
 }
@@ -292,7 +289,6 @@ struct Run<'a> {
     checking: Vec<&'static ScriptMeta>,
     replies: Vec<RedisResult<Value>>,
     resent: Vec<usize>,
-    rounds: usize,
 }
 
 impl<'a> Run<'a> {
@@ -302,7 +298,6 @@ impl<'a> Run<'a> {
             checking: batch.unchecked_scripts(),
             replies: Vec::new(),
             resent: Vec::new(),
-            rounds: 0,
         }
     }
 
@@ -327,7 +322,7 @@ impl<'a> Run<'a> {
         }
         let values = match reply {
             Ok(Value::Array(values)) => values,
-            Ok(Value::Nil) if self.batch.atomic => {
+            Ok(Value::Nil) if self.batch.is_transaction() => {
                 return Step::Done(Err(BatchError::WatchAborted));
             }
             Ok(other) => {
@@ -392,7 +387,8 @@ impl<'a> Run<'a> {
     /// Sends again, in a plain batch, the script calls that met `NOSCRIPT` (they did not
     /// run), once, as `EVAL`.
     fn resend_noscript(&mut self) -> Step<'a> {
-        if self.batch.atomic || self.rounds > 0 {
+        // One re-send at most: after it, `resent` is no longer empty.
+        if self.batch.is_transaction() || !self.resent.is_empty() {
             return self.done();
         }
         self.resent = (0..self.replies.len())
@@ -401,7 +397,6 @@ impl<'a> Run<'a> {
         if self.resent.is_empty() {
             return self.done();
         }
-        self.rounds += 1;
         Step::Send(Cow::Owned(self.batch.resend(&self.resent)))
     }
 

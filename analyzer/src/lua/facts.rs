@@ -4,7 +4,7 @@
 
 use full_moon::ast::{
     Block, Call, Expression, Field, FunctionArgs, FunctionBody, FunctionCall, Index, LastStmt,
-    Parameter, Prefix, Stmt, Suffix, UnOp, Var,
+    Parameter, Prefix, Stmt, Suffix, TableConstructor, UnOp, Var,
 };
 use full_moon::node::Node;
 use full_moon::tokenizer::{Symbol, Token, TokenReference, TokenType};
@@ -459,19 +459,7 @@ impl Walker {
             }
             Expression::Function(function) => self.function_body(function.body(), false),
             Expression::FunctionCall(call) => self.function_call(call),
-            Expression::TableConstructor(table) => {
-                for field in table.fields() {
-                    match field {
-                        Field::ExpressionKey { key, value, .. } => {
-                            self.expression(key);
-                            self.expression(value);
-                        }
-                        Field::NameKey { value, .. } => self.expression(value),
-                        Field::NoKey(value) => self.expression(value),
-                        _ => {}
-                    }
-                }
-            }
+            Expression::TableConstructor(table) => self.table(table),
             Expression::Symbol(token)
                 if matches!(
                     token.token_type(),
@@ -589,6 +577,20 @@ impl Walker {
         }
     }
 
+    fn table(&mut self, table: &TableConstructor) {
+        for field in table.fields() {
+            match field {
+                Field::ExpressionKey { key, value, .. } => {
+                    self.expression(key);
+                    self.expression(value);
+                }
+                Field::NameKey { value, .. } => self.expression(value),
+                Field::NoKey(value) => self.expression(value),
+                _ => {}
+            }
+        }
+    }
+
     fn arguments(&mut self, args: &FunctionArgs) {
         match args {
             FunctionArgs::Parentheses { arguments, .. } => {
@@ -596,9 +598,7 @@ impl Walker {
                     self.expression(argument);
                 }
             }
-            FunctionArgs::TableConstructor(table) => {
-                self.expression(&Expression::TableConstructor(table.clone()));
-            }
+            FunctionArgs::TableConstructor(table) => self.table(table),
             _ => {}
         }
     }
