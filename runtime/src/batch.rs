@@ -25,7 +25,9 @@
 //! when that order matters.
 //!
 //! Batches need a connection that pipelines (`redis::Connection`, `MultiplexedConnection`,
-//! `ConnectionManager`...); redis-rs's cluster connections do not, and fail the batch.
+//! `ConnectionManager`...). On Redis Cluster connections use [`Batch::run_cluster`] and
+//! [`Batch::run_cluster_async`]: a batch goes to one node there, so all its keys must be
+//! in one hash slot.
 //!
 //! # Transactions
 //!
@@ -50,7 +52,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use redis::{Cmd, ConnectionLike, FromRedisValue, Pipeline, RedisError, RedisResult, Value};
 
 use crate::call::{ScriptCall, is_noscript, typed_reply};
+use crate::cluster::KeySlot;
 use crate::error::Error;
+#[cfg(feature = "cluster")]
+use crate::error::ErrorKind;
 use crate::meta::ScriptMeta;
 
 /// Scripts known, in this process, to load: transactions only check the others first.
@@ -90,6 +95,9 @@ pub struct Batch {
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     script: Option<&'static ScriptMeta>,
+    /// How many keys a script call has.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    num_keys: usize,
     /// Index of the command in the pipeline (counting the `SCRIPT LOAD`s).
     position: usize,
 }
@@ -121,13 +129,13 @@ impl Batch {
 
     /// Adds a script call; its typed reply is taken from [`Replies`] with the returned slot.
     pub fn add<R>(&mut self, call: ScriptCall<R>) -> Slot<R> {
-        let (meta, cmd) = call.into_parts();
+        let (meta, cmd, num_keys) = call.into_parts();
         if !self.scripts.iter().any(|known| known.sha1() == meta.sha1()) {
             self.pipeline.add_command(meta.load_command()).ignore();
             self.scripts.push(meta);
         }
         Slot {
-            index: self.push(Some(meta), cmd),
+            index: self.push(Some(meta), num_keys, cmd),
             batch: self.id,
             meta,
             reply: PhantomData,
@@ -137,15 +145,16 @@ impl Batch {
     /// Adds an ordinary command; its reply, converted to `T`, is taken with the slot.
     pub fn cmd<T>(&mut self, cmd: &Cmd) -> CmdSlot<T> {
         CmdSlot {
-            index: self.push(None, cmd.clone()),
+            index: self.push(None, 0, cmd.clone()),
             batch: self.id,
             reply: PhantomData,
         }
     }
 
-    fn push(&mut self, script: Option<&'static ScriptMeta>, cmd: Cmd) -> usize {
+    fn push(&mut self, script: Option<&'static ScriptMeta>, num_keys: usize, cmd: Cmd) -> usize {
         self.entries.push(Entry {
             script,
+            num_keys,
             position: self.pipeline.len(),
         });
         self.pipeline.add_command(cmd);
@@ -168,24 +177,28 @@ impl Batch {
     }
 
     /// Sends the batch on a sync connection and collects the replies.
+    ///
+    /// On a sync Redis Cluster connection use [`run_cluster`](Self::run_cluster).
     pub fn run(&self, con: &mut dyn ConnectionLike) -> Result<Replies, BatchError> {
-        let mut run = Run::new(self);
-        let mut step = run.start();
-        loop {
-            match step {
-                Step::Send(pipeline) => step = run.resume(pipeline.query::<Value>(con)),
-                Step::Done(outcome) => return outcome,
-            }
+        if !con.supports_pipelining() {
+            return Err(BatchError::Unsupported(
+                "the connection does not pipeline (on a sync cluster connection, use \
+                 Batch::run_cluster)",
+            ));
         }
+        Run::new(self, Form::InlineLoads).drive(|pipeline| pipeline.query::<Value>(con))
     }
 
     /// Sends the batch on an async connection and collects the replies.
+    ///
+    /// On an async Redis Cluster connection use
+    /// [`run_cluster_async`](Self::run_cluster_async).
     #[cfg(feature = "aio")]
     pub async fn run_async<C: redis::aio::ConnectionLike>(
         &self,
         con: &mut C,
     ) -> Result<Replies, BatchError> {
-        let mut run = Run::new(self);
+        let mut run = Run::new(self, Form::InlineLoads);
         let mut step = run.start();
         loop {
             match step {
@@ -196,6 +209,134 @@ impl Batch {
                 Step::Done(outcome) => return outcome,
             }
         }
+    }
+
+    /// Sends the batch on a sync Redis Cluster connection.
+    ///
+    /// The cluster client sends a batch to one node, so every key of the batch must be in
+    /// one hash slot: the keys of its script calls are checked before anything is sent
+    /// (the node refuses commands added with [`cmd`](Self::cmd) whose keys are elsewhere,
+    /// with `MOVED` or `CROSSSLOT` in their replies).
+    ///
+    /// Two things differ from a batch on one server, both forced by redis-rs's sync
+    /// cluster client:
+    ///
+    /// - It routes a batch by its first command, which therefore cannot be a
+    ///   `SCRIPT LOAD` (that goes to every node). So the first call of each script is sent
+    ///   as `EVAL <source>`, which loads the script on the node as it runs it; the later
+    ///   calls of the script use `EVALSHA`.
+    /// - It fails a whole pipeline when one reply is an error, which would lose the
+    ///   replies of the commands that ran. So a plain batch is sent inside `MULTI`/`EXEC`
+    ///   too, whose replies come back together, each error in its place. The batch then
+    ///   also runs atomically; a command Redis refuses while queueing it (an unknown
+    ///   command, a wrong number of arguments) makes the whole batch fail with
+    ///   `EXECABORT` ([`BatchError::Redis`]), and nothing of it runs.
+    ///
+    /// Inside `MULTI`/`EXEC` no call can meet `NOSCRIPT`: each script's `EVAL` runs
+    /// before its `EVALSHA`s, and nothing can flush the cache in between.
+    ///
+    /// The sync cluster client has one more limit: when any reply of the batch is an
+    /// error (a script's error reply, a failed command), it returns that error alone.
+    /// The batch then fails with [`BatchError::RepliesLost`]: every command ran, but the
+    /// other replies are gone. Use an async cluster connection
+    /// ([`run_cluster_async`](Self::run_cluster_async)) when a batch's commands may fail
+    /// one by one.
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError::CrossSlot`] when the script calls' keys are in different slots,
+    /// [`BatchError::RepliesLost`] as above, and the errors of [`run`](Self::run).
+    #[cfg(feature = "cluster")]
+    pub fn run_cluster(
+        &self,
+        con: &mut redis::cluster::ClusterConnection,
+    ) -> Result<Replies, BatchError> {
+        self.check_one_slot()?;
+        for meta in self.unchecked_scripts() {
+            // One at a time: the sync cluster client reports one error for a whole pipeline.
+            meta.load(con).map_err(|error| match error.kind() {
+                ErrorKind::Load(cause) if cause.is_io_error() || cause.is_connection_dropped() => {
+                    BatchError::NotSent(cause.clone())
+                }
+                _ => BatchError::Load(error),
+            })?;
+            remember_loaded(&[meta]);
+        }
+        let outcome = Run::new(self, Form::ClusterTransaction).drive(|pipeline| {
+            // The replies of MULTI and of each queued command are skipped: EXEC's is kept.
+            let packed = pipeline.get_packed_pipeline();
+            let mut replies = con.req_packed_commands(&packed, pipeline.len() + 1, 1)?;
+            Ok(replies.pop().unwrap_or(Value::Nil))
+        });
+        match outcome {
+            // EXEC ran: the error is one command's reply.
+            Err(BatchError::Redis(error))
+                if is_reply_error(&error) && error.code() != Some("EXECABORT") =>
+            {
+                Err(BatchError::RepliesLost(error))
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// Sends the batch on an async Redis Cluster connection. redis-rs sends an async
+    /// cluster pipeline to one node, so every key of the batch must be in one slot: the
+    /// keys of its script calls are checked before anything is sent (the cluster client
+    /// checks the commands added with [`cmd`](Self::cmd)). Within one node everything
+    /// works as on one server, transactions and `NOSCRIPT` recovery included.
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError::CrossSlot`] when the script calls' keys are in different slots.
+    #[cfg(feature = "cluster-async")]
+    pub async fn run_cluster_async(
+        &self,
+        con: &mut redis::cluster_async::ClusterConnection,
+    ) -> Result<Replies, BatchError> {
+        self.check_one_slot()?;
+        self.run_async(con).await
+    }
+
+    /// Fails when the keys of the script calls are not all in one slot.
+    #[cfg(feature = "cluster")]
+    fn check_one_slot(&self) -> Result<(), BatchError> {
+        let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
+        let mut keys = Vec::new();
+        for entry in self.entries.iter().filter(|entry| entry.script.is_some()) {
+            keys.extend(crate::cluster::key_slots(
+                commands[entry.position],
+                entry.num_keys,
+            ));
+        }
+        match keys.first() {
+            Some(first) if keys.iter().any(|key| key.slot != first.slot) => {
+                Err(BatchError::CrossSlot(keys))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    #[cfg(feature = "cluster")]
+    /// The batch as a transaction without `SCRIPT LOAD`s, the first call of each script
+    /// sent as `EVAL <source>` (see [`run_cluster`](Self::run_cluster)).
+    fn as_cluster_transaction(&self) -> Pipeline {
+        let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
+        let mut pipeline = redis::pipe();
+        pipeline.ignore_errors().atomic();
+        let mut seen: Vec<&str> = Vec::new();
+        for entry in &self.entries {
+            let cmd = commands[entry.position];
+            match entry.script {
+                Some(meta) if !seen.contains(&meta.sha1()) => {
+                    seen.push(meta.sha1());
+                    pipeline.add_command(eval_of(meta, cmd));
+                }
+                _ => {
+                    pipeline.add_command(cmd.clone());
+                }
+            }
+        }
+        pipeline
     }
 
     /// The pipeline sending the script calls at `indices` again as `EVAL <source>`, which
@@ -225,6 +366,23 @@ impl Batch {
             .filter(|meta| !known.contains(&meta.sha1()))
             .collect()
     }
+}
+
+/// Notes that `scripts` load, so later transactions need not check them again.
+fn remember_loaded(scripts: &[&'static ScriptMeta]) {
+    KNOWN_TO_LOAD
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(scripts.iter().map(|meta| meta.sha1()));
+}
+
+/// Whether `error` is an error reply of the server (not of the client or the connection).
+#[cfg(feature = "cluster")]
+fn is_reply_error(error: &RedisError) -> bool {
+    matches!(
+        error.kind(),
+        redis::ErrorKind::Server(_) | redis::ErrorKind::Extension
+    )
 }
 
 /// A number no other batch of this process has, so a slot only fits its own batch.
@@ -282,20 +440,39 @@ enum Step<'a> {
     Done(Result<Replies, BatchError>),
 }
 
+/// How a run gets the scripts of a batch to the server.
+#[derive(Debug, Clone, Copy)]
+enum Form {
+    /// A `SCRIPT LOAD` before the first call of each script, its reply dropped.
+    InlineLoads,
+    /// `MULTI`/`EXEC` around the commands, with no `SCRIPT LOAD`: the first call of each
+    /// script is `EVAL <source>`.
+    #[cfg(feature = "cluster")]
+    ClusterTransaction,
+}
+
 /// The state of one run of a batch: check scripts (transactions), send, send again the
 /// calls that met `NOSCRIPT` (pipelines). Sync and async runs drive the same steps.
 struct Run<'a> {
     batch: &'a Batch,
+    /// How scripts get to the server.
+    form: Form,
     checking: Vec<&'static ScriptMeta>,
     replies: Vec<RedisResult<Value>>,
     resent: Vec<usize>,
 }
 
 impl<'a> Run<'a> {
-    fn new(batch: &'a Batch) -> Self {
+    fn new(batch: &'a Batch, form: Form) -> Self {
         Self {
             batch,
-            checking: batch.unchecked_scripts(),
+            form,
+            // The cluster form's scripts were checked before the run.
+            checking: match form {
+                Form::InlineLoads => batch.unchecked_scripts(),
+                #[cfg(feature = "cluster")]
+                Form::ClusterTransaction => Vec::new(),
+            },
             replies: Vec::new(),
             resent: Vec::new(),
         }
@@ -306,7 +483,7 @@ impl<'a> Run<'a> {
             return self.done();
         }
         if self.checking.is_empty() {
-            return Step::Send(Cow::Borrowed(&self.batch.pipeline));
+            return Step::Send(self.main_pipeline());
         }
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors();
@@ -314,6 +491,20 @@ impl<'a> Run<'a> {
             pipeline.add_command(meta.load_command());
         }
         Step::Send(Cow::Owned(pipeline))
+    }
+
+    /// Runs every step, sending each pipeline with `send`.
+    fn drive(
+        mut self,
+        mut send: impl FnMut(&Pipeline) -> RedisResult<Value>,
+    ) -> Result<Replies, BatchError> {
+        let mut step = self.start();
+        loop {
+            match step {
+                Step::Send(pipeline) => step = self.resume(send(&pipeline)),
+                Step::Done(outcome) => return outcome,
+            }
+        }
     }
 
     fn resume(&mut self, reply: RedisResult<Value>) -> Step<'a> {
@@ -377,11 +568,17 @@ impl<'a> Run<'a> {
                 return Step::Done(Err(BatchError::Load(error)));
             }
         }
-        KNOWN_TO_LOAD
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(checking.iter().map(|meta| meta.sha1()));
-        Step::Send(Cow::Borrowed(&self.batch.pipeline))
+        remember_loaded(&checking);
+        Step::Send(self.main_pipeline())
+    }
+
+    /// The batch's commands in the form this run sends.
+    fn main_pipeline(&self) -> Cow<'a, Pipeline> {
+        match self.form {
+            Form::InlineLoads => Cow::Borrowed(&self.batch.pipeline),
+            #[cfg(feature = "cluster")]
+            Form::ClusterTransaction => Cow::Owned(self.batch.as_cluster_transaction()),
+        }
     }
 
     /// Sends again, in a plain batch, the script calls that met `NOSCRIPT` (they did not
@@ -522,6 +719,16 @@ pub enum BatchError {
     /// The connection failed while a transaction's scripts were being loaded, before the
     /// transaction was sent: nothing of it ran.
     NotSent(RedisError),
+    /// The keys of the script calls of a batch for an async cluster connection are in
+    /// different hash slots, so no single node can run it: nothing was sent. Every key is
+    /// listed with its slot; a common hash tag fixes it.
+    CrossSlot(Vec<KeySlot>),
+    /// A batch on a sync cluster connection ran, every command of it, but one of its
+    /// replies was an error, and redis-rs's sync cluster client returns only that error:
+    /// the other replies are lost (see [`Batch::run_cluster`]).
+    RepliesLost(RedisError),
+    /// The connection cannot run a batch (it does not pipeline); nothing was sent.
+    Unsupported(&'static str),
 }
 
 impl BatchError {
@@ -550,6 +757,26 @@ impl fmt::Display for BatchError {
                 f,
                 "the connection failed before the transaction was sent, so nothing of it ran: {error}"
             ),
+            Self::CrossSlot(keys) => {
+                f.write_str(
+                    "the batch was not sent: an async cluster pipeline goes to one node, and \
+                     these keys of its script calls are in different hash slots:",
+                )?;
+                for key in keys {
+                    write!(f, "\n  {key}")?;
+                }
+                f.write_str(
+                    "\n  = help: give the keys a common hash tag (`{user1}:a`, `{user1}:b`), \
+                     or use Batch::run_cluster on a sync cluster connection, which splits a \
+                     pipeline by node",
+                )
+            }
+            Self::Unsupported(what) => write!(f, "the batch was not sent: unsupported: {what}"),
+            Self::RepliesLost(error) => write!(
+                f,
+                "every command of the batch ran, but the sync cluster client returned only this \
+                 error reply, losing the other replies: {error}"
+            ),
         }
     }
 }
@@ -557,9 +784,12 @@ impl fmt::Display for BatchError {
 impl std::error::Error for BatchError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Connection(error) | Self::Redis(error) | Self::NotSent(error) => Some(error),
+            Self::Connection(error)
+            | Self::Redis(error)
+            | Self::NotSent(error)
+            | Self::RepliesLost(error) => Some(error),
             Self::Load(error) => Some(error),
-            Self::WatchAborted => None,
+            Self::WatchAborted | Self::CrossSlot(_) | Self::Unsupported(_) => None,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 
 use redis::{Cmd, ConnectionLike, FromRedisValue, RedisError, RedisResult, ToRedisArgs, Value};
 
+use crate::cluster;
 use crate::error::{Error, ErrorKind};
 use crate::meta::ScriptMeta;
 use crate::reply::{ReplyShape, describe};
@@ -69,9 +70,24 @@ impl<R> ScriptCall<R> {
         &self.cmd
     }
 
-    /// The script and the command, for adding the call to a batch.
-    pub(crate) fn into_parts(self) -> (&'static ScriptMeta, Cmd) {
-        (self.meta, self.cmd)
+    /// The hash slot a Redis Cluster runs this call in: the slot all its keys share, or
+    /// `None` when the script takes no keys (a cluster client then sends it to any node).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CrossSlot`], naming every key and its slot, when the keys are in
+    /// different slots: a cluster would refuse the call. (A shebang's
+    /// `allow-cross-slot-keys` flag does not change this: it lets the script reach keys of
+    /// other slots through `redis.call`, but Redis still refuses declared keys that do not
+    /// share a slot.)
+    pub fn slot(&self) -> Result<Option<u16>, Error> {
+        cluster::shared_slot(&self.cmd, self.num_keys)
+            .map_err(|keys| Error::new(self.meta, ErrorKind::CrossSlot { keys }))
+    }
+
+    /// The script, the command and its number of keys, for adding the call to a batch.
+    pub(crate) fn into_parts(self) -> (&'static ScriptMeta, Cmd, usize) {
+        (self.meta, self.cmd, self.num_keys)
     }
 }
 
@@ -92,7 +108,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
                 Err(error) => return finish(trace, Err(error)),
             };
         }
-        finish(trace, typed_reply(self.meta, reply))
+        finish(trace, self.outcome(reply))
     }
 
     /// Runs the script on an async connection (`MultiplexedConnection`,
@@ -111,7 +127,46 @@ impl<R: FromRedisValue> ScriptCall<R> {
                 Err(error) => return finish(trace, Err(error)),
             };
         }
-        finish(trace, typed_reply(self.meta, reply))
+        finish(trace, self.outcome(reply))
+    }
+
+    /// Runs the script on a sync Redis Cluster connection, after checking that its keys
+    /// share a hash slot ([`slot`](Self::slot)): if they do not, the call fails with
+    /// [`ErrorKind::CrossSlot`] and nothing is sent.
+    ///
+    /// The cluster client sends the call to the primary that owns the slot of its keys (a
+    /// call without keys goes to any node; a `no-writes` script may go to a replica when
+    /// the client reads from replicas). A node that answers `NOSCRIPT` makes the call
+    /// `SCRIPT LOAD` the script, which the cluster client sends to every node, primaries
+    /// and replicas, and the call is sent once more, as in [`invoke`](Self::invoke).
+    #[cfg(feature = "cluster")]
+    pub fn invoke_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<R, Error> {
+        match self.slot() {
+            Ok(_) => self.invoke(con),
+            Err(error) => finish(Trace::start(self.meta, self.num_keys), Err(error)),
+        }
+    }
+
+    /// Runs the script on an async Redis Cluster connection: the async
+    /// [`invoke_cluster`](Self::invoke_cluster).
+    #[cfg(feature = "cluster-async")]
+    pub async fn invoke_cluster_async(
+        &self,
+        con: &mut redis::cluster_async::ClusterConnection,
+    ) -> Result<R, Error> {
+        match self.slot() {
+            Ok(_) => self.invoke_async(con).await,
+            Err(error) => finish(Trace::start(self.meta, self.num_keys), Err(error)),
+        }
+    }
+
+    /// The typed result of the reply; a `CROSSSLOT` refusal names the keys and their slots.
+    fn outcome(&self, reply: RedisResult<Value>) -> Result<R, Error> {
+        if is_cross_slot(&reply) {
+            let keys = cluster::key_slots(&self.cmd, self.num_keys);
+            return Err(Error::new(self.meta, ErrorKind::CrossSlot { keys }));
+        }
+        typed_reply(self.meta, reply)
     }
 }
 
@@ -209,15 +264,28 @@ impl<R> Clone for ScriptCall<R> {
 /// did not run. (A script could send an error with that code itself, after running: the
 /// message tells them apart.)
 pub(crate) fn is_noscript(reply: &RedisResult<Value>) -> bool {
-    const MESSAGE: &str = "No matching script";
+    is_refusal(reply, "NOSCRIPT", "No matching script")
+}
+
+/// Whether a reply is Redis's refusal `code`: an error with that code whose message starts
+/// with `message`.
+fn is_refusal(reply: &RedisResult<Value>, code: &str, message: &str) -> bool {
     match reply {
         Ok(Value::ServerError(error)) => {
-            error.code() == "NOSCRIPT" && error.details().is_some_and(|d| d.starts_with(MESSAGE))
+            error.code() == code && error.details().is_some_and(|d| d.starts_with(message))
         }
         Ok(_) => false,
         Err(error) => {
-            error.code() == Some("NOSCRIPT")
-                && error.detail().is_some_and(|d| d.starts_with(MESSAGE))
+            error.code() == Some(code) && error.detail().is_some_and(|d| d.starts_with(message))
         }
     }
+}
+
+/// Whether a reply is Redis's own `CROSSSLOT` refusal: the keys are in different slots.
+fn is_cross_slot(reply: &RedisResult<Value>) -> bool {
+    is_refusal(
+        reply,
+        "CROSSSLOT",
+        "Keys in request don't hash to the same slot",
+    )
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use redis::RedisError;
 
+use crate::cluster::KeySlot;
 use crate::meta::ScriptMeta;
 
 /// A failed script invocation or load.
@@ -87,6 +88,15 @@ pub enum ErrorKind {
         /// Why the conversion failed, when it got that far.
         detail: Option<String>,
     },
+    /// The call's keys are in different hash slots, which a Redis Cluster refuses: the
+    /// script did not run. Calls made for a cluster connection
+    /// ([`invoke_cluster`](crate::ScriptCall::invoke_cluster)) are checked before they are
+    /// sent; elsewhere this is the server's `CROSSSLOT` refusal. The fix is a common hash
+    /// tag (see [`cluster`](crate::cluster)).
+    CrossSlot {
+        /// Every key of the call, with its slot.
+        keys: Vec<KeySlot>,
+    },
 }
 
 impl ErrorKind {
@@ -103,6 +113,7 @@ impl ErrorKind {
             Self::Load(_) => "load",
             Self::Redis(_) => "redis",
             Self::Reply { .. } => "reply",
+            Self::CrossSlot { .. } => "cross_slot",
         }
     }
 }
@@ -161,7 +172,10 @@ impl Error {
             | ErrorKind::Killed { .. }
             | ErrorKind::Reply { .. } => true,
             ErrorKind::Redis(error) => !is_server_error(error),
-            ErrorKind::Compile { .. } | ErrorKind::Load(_) | ErrorKind::Busy(_) => false,
+            ErrorKind::Compile { .. }
+            | ErrorKind::Load(_)
+            | ErrorKind::Busy(_)
+            | ErrorKind::CrossSlot { .. } => false,
         }
     }
 
@@ -246,6 +260,20 @@ impl fmt::Display for Error {
                     Some(detail) => write!(f, " ({detail})"),
                     None => Ok(()),
                 }
+            }
+            ErrorKind::CrossSlot { keys } => {
+                write!(
+                    f,
+                    "script {name} ({path}) did not run: a Redis Cluster runs a script only when \
+                     all its keys are in one hash slot, and these are not:"
+                )?;
+                for key in keys {
+                    write!(f, "\n  {key}")?;
+                }
+                f.write_str(
+                    "\n  = help: give the keys a common hash tag, the part in braces that alone \
+                     decides the slot: `{user1}:a` and `{user1}:b` are in the same slot",
+                )
             }
         }
     }

@@ -163,6 +163,7 @@
 
 mod batch;
 mod call;
+pub mod cluster;
 mod debugging;
 mod error;
 mod meta;
@@ -186,6 +187,8 @@ pub use meta::{Script, ScriptMeta};
 pub use redis;
 #[cfg(feature = "aio")]
 pub use registry::load_all_async;
+#[cfg(feature = "cluster-async")]
+pub use registry::load_all_cluster_async;
 pub use registry::{load_all, scripts};
 pub use reply::ReplyShape;
 

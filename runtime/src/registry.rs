@@ -38,6 +38,10 @@ pub fn scripts() -> Vec<&'static ScriptMeta> {
 /// Loads every bound script ([`scripts`]) on the server behind `con` in one round trip
 /// (a pipeline of `SCRIPT LOAD`s) and returns them, so callers can report name → SHA1.
 ///
+/// On a connection that does not pipeline, such as a sync Redis Cluster connection, the
+/// scripts are loaded one `SCRIPT LOAD` at a time; the cluster client sends each to every
+/// node, primaries and replicas.
+///
 /// Fails with the first script, in [`scripts`] order, that the server refused (for
 /// example one Redis cannot compile), or on a connection error.
 pub fn load_all(con: &mut dyn ConnectionLike) -> Result<Vec<&'static ScriptMeta>, Error> {
@@ -45,12 +49,19 @@ pub fn load_all(con: &mut dyn ConnectionLike) -> Result<Vec<&'static ScriptMeta>
     if scripts.is_empty() {
         return Ok(scripts);
     }
+    if !con.supports_pipelining() {
+        for meta in &scripts {
+            meta.load(con)?;
+        }
+        return Ok(scripts);
+    }
     let replies = pipeline.query::<Vec<Value>>(con);
     check_loads(&scripts, replies)?;
     Ok(scripts)
 }
 
-/// Async [`load_all`].
+/// Async [`load_all`]. Not for an async Redis Cluster connection, which would send the
+/// whole pipeline to one node: use [`load_all_cluster_async`] there.
 #[cfg(feature = "aio")]
 pub async fn load_all_async<C: redis::aio::ConnectionLike>(
     con: &mut C,
@@ -61,6 +72,23 @@ pub async fn load_all_async<C: redis::aio::ConnectionLike>(
     }
     let replies = pipeline.query_async::<Vec<Value>>(con).await;
     check_loads(&scripts, replies)?;
+    Ok(scripts)
+}
+
+/// Loads every bound script on every node of a Redis Cluster, primaries and replicas: one
+/// `SCRIPT LOAD` per script, which the cluster client sends to all nodes. A node that
+/// restarts or joins later starts with an empty script cache; invocations load a script
+/// there by themselves.
+///
+/// Fails as [`load_all`] does, also when a node cannot be reached.
+#[cfg(feature = "cluster-async")]
+pub async fn load_all_cluster_async(
+    con: &mut redis::cluster_async::ClusterConnection,
+) -> Result<Vec<&'static ScriptMeta>, Error> {
+    let scripts = scripts();
+    for meta in &scripts {
+        meta.load_async(con).await?;
+    }
     Ok(scripts)
 }
 

@@ -26,6 +26,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use std::{env, fs, io};
 
+#[cfg(feature = "cluster")]
+mod cluster;
+#[cfg(feature = "cluster")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
+pub use cluster::{ClusterNode, RedisCluster};
+
 /// How long a server may take to answer `PING` after it was started.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -62,15 +68,22 @@ impl RedisServer {
     ///
     /// When `redis-server` cannot be found or does not start; the message says why.
     pub fn start_with(config: &[&str]) -> Self {
-        Self::start_binary(&server_binary(), config)
+        Self::start_binary(&server_binary(), config, false)
     }
 
-    fn start_binary(binary: &Path, config: &[&str]) -> Self {
+    /// Starts a server; with `cluster_bus`, also gives it a free cluster bus port
+    /// (`--cluster-port`), chosen again with the client port on each attempt.
+    fn start_binary(binary: &Path, config: &[&str], cluster_bus: bool) -> Self {
         let dir = fresh_dir();
         let mut last_log = String::new();
         for _ in 0..PORT_ATTEMPTS {
             let port = free_port();
-            let mut process = spawn(binary, &dir, port, config);
+            let mut config: Vec<String> = config.iter().map(|s| (*s).to_owned()).collect();
+            if cluster_bus {
+                config.extend(["--cluster-port".to_owned(), free_port().to_string()]);
+            }
+            let config_refs: Vec<&str> = config.iter().map(String::as_str).collect();
+            let mut process = spawn(binary, &dir, port, &config_refs);
             match wait_until_ready(&mut process, port) {
                 Ok(()) => {
                     return Self {
@@ -78,7 +91,7 @@ impl RedisServer {
                         port,
                         dir,
                         binary: binary.to_path_buf(),
-                        config: config.iter().map(|s| (*s).to_owned()).collect(),
+                        config,
                     };
                 }
                 Err(log_hint) => {
@@ -627,7 +640,7 @@ mod tests {
     #[test]
     fn a_missing_binary_fails_loudly_with_what_to_install() {
         let missing = Path::new("/nonexistent/redis-server");
-        let panic = std::panic::catch_unwind(|| RedisServer::start_binary(missing, &[]))
+        let panic = std::panic::catch_unwind(|| RedisServer::start_binary(missing, &[], false))
             .expect_err("starting a missing binary must fail the test");
         let message = panic
             .downcast_ref::<String>()

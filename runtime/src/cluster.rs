@@ -1,0 +1,160 @@
+//! Redis Cluster: hash slots of keys, and the check that a script's keys share one.
+//!
+//! A cluster splits the key space into 16384 hash slots and runs a script on the node that
+//! owns the slot of its keys, so all the keys a call declares must be in one slot. The
+//! slot of a key is `CRC16(key) mod 16384`, where only the *hash tag* counts when the key
+//! has one: the text between the first `{` and the next `}`, if not empty
+//! (`{user1}:balance` and `{user1}:history` share the slot of `user1`).
+
+use std::fmt;
+
+use redis::{Arg, Cmd};
+
+/// The number of hash slots of a Redis Cluster.
+pub const SLOT_COUNT: u16 = 16384;
+
+/// The hash slot of `key`, as `CLUSTER KEYSLOT` computes it.
+///
+/// ```
+/// use redis_script::cluster::key_slot;
+///
+/// assert_eq!(key_slot(b"user:1"), 10778);
+/// assert_eq!(key_slot(b"{user1}:balance"), key_slot(b"{user1}:history"));
+/// ```
+pub fn key_slot(key: &[u8]) -> u16 {
+    crc16(hash_tag(key).unwrap_or(key)) % SLOT_COUNT
+}
+
+/// The part of `key` that decides its slot when it has one: between the first `{` and the
+/// next `}`, if that is not empty.
+fn hash_tag(key: &[u8]) -> Option<&[u8]> {
+    let open = key.iter().position(|&b| b == b'{')?;
+    let rest = &key[open + 1..];
+    let close = rest.iter().position(|&b| b == b'}')?;
+    (close > 0).then(|| &rest[..close])
+}
+
+/// CRC16-CCITT (XMODEM: polynomial 0x1021, initial value 0), the checksum Redis Cluster
+/// hashes keys with.
+fn crc16(bytes: &[u8]) -> u16 {
+    let mut crc: u16 = 0;
+    for &byte in bytes {
+        crc ^= u16::from(byte) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc
+}
+
+/// A key of a call and its hash slot, for [`ErrorKind::CrossSlot`](crate::ErrorKind::CrossSlot).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySlot {
+    /// The key (invalid UTF-8 replaced).
+    pub key: String,
+    /// Its hash slot.
+    pub slot: u16,
+}
+
+impl fmt::Display for KeySlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` (slot {})", self.key, self.slot)
+    }
+}
+
+/// The slot shared by the `num_keys` keys that follow `EVALSHA <sha1> <numkeys>` in
+/// `cmd`: `Ok(None)` without keys, `Err` with every key and its slot when they differ.
+pub(crate) fn shared_slot(cmd: &Cmd, num_keys: usize) -> Result<Option<u16>, Vec<KeySlot>> {
+    let mut slots = keys(cmd, num_keys).map(key_slot);
+    let Some(slot) = slots.next() else {
+        return Ok(None);
+    };
+    if slots.all(|other| other == slot) {
+        return Ok(Some(slot));
+    }
+    Err(key_slots(cmd, num_keys))
+}
+
+/// Every key of `cmd` with its slot.
+pub(crate) fn key_slots(cmd: &Cmd, num_keys: usize) -> Vec<KeySlot> {
+    keys(cmd, num_keys)
+        .map(|key| KeySlot {
+            key: String::from_utf8_lossy(key).into_owned(),
+            slot: key_slot(key),
+        })
+        .collect()
+}
+
+/// The keys of the script call `cmd`.
+fn keys(cmd: &Cmd, num_keys: usize) -> impl Iterator<Item = &[u8]> {
+    cmd.args_iter()
+        .skip(3)
+        .take(num_keys)
+        .filter_map(|arg| match arg {
+            Arg::Simple(bytes) => Some(bytes),
+            _ => None,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_match_redis_for_known_keys() {
+        // Values from `CLUSTER KEYSLOT` of Redis 7.0 (tests/cluster.rs checks many more
+        // against a live cluster).
+        assert_eq!(key_slot(b""), 0);
+        assert_eq!(key_slot(b"a"), 15495);
+        assert_eq!(key_slot(b"b"), 3300);
+        assert_eq!(key_slot(b"user:1"), 10778);
+        assert_eq!(key_slot(b"user:2"), 6777);
+        assert_eq!(crc16(b"123456789"), 0x31C3);
+    }
+
+    #[test]
+    fn only_a_non_empty_hash_tag_counts() {
+        assert_eq!(key_slot(b"{user1}:a"), key_slot(b"user1"));
+        assert_eq!(key_slot(b"x{user1}y{z}"), key_slot(b"user1"));
+        // `{}` is no tag: the whole key counts.
+        assert_eq!(key_slot(b"{}user1"), crc16(b"{}user1") % SLOT_COUNT);
+        // An unclosed brace is no tag.
+        assert_eq!(key_slot(b"{user1"), crc16(b"{user1") % SLOT_COUNT);
+        // The tag ends at the first `}` after the first `{`.
+        assert_eq!(key_slot(b"{a}b}"), key_slot(b"a"));
+        assert_eq!(key_slot(b"{{a}}"), key_slot(b"{a"));
+    }
+
+    #[test]
+    fn shared_slot_of_a_command() {
+        let mut cmd = redis::cmd("EVALSHA");
+        cmd.arg("sha")
+            .arg(2)
+            .arg("{u}:a")
+            .arg("{u}:b")
+            .arg("not-a-key");
+        assert_eq!(shared_slot(&cmd, 2), Ok(Some(key_slot(b"u"))));
+        assert_eq!(shared_slot(&cmd, 0), Ok(None));
+
+        let mut cmd = redis::cmd("EVALSHA");
+        cmd.arg("sha").arg(2).arg("a").arg("b");
+        let keys = shared_slot(&cmd, 2).unwrap_err();
+        assert_eq!(
+            keys,
+            [
+                KeySlot {
+                    key: "a".into(),
+                    slot: 15495
+                },
+                KeySlot {
+                    key: "b".into(),
+                    slot: 3300
+                }
+            ]
+        );
+    }
+}
