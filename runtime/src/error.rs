@@ -68,7 +68,8 @@ pub enum ErrorKind {
         line: Option<usize>,
     },
     /// The connection failed while the invocation was sent or its reply awaited: the
-    /// script may or may not have run. It is never retried automatically.
+    /// script may or may not have run. This crate never retries it (a cluster client may:
+    /// see the crate docs on Redis Cluster).
     Connection(RedisError),
     /// Loading the script (`SCRIPT LOAD`, after the server answered `NOSCRIPT` or through
     /// [`ScriptMeta::load`]) failed: the connection broke, or the server answered with

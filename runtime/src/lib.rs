@@ -119,7 +119,8 @@
 //! `EVAL`, once.)
 //! `NOSCRIPT` means the script did not run, so a script never runs twice; a connection that
 //! fails mid-call is reported as [`ErrorKind::Connection`] ("may or may not have run") and
-//! never retried.
+//! never retried by this crate (redis-rs's cluster clients have retries of their own: see
+//! [Redis Cluster](#redis-cluster)).
 //!
 //! # Batches, transactions and preloading
 //!
@@ -132,6 +133,29 @@
 //!
 //! A script whose shebang declares `#!lua flags=no-writes` is sent as `EVALSHA_RO`, so it
 //! runs on replicas.
+//!
+//! # Redis Cluster
+//!
+//! With the `cluster` feature (`cluster-async` for async), the same calls run on redis-rs's
+//! cluster connections: [`invoke_cluster`](ScriptCall::invoke_cluster) and
+//! [`invoke_cluster_async`](ScriptCall::invoke_cluster_async) first check that the
+//! call's keys share a hash slot, and fail with [`ErrorKind::CrossSlot`] (every key, its
+//! slot, and the hash-tag fix) before anything is sent when they do not. The cluster client
+//! sends the call to the primary that owns the slot; a call without keys goes to any node.
+//! A node that answers `NOSCRIPT` gets the script from `SCRIPT LOAD`, which the cluster
+//! client sends to every node, and the call is sent once more. A batch goes to one node,
+//! so its keys share a slot too: [`Batch::run_cluster`], [`Batch::run_cluster_async`].
+//! [`load_all`] loads every script on every node of a sync cluster connection
+//! ([`load_all_cluster_async`] for async). [`cluster::key_slot`] computes a key's slot.
+//!
+//! One difference from a single server: redis-rs's cluster clients retry a request on
+//! their own after some failures (a redirection, a dropped connection, `TRYAGAIN`), up to
+//! `ClusterClientBuilder::retries` times. After a redirection the call did not run, but
+//! after a connection dropped mid-call it may have, and a re-send may run it twice. For a
+//! script that must not run twice, build the client with `.retries(0)`: a dropped
+//! connection is then reported as [`ErrorKind::Connection`], and a redirection (`MOVED`,
+//! during a failover or a resharding) as [`ErrorKind::Redis`], which did not run and can
+//! be sent again.
 //!
 //! # Errors
 //!
@@ -156,7 +180,10 @@
 //! - `aio`: [`ScriptCall::invoke_async`] and [`ScriptMeta::load_async`].
 //! - `tokio-comp`: `aio` on tokio (redis's feature of the same name).
 //! - `connection-manager`: redis's `ConnectionManager`.
-//! - `testing`: the [`testing`] module.
+//! - `cluster`: sync Redis Cluster connections (redis's `cluster`).
+//! - `cluster-async`: async Redis Cluster connections (redis's `cluster-async`; enables
+//!   `cluster` and `aio`).
+//! - `testing`: the [`testing`] module ([`testing::RedisCluster`] also needs `cluster`).
 //! - `tracing`: a `tracing` span per invocation (script name, SHA1, key count, outcome,
 //!   duration in microseconds) and an event when `NOSCRIPT` makes it load the script.
 #![cfg_attr(docsrs, feature(doc_cfg))]

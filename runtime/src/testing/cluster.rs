@@ -344,6 +344,10 @@ const NODE_CONFIG: &[&str] = &[
     // Replicas sync at once rather than after the default 5 s wait for more of them.
     "--repl-diskless-sync-delay",
     "0",
+    // A replica joins CLUSTER SLOTS, where clients learn the topology, once its
+    // replication offset moves; the primary's pings move it every second, not every 10.
+    "--repl-ping-replica-period",
+    "1",
 ];
 
 /// `CLUSTER NODES` as `node` sees it.
