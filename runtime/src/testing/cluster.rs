@@ -216,14 +216,21 @@ impl RedisCluster {
     ///
     /// When `replica` refuses or the cluster does not settle in time.
     pub fn failover(&self, replica: &RedisServer) {
-        let () = redis::cmd("CLUSTER")
-            .arg("FAILOVER")
-            .query(&mut replica.connection())
-            .unwrap_or_else(|e| panic!("CLUSTER FAILOVER on port {}: {e}", replica.port()));
+        /// A manual failover the primary did not answer in time (a loaded machine) is
+        /// abandoned by the replica; it is then asked again after this long.
+        const ATTEMPT: Duration = Duration::from_secs(10);
         let deadline = Instant::now() + CLUSTER_TIMEOUT;
+        let mut last_attempt: Option<Instant> = None;
         loop {
             let promoted = topology_seen_by(replica)
                 .is_ok_and(|t| t.iter().any(|n| n.port == replica.port() && n.primary));
+            if !promoted && last_attempt.is_none_or(|at| at.elapsed() >= ATTEMPT) {
+                let () = redis::cmd("CLUSTER")
+                    .arg("FAILOVER")
+                    .query(&mut replica.connection())
+                    .unwrap_or_else(|e| panic!("CLUSTER FAILOVER on port {}: {e}", replica.port()));
+                last_attempt = Some(Instant::now());
+            }
             if promoted && self.readiness().is_ok() {
                 return;
             }
