@@ -10,7 +10,7 @@ use std::time::Duration;
 use redis::cluster::ClusterConnection;
 use redis_script::cluster::{KeySlot, key_slot};
 use redis_script::testing::{RedisCluster, RedisServer};
-use redis_script::{Batch, BatchError, Error, ErrorKind, ScriptMeta, redis_script};
+use redis_script::{Batch, BatchError, Error, ErrorKind, Replies, ScriptMeta, Slot, redis_script};
 use redis_script_examples::Transfer;
 
 /// Appends its id to a log and counts it.
@@ -243,7 +243,8 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
     let owner = cluster.primary_for_key(b"noscript");
     assert!(!owner.has_script(Record::SHA1));
 
-    // The first call meets NOSCRIPT; SCRIPT LOAD goes to every node.
+    // The first call meets NOSCRIPT and is sent again as EVAL, which loads the script on
+    // its node only.
     assert_eq!(
         Record::call(&log, &count, "1")
             .invoke_cluster(&mut con)
@@ -251,7 +252,7 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
         1
     );
     for node in cluster.nodes() {
-        assert!(node.has_script(Record::SHA1), "port {}", node.port());
+        assert_eq!(node.has_script(Record::SHA1), node.port() == owner.port());
     }
 
     // One node loses its cache (restart, SCRIPT FLUSH): its next call reloads it.
@@ -263,13 +264,20 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
         2
     );
     assert!(owner.has_script(Record::SHA1));
+
+    // The generic invoke sends SCRIPT LOAD instead, which goes to every node.
+    flush_scripts(owner);
+    assert_eq!(Record::call(&log, &count, "3").invoke(&mut con).unwrap(), 3);
+    for node in cluster.nodes() {
+        assert!(node.has_script(Record::SHA1), "port {}", node.port());
+    }
     let applied: Vec<String> = redis::cmd("LRANGE")
         .arg(&log)
         .arg(0)
         .arg(-1)
         .query(&mut con)
         .unwrap();
-    assert_eq!(applied, ["1", "2"], "each call applied once");
+    assert_eq!(applied, ["1", "2", "3"], "each call applied once");
 
     // load_all loads every bound script on every node, primaries and replicas.
     for node in cluster.nodes() {
@@ -312,12 +320,12 @@ fn a_read_only_script_runs_on_a_replica_when_the_client_reads_from_replicas() {
     let owner = cluster.primary_for_key(b"page");
     let replica = cluster.replicas_of(owner)[0];
     // The replica has the write once its offset reaches the primary's.
-    let () = redis::cmd("WAIT")
+    let acknowledged: i64 = redis::cmd("WAIT")
         .arg(1)
         .arg(5000)
         .query(&mut owner.connection())
-        .map(|_: i64| ())
         .unwrap();
+    assert_eq!(acknowledged, 1, "the replica has the write");
 
     let mut replica_reader = redis::cluster::ClusterClient::builder(cluster.urls())
         .read_routing_strategy(redis::cluster_read_routing::RandomReplicaStrategy)
@@ -351,27 +359,67 @@ fn a_read_only_script_runs_on_a_replica_when_the_client_reads_from_replicas() {
     );
 }
 
-/// What a loop of calls saw: ids that ran, ids whose connection failed (they may or may
-/// not have run), ids refused (they did not run).
+/// What a caller learned of one call or batch.
+#[derive(Debug)]
+enum Seen {
+    /// It ran.
+    Ran,
+    /// The connection failed: it may or may not have run.
+    Unknown(String),
+    /// It was refused: it did not run.
+    Refused(String),
+}
+
+impl Seen {
+    fn of_call(outcome: &Result<i64, Error>) -> Self {
+        match outcome {
+            Ok(_) => Self::Ran,
+            Err(error) if error.may_have_run() => {
+                assert!(
+                    matches!(error.kind(), ErrorKind::Connection(_)),
+                    "only a broken connection leaves a call in doubt here: {error}"
+                );
+                Self::Unknown(error.to_string())
+            }
+            Err(error) => Self::Refused(error.to_string()),
+        }
+    }
+
+    fn of_batch(outcome: Result<Replies, BatchError>, slots: Vec<Slot<i64>>) -> Self {
+        match outcome {
+            Ok(mut replies) => {
+                for slot in slots {
+                    replies.take(slot).expect("a call of a batch that ran");
+                }
+                Self::Ran
+            }
+            Err(error @ BatchError::Connection(_)) => Self::Unknown(error.to_string()),
+            Err(error @ BatchError::Redis(_)) => {
+                let message = error.to_string();
+                assert!(message.contains("nothing of it ran"), "{message}");
+                Self::Refused(message)
+            }
+            Err(error) => panic!("unexpected batch failure: {error}"),
+        }
+    }
+}
+
+/// Every id a loop of calls sent, by what its caller saw.
 #[derive(Debug, Default)]
 struct Tally {
     ran: Vec<String>,
-    unknown: Vec<String>,
+    unknown: Vec<(String, String)>,
     refused: Vec<(String, String)>,
 }
 
 impl Tally {
-    fn record(&mut self, id: String, outcome: Result<i64, Error>) {
-        match outcome {
-            Ok(_) => self.ran.push(id),
-            Err(error) if error.may_have_run() => {
-                assert!(
-                    matches!(error.kind(), ErrorKind::Connection(_)),
-                    "{id}: only a broken connection leaves a call in doubt here: {error}"
-                );
-                self.unknown.push(id);
+    fn record(&mut self, ids: Vec<String>, seen: &Seen) {
+        for id in ids {
+            match seen {
+                Seen::Ran => self.ran.push(id),
+                Seen::Unknown(why) => self.unknown.push((id, why.clone())),
+                Seen::Refused(why) => self.refused.push((id, why.clone())),
             }
-            Err(error) => self.refused.push((id, error.to_string())),
         }
     }
 
@@ -380,6 +428,25 @@ impl Tally {
         self.unknown.extend(other.unknown);
         self.refused.extend(other.refused);
     }
+}
+
+/// A batch of [`Record`] calls and their slots.
+type BatchOfCalls = (Batch, Vec<Slot<i64>>);
+
+/// Step `step` of a failover caller: one call, or every other step a batch of two calls.
+/// Returns the ids sent, the batch if there is one, and its slots.
+fn failover_step(tag: &str, caller: usize, step: usize) -> (Vec<String>, Option<BatchOfCalls>) {
+    let (log, count) = record_keys(tag);
+    if step.is_multiple_of(2) {
+        return (vec![format!("{caller}-{step}")], None);
+    }
+    let ids = vec![format!("{caller}-{step}-a"), format!("{caller}-{step}-b")];
+    let mut batch = Batch::new();
+    let slots = ids
+        .iter()
+        .map(|id| batch.add(Record::call(&log, &count, id)))
+        .collect();
+    (ids, Some((batch, slots)))
 }
 
 /// Checks the log of [`Record`] against what the callers saw: every call that ran is in
@@ -411,7 +478,7 @@ fn check_applied_once(con: &mut ClusterConnection, tag: &str, tally: &Tally) {
     let unknown_applied = tally
         .unknown
         .iter()
-        .filter(|id| distinct.contains(id))
+        .filter(|(id, _)| distinct.contains(id))
         .count();
     assert_eq!(applied.len(), tally.ran.len() + unknown_applied);
     eprintln!(
@@ -422,6 +489,9 @@ fn check_applied_once(con: &mut ClusterConnection, tag: &str, tally: &Tally) {
         tally.unknown.len(),
         unknown_applied
     );
+    for (id, error) in tally.unknown.iter().chain(&tally.refused).take(4) {
+        eprintln!("  for example {id}: {error}");
+    }
 }
 
 /// Calls made before the failover starts, and after it completed, by each caller.
@@ -458,12 +528,15 @@ struct Progress {
 impl Progress {
     /// Counts a call; false when enough calls were made after the failover. Every call
     /// made after it must succeed.
-    fn count(&self, succeeded: bool, tally: &Tally) -> bool {
+    fn count(&self, seen: &Seen) -> bool {
         self.done.fetch_add(1, Ordering::SeqCst);
         if !self.switched.load(Ordering::SeqCst) {
             return true;
         }
-        assert!(succeeded, "every call after the failover works: {tally:?}");
+        assert!(
+            matches!(seen, Seen::Ran),
+            "every call after the failover works: {seen:?}"
+        );
         self.after.fetch_add(1, Ordering::SeqCst) + 1 < CALLS_AFTER
     }
 }
@@ -480,11 +553,17 @@ fn a_failover_under_sync_calls_loses_nothing_and_applies_nothing_twice() {
             let mut con = cluster.connection();
             let (log, count) = record_keys(tag);
             let mut tally = Tally::default();
-            for i in 0.. {
-                let id = i.to_string();
-                let outcome = Record::call(&log, &count, &id).invoke_cluster(&mut con);
-                let more = progress.count(outcome.is_ok(), &tally);
-                tally.record(id, outcome);
+            for step in 0.. {
+                let (ids, batch) = failover_step(tag, 0, step);
+                let seen = match batch {
+                    None => {
+                        let call = Record::call(&log, &count, &ids[0]);
+                        Seen::of_call(&call.invoke_cluster(&mut con))
+                    }
+                    Some((batch, slots)) => Seen::of_batch(batch.run_cluster(&mut con), slots),
+                };
+                let more = progress.count(&seen);
+                tally.record(ids, &seen);
                 if !more {
                     break;
                 }
@@ -525,13 +604,19 @@ async fn a_failover_under_async_calls_loses_nothing_and_applies_nothing_twice() 
             let (log, count) = record_keys(tag);
             tokio::spawn(async move {
                 let mut tally = Tally::default();
-                for i in 0.. {
-                    let id = format!("{caller}-{i}");
-                    let outcome = Record::call(&log, &count, &id)
-                        .invoke_cluster_async(&mut con)
-                        .await;
-                    let more = progress.count(outcome.is_ok(), &tally);
-                    tally.record(id, outcome);
+                for step in 0.. {
+                    let (ids, batch) = failover_step(tag, caller, step);
+                    let seen = match batch {
+                        None => {
+                            let call = Record::call(&log, &count, &ids[0]);
+                            Seen::of_call(&call.invoke_cluster_async(&mut con).await)
+                        }
+                        Some((batch, slots)) => {
+                            Seen::of_batch(batch.run_cluster_async(&mut con).await, slots)
+                        }
+                    };
+                    let more = progress.count(&seen);
+                    tally.record(ids, &seen);
                     if !more {
                         break;
                     }
@@ -593,6 +678,20 @@ fn a_sync_cluster_batch_runs_on_the_node_of_its_slot_even_with_no_script_loaded(
         assert!(cluster.primary_for_key(b"batch").has_script(Record::SHA1));
     }
 
+    // A batch that does not start with a keyed call still reaches the primary of its
+    // keys (PING alone would go to a random node).
+    for round in 0..6 {
+        flush_scripts(cluster.primary_for_key(b"batch"));
+        let mut batch = Batch::new();
+        let pong = batch.cmd::<String>(&redis::cmd("PING"));
+        let read = batch.add(ReadValue::call(to));
+        let call = batch.add(Record::call(&log, &count, format!("round {round}")));
+        let mut replies = batch.run_cluster(&mut con).unwrap();
+        assert_eq!(replies.take(pong).unwrap(), "PONG");
+        assert_eq!(replies.take(read).unwrap().as_deref(), Some("40"));
+        assert_eq!(replies.take(call).unwrap(), 5 + round);
+    }
+
     // An error reply makes the sync cluster client drop every reply; the batch says so,
     // and everything in it ran.
     let mut batch = Batch::new();
@@ -611,7 +710,7 @@ fn a_sync_cluster_batch_runs_on_the_node_of_its_slot_even_with_no_script_loaded(
         "{error}"
     );
     let counted: i64 = redis::cmd("GET").arg(&count).query(&mut con).unwrap();
-    assert_eq!(counted, 6, "both calls around the failed transfer ran");
+    assert_eq!(counted, 12, "both calls around the failed transfer ran");
 
     // A batch whose calls span slots is refused before anything is sent.
     let seen_before = script_commands_seen(&cluster);
@@ -691,6 +790,15 @@ async fn async_cluster_calls_batches_and_loads_work_like_sync_ones() {
         assert_eq!(replies.take(length).unwrap(), before as usize + 1);
         assert_eq!(replies.take(b).unwrap(), before + 2);
     }
+
+    // Every reply in its place, errors included.
+    let mut batch = Batch::new();
+    let refused = batch.add(Transfer::call("{async}:from", "{async}:to", 5));
+    let c = batch.add(Record::call(&log, &count, "c"));
+    let mut replies = batch.run_cluster_async(&mut con).await.unwrap();
+    let error = replies.take(refused).unwrap_err();
+    assert_eq!(error.code(), Some("INSUFFICIENT_BALANCE"));
+    assert_eq!(replies.take(c).unwrap(), 7);
 
     // load_all_cluster_async loads on every node.
     for node in cluster.nodes() {

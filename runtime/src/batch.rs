@@ -51,12 +51,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use redis::{Cmd, ConnectionLike, FromRedisValue, Pipeline, RedisError, RedisResult, Value};
 
-use crate::call::{ScriptCall, is_noscript, typed_reply};
+use crate::call::{ScriptCall, eval_of, is_noscript, typed_reply};
 use crate::cluster::KeySlot;
 use crate::error::Error;
 #[cfg(feature = "cluster")]
 use crate::error::ErrorKind;
 use crate::meta::ScriptMeta;
+use crate::reply::describe;
 
 /// Scripts known, in this process, to load: transactions only check the others first.
 static KNOWN_TO_LOAD: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
@@ -198,7 +199,17 @@ impl Batch {
         &self,
         con: &mut C,
     ) -> Result<Replies, BatchError> {
-        let mut run = Run::new(self, Form::InlineLoads);
+        self.run_async_as(Form::InlineLoads, con).await
+    }
+
+    /// Runs the batch on an async connection, sent in `form`.
+    #[cfg(feature = "aio")]
+    async fn run_async_as<C: redis::aio::ConnectionLike>(
+        &self,
+        form: Form,
+        con: &mut C,
+    ) -> Result<Replies, BatchError> {
+        let mut run = Run::new(self, form);
         let mut step = run.start();
         loop {
             match step {
@@ -213,40 +224,40 @@ impl Batch {
 
     /// Sends the batch on a sync Redis Cluster connection.
     ///
-    /// The cluster client sends a batch to one node, so every key of the batch must be in
-    /// one hash slot: the keys of its script calls are checked before anything is sent
-    /// (the node refuses commands added with [`cmd`](Self::cmd) whose keys are elsewhere,
-    /// with `MOVED` or `CROSSSLOT` in their replies).
+    /// A batch on a cluster goes to one node, so every key in it must be in one hash
+    /// slot. The keys of its script calls are checked before anything is sent
+    /// ([`BatchError::CrossSlot`]); a command added with [`cmd`](Self::cmd) whose key is
+    /// in another slot makes the node refuse the whole batch (`EXECABORT`, as
+    /// [`BatchError::Redis`]), and nothing of it runs.
     ///
-    /// Two things differ from a batch on one server, both forced by redis-rs's sync
+    /// The batch is sent inside `MULTI`/`EXEC` even when it is not a transaction, for
+    /// two reasons. The cluster client re-sends a whole pipeline when one of its replies
+    /// is a redirection (a failover, a resharding), which would run the commands before
+    /// it twice; a transaction refused while queueing is never re-sent. And no call can
+    /// meet `NOSCRIPT` inside `EXEC`. The batch then also runs atomically, and a command
+    /// Redis refuses while queueing it (an unknown command, a wrong number of arguments)
+    /// fails the whole batch with `EXECABORT`.
+    ///
+    /// Two more things differ from a batch on one server, forced by redis-rs's sync
     /// cluster client:
     ///
     /// - It routes a batch by its first command, which therefore cannot be a
     ///   `SCRIPT LOAD` (that goes to every node). So the first call of each script is sent
-    ///   as `EVAL <source>`, which loads the script on the node as it runs it; the later
-    ///   calls of the script use `EVALSHA`.
-    /// - It fails a whole pipeline when one reply is an error, which would lose the
-    ///   replies of the commands that ran. So a plain batch is sent inside `MULTI`/`EXEC`
-    ///   too, whose replies come back together, each error in its place. The batch then
-    ///   also runs atomically; a command Redis refuses while queueing it (an unknown
-    ///   command, a wrong number of arguments) makes the whole batch fail with
-    ///   `EXECABORT` ([`BatchError::Redis`]), and nothing of it runs.
-    ///
-    /// Inside `MULTI`/`EXEC` no call can meet `NOSCRIPT`: each script's `EVAL` runs
-    /// before its `EVALSHA`s, and nothing can flush the cache in between.
-    ///
-    /// The sync cluster client has one more limit: when any reply of the batch is an
-    /// error (a script's error reply, a failed command), it returns that error alone.
-    /// The batch then fails with [`BatchError::RepliesLost`]: every command ran, but the
-    /// other replies are gone. Use an async cluster connection
-    /// ([`run_cluster_async`](Self::run_cluster_async)) when a batch's commands may fail
-    /// one by one.
+    ///   as `EVAL <source>`, which loads the script on the node as it runs it (later calls
+    ///   of the script use `EVALSHA`), and when the batch does not start with a keyed
+    ///   call of a writing script, a no-op `EVAL` on the first script key goes first, so
+    ///   the batch reaches that key's primary.
+    /// - When any reply of the batch is an error (a script's error reply, a failed
+    ///   command), it returns that error alone. The batch then fails with
+    ///   [`BatchError::RepliesLost`]: every command ran, but the other replies are gone.
+    ///   [`run_cluster_async`](Self::run_cluster_async) has no such limit.
     ///
     /// # Errors
     ///
-    /// [`BatchError::CrossSlot`] when the script calls' keys are in different slots,
-    /// [`BatchError::RepliesLost`] as above, and the errors of [`run`](Self::run).
+    /// [`BatchError::CrossSlot`] and [`BatchError::RepliesLost`] as above, and the errors
+    /// of [`run`](Self::run).
     #[cfg(feature = "cluster")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn run_cluster(
         &self,
         con: &mut redis::cluster::ClusterConnection,
@@ -266,7 +277,15 @@ impl Batch {
             // The replies of MULTI and of each queued command are skipped: EXEC's is kept.
             let packed = pipeline.get_packed_pipeline();
             let mut replies = con.req_packed_commands(&packed, pipeline.len() + 1, 1)?;
-            Ok(replies.pop().unwrap_or(Value::Nil))
+            Ok(match replies.pop() {
+                // Without the reply of the no-op call in front, if there is one.
+                Some(Value::Array(mut values)) => {
+                    let routing = pipeline.len().saturating_sub(self.entries.len());
+                    values.drain(..routing.min(values.len()));
+                    Value::Array(values)
+                }
+                other => other.unwrap_or(Value::Nil),
+            })
         });
         match outcome {
             // EXEC ran: the error is one command's reply.
@@ -279,35 +298,36 @@ impl Batch {
         }
     }
 
-    /// Sends the batch on an async Redis Cluster connection. redis-rs sends an async
-    /// cluster pipeline to one node, so every key of the batch must be in one slot: the
-    /// keys of its script calls are checked before anything is sent (the cluster client
-    /// checks the commands added with [`cmd`](Self::cmd)). Within one node everything
-    /// works as on one server, transactions and `NOSCRIPT` recovery included.
+    /// Sends the batch on an async Redis Cluster connection.
+    ///
+    /// As with [`run_cluster`](Self::run_cluster), the batch goes to one node, inside
+    /// `MULTI`/`EXEC` even when it is not a transaction, so all its keys must be in one
+    /// slot (the cluster client refuses a batch whose commands have keys in different
+    /// slots before sending it, as [`BatchError::Redis`]). Otherwise it works as on one
+    /// server, with the `SCRIPT LOAD`s before the calls and every reply in its place.
     ///
     /// # Errors
     ///
-    /// [`BatchError::CrossSlot`] when the script calls' keys are in different slots.
+    /// [`BatchError::CrossSlot`] when the script calls' keys are in different slots, and
+    /// the errors of [`run_async`](Self::run_async).
     #[cfg(feature = "cluster-async")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster-async")))]
     pub async fn run_cluster_async(
         &self,
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<Replies, BatchError> {
         self.check_one_slot()?;
-        self.run_async(con).await
+        self.run_async_as(Form::AtomicInlineLoads, con).await
     }
 
     /// Fails when the keys of the script calls are not all in one slot.
     #[cfg(feature = "cluster")]
     fn check_one_slot(&self) -> Result<(), BatchError> {
         let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
-        let mut keys = Vec::new();
-        for entry in self.entries.iter().filter(|entry| entry.script.is_some()) {
-            keys.extend(crate::cluster::key_slots(
-                commands[entry.position],
-                entry.num_keys,
-            ));
-        }
+        let keys: Vec<KeySlot> = self
+            .script_calls()
+            .flat_map(|entry| crate::cluster::key_slots(commands[entry.position], entry.num_keys))
+            .collect();
         match keys.first() {
             Some(first) if keys.iter().any(|key| key.slot != first.slot) => {
                 Err(BatchError::CrossSlot(keys))
@@ -316,13 +336,38 @@ impl Batch {
         }
     }
 
+    /// The entries that are script calls.
     #[cfg(feature = "cluster")]
+    fn script_calls(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|entry| entry.script.is_some())
+    }
+
     /// The batch as a transaction without `SCRIPT LOAD`s, the first call of each script
-    /// sent as `EVAL <source>` (see [`run_cluster`](Self::run_cluster)).
+    /// sent as `EVAL <source>`, and a no-op call on the batch's first key in front when
+    /// the batch would not route there by itself (see [`run_cluster`](Self::run_cluster)).
+    #[cfg(feature = "cluster")]
     fn as_cluster_transaction(&self) -> Pipeline {
         let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors().atomic();
+        let routes_itself = self.entries.first().is_some_and(|entry| {
+            entry.num_keys > 0 && entry.script.is_some_and(|meta| !meta.read_only())
+        });
+        let first_key = self
+            .script_calls()
+            .find(|entry| entry.num_keys > 0)
+            .and_then(|entry| match commands[entry.position].args_iter().nth(3) {
+                Some(redis::Arg::Simple(key)) => Some(key),
+                _ => None,
+            });
+        if let (false, Some(key)) = (routes_itself, first_key) {
+            pipeline
+                .cmd("EVAL")
+                .arg("return 0")
+                .arg(1)
+                .arg(key)
+                .ignore();
+        }
         let mut seen: Vec<&str> = Vec::new();
         for entry in &self.entries {
             let cmd = commands[entry.position];
@@ -366,6 +411,18 @@ impl Batch {
             .filter(|meta| !known.contains(&meta.sha1()))
             .collect()
     }
+}
+
+/// Whether a refused transaction was refused because a key's slot moved (`MOVED`, `ASK`).
+fn was_redirected(error: &RedisError) -> bool {
+    error.clone().into_server_errors().is_some_and(|errors| {
+        errors.iter().any(|(_, error)| {
+            matches!(
+                error.kind(),
+                Some(redis::ServerErrorKind::Moved | redis::ServerErrorKind::Ask)
+            )
+        })
+    })
 }
 
 /// Notes that `scripts` load, so later transactions need not check them again.
@@ -422,18 +479,6 @@ impl fmt::Debug for Batch {
     }
 }
 
-/// `EVAL <source> ...` (or `EVAL_RO`) with the keys and arguments of the `EVALSHA` `cmd`.
-fn eval_of(meta: &ScriptMeta, cmd: &Cmd) -> Cmd {
-    let mut eval = redis::cmd(if meta.read_only() { "EVAL_RO" } else { "EVAL" });
-    eval.arg(meta.source());
-    for arg in cmd.args_iter().skip(2) {
-        if let redis::Arg::Simple(bytes) = arg {
-            eval.arg(bytes);
-        }
-    }
-    eval
-}
-
 /// What to do next while running a batch.
 enum Step<'a> {
     Send(Cow<'a, Pipeline>),
@@ -445,6 +490,9 @@ enum Step<'a> {
 enum Form {
     /// A `SCRIPT LOAD` before the first call of each script, its reply dropped.
     InlineLoads,
+    /// As [`InlineLoads`](Self::InlineLoads), inside `MULTI`/`EXEC` even for a plain batch.
+    #[cfg(feature = "cluster-async")]
+    AtomicInlineLoads,
     /// `MULTI`/`EXEC` around the commands, with no `SCRIPT LOAD`: the first call of each
     /// script is `EVAL <source>`.
     #[cfg(feature = "cluster")]
@@ -470,6 +518,8 @@ impl<'a> Run<'a> {
             // The cluster form's scripts were checked before the run.
             checking: match form {
                 Form::InlineLoads => batch.unchecked_scripts(),
+                #[cfg(feature = "cluster-async")]
+                Form::AtomicInlineLoads => batch.unchecked_scripts(),
                 #[cfg(feature = "cluster")]
                 Form::ClusterTransaction => Vec::new(),
             },
@@ -511,13 +561,18 @@ impl<'a> Run<'a> {
         if !self.checking.is_empty() {
             return self.after_check(reply);
         }
+        let expected = if self.resent.is_empty() {
+            self.batch.entries.len()
+        } else {
+            self.resent.len()
+        };
         let values = match reply {
-            Ok(Value::Array(values)) => values,
+            Ok(Value::Array(values)) if values.len() == expected => values,
             Ok(Value::Nil) if self.batch.is_transaction() => {
                 return Step::Done(Err(BatchError::WatchAborted));
             }
             Ok(other) => {
-                let detail = format!("expected one reply per command, got {other:?}");
+                let detail = format!("expected {expected} replies, got {}", describe(&other));
                 let error = RedisError::from((
                     redis::ErrorKind::UnexpectedReturnType,
                     "unexpected batch reply",
@@ -576,6 +631,14 @@ impl<'a> Run<'a> {
     fn main_pipeline(&self) -> Cow<'a, Pipeline> {
         match self.form {
             Form::InlineLoads => Cow::Borrowed(&self.batch.pipeline),
+            #[cfg(feature = "cluster-async")]
+            Form::AtomicInlineLoads if !self.batch.is_transaction() => {
+                let mut pipeline = self.batch.pipeline.clone();
+                pipeline.atomic();
+                Cow::Owned(pipeline)
+            }
+            #[cfg(feature = "cluster-async")]
+            Form::AtomicInlineLoads => Cow::Borrowed(&self.batch.pipeline),
             #[cfg(feature = "cluster")]
             Form::ClusterTransaction => Cow::Owned(self.batch.as_cluster_transaction()),
         }
@@ -706,7 +769,8 @@ impl<T: FromRedisValue> TakeReply for CmdSlot<T> {
 #[non_exhaustive]
 pub enum BatchError {
     /// The connection failed while the batch was sent or its replies awaited: any of its
-    /// commands may or may not have run. Nothing is retried.
+    /// commands may or may not have run. This crate retries nothing (a cluster client may
+    /// re-send a request itself: see the crate docs on Redis Cluster).
     Connection(RedisError),
     /// Redis or the client rejected the batch as a whole (for example `EXECABORT`, when
     /// a transaction's command was refused as it was queued: then nothing ran).
@@ -719,9 +783,9 @@ pub enum BatchError {
     /// The connection failed while a transaction's scripts were being loaded, before the
     /// transaction was sent: nothing of it ran.
     NotSent(RedisError),
-    /// The keys of the script calls of a batch for an async cluster connection are in
-    /// different hash slots, so no single node can run it: nothing was sent. Every key is
-    /// listed with its slot; a common hash tag fixes it.
+    /// The keys of the script calls of a batch for a cluster connection are in different
+    /// hash slots, so no single node can run it: nothing was sent. Every key is listed
+    /// with its slot; a common hash tag fixes it.
     CrossSlot(Vec<KeySlot>),
     /// A batch on a sync cluster connection ran, every command of it, but one of its
     /// replies was an error, and redis-rs's sync cluster client returns only that error:
@@ -748,6 +812,19 @@ impl fmt::Display for BatchError {
                 f,
                 "the connection failed during the batch, so its commands may or may not have run: {error}"
             ),
+            Self::Redis(error) if error.code() == Some("EXECABORT") => {
+                write!(
+                    f,
+                    "Redis refused the batch as a whole, so nothing of it ran: {error}"
+                )?;
+                if was_redirected(error) {
+                    f.write_str(
+                        " (its slot is served by another node now, after a failover or a \
+                         resharding: the batch can be sent again)",
+                    )?;
+                }
+                Ok(())
+            }
             Self::Redis(error) => write!(f, "the batch failed: {error}"),
             Self::WatchAborted => {
                 f.write_str("the transaction did not run because a watched key changed")
@@ -759,16 +836,15 @@ impl fmt::Display for BatchError {
             ),
             Self::CrossSlot(keys) => {
                 f.write_str(
-                    "the batch was not sent: an async cluster pipeline goes to one node, and \
-                     these keys of its script calls are in different hash slots:",
+                    "the batch was not sent: on a cluster a batch goes to one node, and these \
+                     keys of its script calls are in different hash slots:",
                 )?;
                 for key in keys {
                     write!(f, "\n  {key}")?;
                 }
                 f.write_str(
-                    "\n  = help: give the keys a common hash tag (`{user1}:a`, `{user1}:b`), \
-                     or use Batch::run_cluster on a sync cluster connection, which splits a \
-                     pipeline by node",
+                    "\n  = help: give the keys a common hash tag (`{user1}:a` and `{user1}:b` \
+                     are in one slot), or split the batch by slot",
                 )
             }
             Self::Unsupported(what) => write!(f, "the batch was not sent: unsupported: {what}"),

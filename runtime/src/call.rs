@@ -85,6 +85,13 @@ impl<R> ScriptCall<R> {
             .map_err(|keys| Error::new(self.meta, ErrorKind::CrossSlot { keys }))
     }
 
+    /// `EVAL <source> ...` (`EVAL_RO` for a `no-writes` script) with this call's keys
+    /// and arguments: runs the script whether or not the server has it cached.
+    #[cfg(feature = "cluster")]
+    fn eval_command(&self) -> Cmd {
+        eval_of(self.meta, &self.cmd)
+    }
+
     /// The script, the command and its number of keys, for adding the call to a batch.
     pub(crate) fn into_parts(self) -> (&'static ScriptMeta, Cmd, usize) {
         (self.meta, self.cmd, self.num_keys)
@@ -135,29 +142,48 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// [`ErrorKind::CrossSlot`] and nothing is sent.
     ///
     /// The cluster client sends the call to the primary that owns the slot of its keys (a
-    /// call without keys goes to any node; a `no-writes` script may go to a replica when
-    /// the client reads from replicas). A node that answers `NOSCRIPT` makes the call
-    /// `SCRIPT LOAD` the script, which the cluster client sends to every node, primaries
-    /// and replicas, and the call is sent once more, as in [`invoke`](Self::invoke).
+    /// `no-writes` script may go to a replica when the client reads from replicas; a call
+    /// without keys goes to a random node, replicas included). If that node answers
+    /// `NOSCRIPT`, the call is sent once more as `EVAL <source>`, routed the same way,
+    /// which loads the script on that node as it runs it. (A `SCRIPT LOAD`, as
+    /// [`invoke`](Self::invoke) sends, would go to every node and fail when any one of
+    /// them is unreachable.) `NOSCRIPT` means the script did not run, so this never runs
+    /// it twice; the cluster client's own retries are another matter: see the crate docs
+    /// on Redis Cluster.
     #[cfg(feature = "cluster")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn invoke_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<R, Error> {
-        match self.slot() {
-            Ok(_) => self.invoke(con),
-            Err(error) => finish(Trace::start(self.meta, self.num_keys), Err(error)),
+        let trace = Trace::start(self.meta, self.num_keys);
+        if let Err(error) = self.slot() {
+            return finish(trace, Err(error));
         }
+        let mut reply = send(con, &self.cmd);
+        if is_noscript(&reply) {
+            trace.noscript(self.meta);
+            reply = con.req_command(&self.eval_command());
+        }
+        finish(trace, self.outcome(reply))
     }
 
     /// Runs the script on an async Redis Cluster connection: the async
     /// [`invoke_cluster`](Self::invoke_cluster).
     #[cfg(feature = "cluster-async")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster-async")))]
     pub async fn invoke_cluster_async(
         &self,
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<R, Error> {
-        match self.slot() {
-            Ok(_) => self.invoke_async(con).await,
-            Err(error) => finish(Trace::start(self.meta, self.num_keys), Err(error)),
+        use redis::aio::ConnectionLike as _;
+        let trace = Trace::start(self.meta, self.num_keys);
+        if let Err(error) = self.slot() {
+            return finish(trace, Err(error));
         }
+        let mut reply = con.req_packed_command(&self.cmd).await;
+        if is_noscript(&reply) {
+            trace.noscript(self.meta);
+            reply = con.req_packed_command(&self.eval_command()).await;
+        }
+        finish(trace, self.outcome(reply))
     }
 
     /// The typed result of the reply; a `CROSSSLOT` refusal names the keys and their slots.
@@ -237,6 +263,19 @@ fn convert<R: FromRedisValue>(meta: &'static ScriptMeta, value: Value) -> Result
             Some(error.to_string()),
         )
     })
+}
+
+/// `EVAL <source> ...` (or `EVAL_RO`) with the keys and arguments of the `EVALSHA` `cmd`
+/// of a call of `meta`.
+pub(crate) fn eval_of(meta: &ScriptMeta, cmd: &Cmd) -> Cmd {
+    let mut eval = redis::cmd(if meta.read_only() { "EVAL_RO" } else { "EVAL" });
+    eval.arg(meta.source());
+    for arg in cmd.args_iter().skip(2) {
+        if let redis::Arg::Simple(bytes) = arg {
+            eval.arg(bytes);
+        }
+    }
+    eval
 }
 
 impl<R> fmt::Debug for ScriptCall<R> {

@@ -148,14 +148,16 @@
 //! [`load_all`] loads every script on every node of a sync cluster connection
 //! ([`load_all_cluster_async`] for async). [`cluster::key_slot`] computes a key's slot.
 //!
-//! One difference from a single server: redis-rs's cluster clients retry a request on
-//! their own after some failures (a redirection, a dropped connection, `TRYAGAIN`), up to
-//! `ClusterClientBuilder::retries` times. After a redirection the call did not run, but
-//! after a connection dropped mid-call it may have, and a re-send may run it twice. For a
-//! script that must not run twice, build the client with `.retries(0)`: a dropped
-//! connection is then reported as [`ErrorKind::Connection`], and a redirection (`MOVED`,
-//! during a failover or a resharding) as [`ErrorKind::Redis`], which did not run and can
-//! be sent again.
+//! One difference from a single server: redis-rs's cluster clients re-send a request on
+//! their own after some failures, up to `ClusterClientBuilder::retries` times: after a
+//! redirection (`MOVED`, `ASK`), `TRYAGAIN`, `CLUSTERDOWN` or `READONLY` the call did not
+//! run, but after a dropped connection or another I/O error, a read timeout included, it
+//! may have, and the re-send may run it a second time. For a script that must not run
+//! twice, build the client with `.retries(0)`: such failures then come back as
+//! [`ErrorKind::Connection`], and redirections as [`ErrorKind::Redis`] (the call did not
+//! run and can be sent again). Batches on a cluster go inside `MULTI`/`EXEC`, which Redis
+//! refuses whole when a redirection comes up, so a redirection never re-runs part of a
+//! batch; a dropped connection can make the client re-send a batch as it can a call.
 //!
 //! # Errors
 //!
