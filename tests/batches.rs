@@ -1,9 +1,11 @@
 //! Typed pipelines and transactions against real servers: typed replies in order, an empty
 //! script cache at any point, WATCH, the registry, and read-only scripts on a replica.
 
+mod support;
+
 use redis::Commands;
 use redis_script::testing::RedisServer;
-use redis_script::{Batch, BatchError, ErrorKind, ScriptCall, ScriptMeta, redis_script};
+use redis_script::{Batch, BatchError, ErrorKind, redis_script};
 use redis_script_examples::{RateLimiter, Transfer};
 
 /// Increments a counter.
@@ -133,28 +135,12 @@ fn a_watched_key_that_changed_aborts_the_transaction() {
 
 #[test]
 fn a_script_redis_cannot_compile_stops_the_transaction_before_it_is_sent() {
-    let source = "return +";
-    let sha1: &'static str = Box::leak(
-        sha1_smol::Sha1::from(source)
-            .digest()
-            .to_string()
-            .into_boxed_str(),
-    );
-    let broken: &'static ScriptMeta = Box::leak(Box::new(ScriptMeta::new(
-        "Broken",
-        "lua_scripts/broken.lua",
-        sha1,
-        source,
-        &redis_script::ReplyShape::Any,
-        "value",
-        false,
-    )));
     let server = RedisServer::start();
     let mut con = server.connection();
 
     let mut batch = Batch::transaction();
     let _ = batch.cmd::<i64>(redis::cmd("INCR").arg("untouched"));
-    let _ = batch.add(ScriptCall::<redis::Value>::new(broken, 0, 0));
+    let _ = batch.add(support::broken_call());
     let error = batch.run(&mut con).unwrap_err();
     let BatchError::Load(load) = &error else {
         panic!("expected a load error, got {error:?}");

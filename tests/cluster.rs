@@ -2,6 +2,8 @@
 //! cross-slot check, `NOSCRIPT` per node, a failover under load, and batches, sync and
 //! async.
 
+mod support;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -812,4 +814,38 @@ async fn async_cluster_calls_batches_and_loads_work_like_sync_ones() {
             assert!(node.has_script(ScriptMeta::sha1(meta)), "{}", meta.name());
         }
     }
+}
+
+#[tokio::test]
+async fn a_script_redis_cannot_compile_stops_a_cluster_transaction_before_it_is_sent() {
+    let cluster = RedisCluster::start();
+    let mut sync_con = cluster.connection();
+    let mut async_con = cluster.async_connection().await;
+    let untouched = "{broken}:untouched";
+    let transaction = || {
+        let mut batch = Batch::transaction();
+        let _ = batch.cmd::<i64>(redis::cmd("INCR").arg(untouched));
+        let _ = batch.add(support::broken_call());
+        batch
+    };
+
+    let sync_error = transaction().run_cluster(&mut sync_con).unwrap_err();
+    let async_error = transaction()
+        .run_cluster_async(&mut async_con)
+        .await
+        .unwrap_err();
+    for error in [sync_error, async_error] {
+        let BatchError::Load(load) = &error else {
+            panic!("expected a load error, got {error:?}");
+        };
+        assert!(
+            matches!(load.kind(), ErrorKind::Compile { line: Some(1), .. }),
+            "{load:?}"
+        );
+    }
+    let value: Option<i64> = redis::cmd("GET")
+        .arg(untouched)
+        .query(&mut sync_con)
+        .unwrap();
+    assert_eq!(value, None, "nothing of either transaction ran");
 }

@@ -262,15 +262,26 @@ impl Batch {
         &self,
         con: &mut redis::cluster::ClusterConnection,
     ) -> Result<Replies, BatchError> {
-        self.check_one_slot()?;
+        use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+
+        let node = match self.check_one_slot()? {
+            Some(slot) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master)),
+            None => SingleNodeRoutingInfo::RandomPrimary,
+        };
         for meta in self.unchecked_scripts() {
-            // One at a time: the sync cluster client reports one error for a whole pipeline.
-            meta.load(con).map_err(|error| match error.kind() {
-                ErrorKind::Load(cause) if cause.is_io_error() || cause.is_connection_dropped() => {
-                    BatchError::NotSent(cause.clone())
-                }
-                _ => BatchError::Load(error),
-            })?;
+            // One at a time, on the batch's node: the sync cluster client reports a single
+            // error for a whole pipeline, and would send a plain SCRIPT LOAD to every node.
+            let reply =
+                con.route_command(&meta.load_command(), RoutingInfo::SingleNode(node.clone()));
+            meta.check_loaded(reply)
+                .map_err(|error| match error.kind() {
+                    ErrorKind::Load(cause)
+                        if cause.is_io_error() || cause.is_connection_dropped() =>
+                    {
+                        BatchError::NotSent(cause.clone())
+                    }
+                    _ => BatchError::Load(error),
+                })?;
             remember_loaded(&[meta]);
         }
         let outcome = Run::new(self, Form::ClusterTransaction).drive(|pipeline| {
@@ -320,9 +331,10 @@ impl Batch {
         self.run_async_as(Form::AtomicInlineLoads, con).await
     }
 
-    /// Fails when the keys of the script calls are not all in one slot.
+    /// The slot of the script calls' keys (`None` without keys); an error when they are
+    /// not all in one slot.
     #[cfg(feature = "cluster")]
-    fn check_one_slot(&self) -> Result<(), BatchError> {
+    fn check_one_slot(&self) -> Result<Option<u16>, BatchError> {
         let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
         let keys: Vec<KeySlot> = self
             .script_calls()
@@ -332,7 +344,7 @@ impl Batch {
             Some(first) if keys.iter().any(|key| key.slot != first.slot) => {
                 Err(BatchError::CrossSlot(keys))
             }
-            _ => Ok(()),
+            first => Ok(first.map(|key| key.slot)),
         }
     }
 
