@@ -26,8 +26,8 @@
 //!
 //! Batches need a connection that pipelines (`redis::Connection`, `MultiplexedConnection`,
 //! `ConnectionManager`...). On Redis Cluster connections use [`Batch::run_cluster`] and
-//! [`Batch::run_cluster_async`]: a batch goes to one node there, so all its keys must be
-//! in one hash slot.
+//! [`Batch::run_cluster_async`]: a batch goes to one node there, inside `MULTI`/`EXEC`, so
+//! all its keys must be in one hash slot.
 //!
 //! # Transactions
 //!
