@@ -435,11 +435,18 @@ impl Tally {
 /// A batch of [`Record`] calls and their slots.
 type BatchOfCalls = (Batch, Vec<Slot<i64>>);
 
-/// Step `step` of a failover caller: one call, or every other step a batch of two calls.
-/// Returns the ids sent, the batch if there is one, and its slots.
+/// Step `step` of failover caller `caller`: callers 0, 3, 6... alternate single calls
+/// and batches of two calls, callers 1, 4... make only calls, callers 2, 5... only
+/// batches (whose client then learns of the failover from batches alone). Returns the
+/// ids sent, and the batch if there is one.
 fn failover_step(tag: &str, caller: usize, step: usize) -> (Vec<String>, Option<BatchOfCalls>) {
     let (log, count) = record_keys(tag);
-    if step.is_multiple_of(2) {
+    let batch = match caller % 3 {
+        0 => !step.is_multiple_of(2),
+        1 => false,
+        _ => true,
+    };
+    if !batch {
         return (vec![format!("{caller}-{step}")], None);
     }
     let ids = vec![format!("{caller}-{step}-a"), format!("{caller}-{step}-b")];
@@ -496,7 +503,10 @@ fn check_applied_once(con: &mut ClusterConnection, tag: &str, tally: &Tally) {
     }
 }
 
-/// Calls made before the failover starts, and after it completed, by each caller.
+/// The sync callers of the failover test: one of each kind (see [`failover_step`]).
+const SYNC_CALLERS: usize = 3;
+
+/// Calls made before the failover starts, and after it completed, by all callers.
 const CALLS_BEFORE: usize = 200;
 const CALLS_AFTER: usize = 300;
 
@@ -551,33 +561,44 @@ fn a_failover_under_sync_calls_loses_nothing_and_applies_nothing_twice() {
     let progress = Progress::default();
 
     let tally = std::thread::scope(|scope| {
-        let caller = scope.spawn(|| {
-            let mut con = cluster.connection();
-            let (log, count) = record_keys(tag);
-            let mut tally = Tally::default();
-            for step in 0.. {
-                let (ids, batch) = failover_step(tag, 0, step);
-                let seen = match batch {
-                    None => {
-                        let call = Record::call(&log, &count, &ids[0]);
-                        Seen::of_call(&call.invoke_cluster(&mut con))
+        let callers: Vec<_> = (0..SYNC_CALLERS)
+            .map(|caller| {
+                let (cluster, progress) = (&cluster, &progress);
+                scope.spawn(move || {
+                    let mut con = cluster.connection();
+                    let (log, count) = record_keys(tag);
+                    let mut tally = Tally::default();
+                    for step in 0.. {
+                        let (ids, batch) = failover_step(tag, caller, step);
+                        let seen = match batch {
+                            None => {
+                                let call = Record::call(&log, &count, &ids[0]);
+                                Seen::of_call(&call.invoke_cluster(&mut con))
+                            }
+                            Some((batch, slots)) => {
+                                Seen::of_batch(batch.run_cluster(&mut con), slots)
+                            }
+                        };
+                        let more = progress.count(&seen);
+                        tally.record(ids, &seen);
+                        if !more {
+                            break;
+                        }
                     }
-                    Some((batch, slots)) => Seen::of_batch(batch.run_cluster(&mut con), slots),
-                };
-                let more = progress.count(&seen);
-                tally.record(ids, &seen);
-                if !more {
-                    break;
-                }
-            }
-            tally
-        });
+                    tally
+                })
+            })
+            .collect();
         while progress.done.load(Ordering::SeqCst) < CALLS_BEFORE {
             std::thread::sleep(Duration::from_millis(5));
         }
         cluster.failover(replica);
         progress.switched.store(true, Ordering::SeqCst);
-        caller.join().unwrap()
+        let mut tally = Tally::default();
+        for caller in callers {
+            tally.merge(caller.join().unwrap());
+        }
+        tally
     });
 
     assert_eq!(
@@ -593,7 +614,7 @@ fn a_failover_under_sync_calls_loses_nothing_and_applies_nothing_twice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failover_under_async_calls_loses_nothing_and_applies_nothing_twice() {
-    const CALLERS: usize = 4;
+    const CALLERS: usize = 6;
     let cluster = RedisCluster::start();
     let tag = "failover-async";
     let replica = prepare_failover(&cluster, tag);
@@ -714,6 +735,30 @@ fn a_sync_cluster_batch_runs_on_the_node_of_its_slot_even_with_no_script_loaded(
     let counted: i64 = redis::cmd("GET").arg(&count).query(&mut con).unwrap();
     assert_eq!(counted, 12, "both calls around the failed transfer ran");
 
+    // A command whose key is in another slot makes Redis refuse the batch whole, whether
+    // that slot is on the same node (CROSSSLOT at EXEC) or not (EXECABORT after MOVED).
+    let here = cluster.primary_for_key(b"batch").port();
+    let candidates = || (0..).map(|i| format!("elsewhere{i}"));
+    let same_node = candidates()
+        .find(|key| {
+            key_slot(key.as_bytes()) != key_slot(b"batch")
+                && cluster.primary_for_key(key.as_bytes()).port() == here
+        })
+        .unwrap();
+    let other_node = candidates()
+        .find(|key| cluster.primary_for_key(key.as_bytes()).port() != here)
+        .unwrap();
+    for elsewhere in [same_node, other_node] {
+        let mut batch = Batch::new();
+        let _ = batch.add(Record::call(&log, &count, "never"));
+        let _ = batch.cmd::<i64>(redis::cmd("INCR").arg(&elsewhere));
+        let error = batch.run_cluster(&mut con).unwrap_err();
+        assert!(matches!(error, BatchError::Redis(_)), "{error:?}");
+        assert!(error.to_string().contains("nothing of it ran"), "{error}");
+    }
+    let counted: i64 = redis::cmd("GET").arg(&count).query(&mut con).unwrap();
+    assert_eq!(counted, 12, "the refused batches did not run");
+
     // A batch whose calls span slots is refused before anything is sent.
     let seen_before = script_commands_seen(&cluster);
     let mut batch = Batch::new();
@@ -773,6 +818,12 @@ async fn async_cluster_calls_batches_and_loads_work_like_sync_ones() {
     let _ = batch.add(Record::call("{else}:log", "{else}:count", "y"));
     let error = batch.run_cluster_async(&mut con).await.unwrap_err();
     assert!(matches!(error, BatchError::CrossSlot(_)), "{error:?}");
+    // A plain command's key in another slot is caught by the cluster client.
+    let mut batch = Batch::new();
+    let _ = batch.add(Record::call(&log, &count, "x"));
+    let _ = batch.cmd::<i64>(redis::cmd("INCR").arg("{else}:count"));
+    let error = batch.run_cluster_async(&mut con).await.unwrap_err();
+    assert!(error.to_string().contains("nothing of it ran"), "{error}");
     assert_eq!(script_commands_seen(&cluster), seen_before);
 
     // Transactions and pipelines in one slot, with the script missing on its node.

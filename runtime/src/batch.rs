@@ -226,17 +226,21 @@ impl Batch {
     ///
     /// A batch on a cluster goes to one node, so every key in it must be in one hash
     /// slot. The keys of its script calls are checked before anything is sent
-    /// ([`BatchError::CrossSlot`]); a command added with [`cmd`](Self::cmd) whose key is
-    /// in another slot makes the node refuse the whole batch (`EXECABORT`, as
-    /// [`BatchError::Redis`]), and nothing of it runs.
+    /// ([`BatchError::CrossSlot`]); the keys of commands added with [`cmd`](Self::cmd)
+    /// are not, and one in another slot makes Redis refuse the whole batch
+    /// ([`BatchError::Redis`], `EXECABORT` or `CROSSSLOT`): nothing of it runs.
     ///
     /// The batch is sent inside `MULTI`/`EXEC` even when it is not a transaction, for
     /// two reasons. The cluster client re-sends a whole pipeline when one of its replies
     /// is a redirection (a failover, a resharding), which would run the commands before
-    /// it twice; a transaction refused while queueing is never re-sent. And no call can
-    /// meet `NOSCRIPT` inside `EXEC`. The batch then also runs atomically, and a command
-    /// Redis refuses while queueing it (an unknown command, a wrong number of arguments)
-    /// fails the whole batch with `EXECABORT`.
+    /// it twice, while Redis refuses a transaction whole when a command is redirected as
+    /// it is queued. And no call can meet `NOSCRIPT` inside `EXEC`. The batch then also
+    /// runs atomically, and a command Redis refuses while queueing it (an unknown command,
+    /// a wrong number of arguments) fails the whole batch with `EXECABORT`.
+    ///
+    /// When Redis refuses the batch because its slot moved to another node, the batch
+    /// (of which nothing ran) is sent once more, after a no-op call on its first script
+    /// key has made the cluster client follow the redirection and learn the new owner.
     ///
     /// Two more things differ from a batch on one server, forced by redis-rs's sync
     /// cluster client:
@@ -246,7 +250,8 @@ impl Batch {
     ///   as `EVAL <source>`, which loads the script on the node as it runs it (later calls
     ///   of the script use `EVALSHA`), and when the batch does not start with a keyed
     ///   call of a writing script, a no-op `EVAL` on the first script key goes first, so
-    ///   the batch reaches that key's primary.
+    ///   the batch reaches that key's primary. A batch without keyed script calls is
+    ///   routed by its first command: make it a keyed one.
     /// - When any reply of the batch is an error (a script's error reply, a failed
     ///   command), it returns that error alone. The batch then fails with
     ///   [`BatchError::RepliesLost`]: every command ran, but the other replies are gone.
@@ -284,6 +289,21 @@ impl Batch {
                 })?;
             remember_loaded(&[meta]);
         }
+        let mut outcome = self.send_cluster_transaction(con);
+        if let Some(probe) = self.probe_after(&outcome) {
+            let _: RedisResult<Value> = con.req_command(&probe);
+            outcome = self.send_cluster_transaction(con);
+        }
+        outcome
+    }
+
+    /// One send of [`as_cluster_transaction`](Self::as_cluster_transaction) on a sync
+    /// cluster connection.
+    #[cfg(feature = "cluster")]
+    fn send_cluster_transaction(
+        &self,
+        con: &mut redis::cluster::ClusterConnection,
+    ) -> Result<Replies, BatchError> {
         let outcome = Run::new(self, Form::ClusterTransaction).drive(|pipeline| {
             // The replies of MULTI and of each queued command are skipped: EXEC's is kept.
             let packed = pipeline.get_packed_pipeline();
@@ -299,9 +319,12 @@ impl Batch {
             })
         });
         match outcome {
-            // EXEC ran: the error is one command's reply.
+            // EXEC ran, and the error is one command's reply: not a refusal of the whole
+            // (EXECABORT, CROSSSLOT) nor an error the client would have retried.
             Err(BatchError::Redis(error))
-                if is_reply_error(&error) && error.code() != Some("EXECABORT") =>
+                if is_reply_error(&error)
+                    && matches!(error.retry_method(), redis::RetryMethod::NoRetry)
+                    && !matches!(error.code(), Some("EXECABORT" | "CROSSSLOT")) =>
             {
                 Err(BatchError::RepliesLost(error))
             }
@@ -309,13 +332,42 @@ impl Batch {
         }
     }
 
+    /// The no-op call to send alone before sending the batch once more, when `outcome`
+    /// is a refusal because the batch's slot moved: the cluster client follows the
+    /// redirection of that call, and so learns the slot's new owner. `None` when the
+    /// batch has no keyed script call to make it with.
+    #[cfg(feature = "cluster")]
+    fn probe_after(&self, outcome: &Result<Replies, BatchError>) -> Option<Cmd> {
+        match outcome {
+            Err(BatchError::Redis(error))
+                if error.code() == Some("EXECABORT") && was_redirected(error) =>
+            {
+                self.first_script_key().map(slot_probe)
+            }
+            _ => None,
+        }
+    }
+
+    /// The first key of the batch's script calls.
+    #[cfg(feature = "cluster")]
+    fn first_script_key(&self) -> Option<&[u8]> {
+        let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
+        self.script_calls()
+            .find(|entry| entry.num_keys > 0)
+            .and_then(|entry| match commands[entry.position].args_iter().nth(3) {
+                Some(redis::Arg::Simple(key)) => Some(key),
+                _ => None,
+            })
+    }
+
     /// Sends the batch on an async Redis Cluster connection.
     ///
     /// As with [`run_cluster`](Self::run_cluster), the batch goes to one node, inside
     /// `MULTI`/`EXEC` even when it is not a transaction, so all its keys must be in one
     /// slot (the cluster client refuses a batch whose commands have keys in different
-    /// slots before sending it, as [`BatchError::Redis`]). Otherwise it works as on one
-    /// server, with the `SCRIPT LOAD`s before the calls and every reply in its place.
+    /// slots before sending it, as [`BatchError::Redis`]), and a batch refused because
+    /// its slot moved is sent once more. Otherwise it works as on one server, with the
+    /// `SCRIPT LOAD`s before the calls and every reply in its place.
     ///
     /// # Errors
     ///
@@ -327,8 +379,16 @@ impl Batch {
         &self,
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<Replies, BatchError> {
+        use redis::aio::ConnectionLike as _;
         self.check_one_slot()?;
-        self.run_async_as(Form::AtomicInlineLoads, con).await
+        let outcome = self.run_async_as(Form::AtomicInlineLoads, con).await;
+        match self.probe_after(&outcome) {
+            Some(probe) => {
+                let _: RedisResult<Value> = con.req_packed_command(&probe).await;
+                self.run_async_as(Form::AtomicInlineLoads, con).await
+            }
+            None => outcome,
+        }
     }
 
     /// The slot of the script calls' keys (`None` without keys); an error when they are
@@ -365,20 +425,8 @@ impl Batch {
         let routes_itself = self.entries.first().is_some_and(|entry| {
             entry.num_keys > 0 && entry.script.is_some_and(|meta| !meta.read_only())
         });
-        let first_key = self
-            .script_calls()
-            .find(|entry| entry.num_keys > 0)
-            .and_then(|entry| match commands[entry.position].args_iter().nth(3) {
-                Some(redis::Arg::Simple(key)) => Some(key),
-                _ => None,
-            });
-        if let (false, Some(key)) = (routes_itself, first_key) {
-            pipeline
-                .cmd("EVAL")
-                .arg("return 0")
-                .arg(1)
-                .arg(key)
-                .ignore();
+        if let (false, Some(key)) = (routes_itself, self.first_script_key()) {
+            pipeline.add_command(slot_probe(key)).ignore();
         }
         let mut seen: Vec<&str> = Vec::new();
         for entry in &self.entries {
@@ -423,6 +471,15 @@ impl Batch {
             .filter(|meta| !known.contains(&meta.sha1()))
             .collect()
     }
+}
+
+/// `EVAL "return 0" 1 <key>`: a call that does nothing, routed by the slot of `key` to its
+/// primary.
+#[cfg(feature = "cluster")]
+fn slot_probe(key: &[u8]) -> Cmd {
+    let mut cmd = redis::cmd("EVAL");
+    cmd.arg("return 0").arg(1).arg(key);
+    cmd
 }
 
 /// Whether a refused transaction was refused because a key's slot moved (`MOVED`, `ASK`).
@@ -659,8 +716,12 @@ impl<'a> Run<'a> {
     /// Sends again, in a plain batch, the script calls that met `NOSCRIPT` (they did not
     /// run), once, as `EVAL`.
     fn resend_noscript(&mut self) -> Step<'a> {
-        // One re-send at most: after it, `resent` is no longer empty.
-        if self.batch.is_transaction() || !self.resent.is_empty() {
+        // One re-send at most: after it, `resent` is no longer empty. Inside MULTI/EXEC
+        // (transactions, and every batch on a cluster) no call can meet NOSCRIPT.
+        if self.batch.is_transaction()
+            || !matches!(self.form, Form::InlineLoads)
+            || !self.resent.is_empty()
+        {
             return self.done();
         }
         self.resent = (0..self.replies.len())
@@ -824,10 +885,10 @@ impl fmt::Display for BatchError {
                 f,
                 "the connection failed during the batch, so its commands may or may not have run: {error}"
             ),
-            Self::Redis(error) if error.code() == Some("EXECABORT") => {
+            Self::Redis(error) if matches!(error.code(), Some("EXECABORT" | "CROSSSLOT")) => {
                 write!(
                     f,
-                    "Redis refused the batch as a whole, so nothing of it ran: {error}"
+                    "the batch was refused as a whole, so nothing of it ran: {error}"
                 )?;
                 if was_redirected(error) {
                     f.write_str(
