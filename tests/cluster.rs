@@ -538,9 +538,10 @@ struct Progress {
 }
 
 impl Progress {
-    /// Counts a call; false when enough calls were made after the failover. Every call
-    /// made after it must succeed.
-    fn count(&self, seen: &Seen) -> bool {
+    /// Records what a caller saw of `ids`; false when enough calls were made after the
+    /// failover. Every call made after it must succeed.
+    fn settle(&self, tally: &mut Tally, ids: Vec<String>, seen: &Seen) -> bool {
+        tally.record(ids, seen);
         self.done.fetch_add(1, Ordering::SeqCst);
         if !self.switched.load(Ordering::SeqCst) {
             return true;
@@ -579,9 +580,7 @@ fn a_failover_under_sync_calls_loses_nothing_and_applies_nothing_twice() {
                                 Seen::of_batch(batch.run_cluster(&mut con), slots)
                             }
                         };
-                        let more = progress.count(&seen);
-                        tally.record(ids, &seen);
-                        if !more {
+                        if !progress.settle(&mut tally, ids, &seen) {
                             break;
                         }
                     }
@@ -638,9 +637,7 @@ async fn a_failover_under_async_calls_loses_nothing_and_applies_nothing_twice() 
                             Seen::of_batch(batch.run_cluster_async(&mut con).await, slots)
                         }
                     };
-                    let more = progress.count(&seen);
-                    tally.record(ids, &seen);
-                    if !more {
+                    if !progress.settle(&mut tally, ids, &seen) {
                         break;
                     }
                 }
