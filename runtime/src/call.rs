@@ -157,7 +157,8 @@ impl<R: FromRedisValue> ScriptCall<R> {
         if let Err(error) = self.slot() {
             return finish(trace, Err(error));
         }
-        let mut reply = send(con, &self.cmd);
+        // The cluster client routes a `Cmd` as it is; packed bytes it would parse back.
+        let mut reply = con.req_command(&self.cmd);
         if is_noscript(&reply) {
             trace.noscript(self.meta);
             reply = con.req_command(&self.eval_command());
