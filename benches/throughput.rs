@@ -1,6 +1,7 @@
 //! Throughput of the typed call against hand-written `EVALSHA` and `redis::Script`, side
 //! by side in one process against one throwaway redis-server, plus `redis-benchmark`
-//! running the same `EVALSHA` on the same server as the physical limit.
+//! running the same `EVALSHA` on the same server as the physical limit. One more scenario
+//! runs the sequential calls on a throwaway 3-primary Redis Cluster.
 //!
 //! `cargo xtask bench` (or `cargo bench --bench throughput`) prints one table. Each
 //! scenario runs its variants in alternating rounds and reports medians, so drift of the
@@ -10,7 +11,7 @@ use std::process::Command;
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use redis_script::testing::{CountingAllocator, RedisServer, allocations};
+use redis_script::testing::{CountingAllocator, RedisCluster, RedisServer, allocations};
 use redis_script::{Batch, redis_script};
 use redis_script_examples::RateLimiter;
 
@@ -80,24 +81,41 @@ fn raw_evalsha() -> redis::Cmd {
 }
 
 fn sequential(server: &RedisServer) -> [Sample; 3] {
+    sequential_on(
+        || server.connection(),
+        |con| RateLimiter::call(KEY, LIMIT, WINDOW).invoke(con),
+    )
+}
+
+/// The same on a Redis Cluster: the typed call checks the keys' slot first.
+fn sequential_cluster(cluster: &RedisCluster) -> [Sample; 3] {
+    sequential_on(
+        || cluster.connection(),
+        |con| RateLimiter::call(KEY, LIMIT, WINDOW).invoke_cluster(con),
+    )
+}
+
+/// Sequential rate limiter calls on connections from `connect`: typed with `typed`, raw
+/// `EVALSHA`, and `redis::Script`.
+fn sequential_on<C: redis::ConnectionLike>(
+    mut connect: impl FnMut() -> C,
+    typed_call: impl Fn(&mut C) -> Result<i64, redis_script::Error>,
+) -> [Sample; 3] {
     const CALLS: usize = 2_000;
-    let mut con = server.connection();
+    let mut con = connect();
     let mut typed = || {
         for _ in 0..CALLS {
-            let allowed = RateLimiter::call(KEY, LIMIT, WINDOW)
-                .invoke(&mut con)
-                .unwrap();
-            assert_eq!(allowed, 1);
+            assert_eq!(typed_call(&mut con).unwrap(), 1);
         }
     };
-    let mut con2 = server.connection();
+    let mut con2 = connect();
     let mut raw = || {
         for _ in 0..CALLS {
             let allowed: i64 = raw_evalsha().query(&mut con2).unwrap();
             assert_eq!(allowed, 1);
         }
     };
-    let mut con3 = server.connection();
+    let mut con3 = connect();
     let mut script = || {
         for _ in 0..CALLS {
             let allowed: i64 = SCRIPT
@@ -314,7 +332,12 @@ fn main() {
     println!(
         "redis-script benchmark: one throwaway redis-server, {ROUNDS} rounds per variant, medians\n"
     );
-    let scenarios: [(&str, [Sample; 3], Option<f64>); 4] = [
+    let cluster = RedisCluster::start();
+    let mut cluster_con = cluster.connection();
+    redis_script::load_all(&mut cluster_con).unwrap();
+    SCRIPT.load(&mut cluster_con).unwrap();
+
+    let scenarios: [(&str, [Sample; 3], Option<f64>); 5] = [
         (
             "sequential sync calls",
             sequential(&server),
@@ -331,6 +354,11 @@ fn main() {
             redis_benchmark(&server, &["-c", "50"]),
         ),
         ("10 keys + 10 args, sequential", many_keys(&server), None),
+        (
+            "sequential sync, on a cluster",
+            sequential_cluster(&cluster),
+            None,
+        ),
     ];
     println!(
         "{:<31} {:>10} {:>10} {:>10} {:>9} {:>9} {:>11} {:>9}   allocs/call typed raw Script",
