@@ -322,7 +322,7 @@ impl Batch {
             // EXEC ran, and the error is one command's reply: not a refusal of the whole
             // (EXECABORT, CROSSSLOT) nor an error the client would have retried.
             Err(BatchError::Redis(error))
-                if is_reply_error(&error)
+                if crate::error::is_server_error(&error)
                     && matches!(error.retry_method(), redis::RetryMethod::NoRetry)
                     && !matches!(error.code(), Some("EXECABORT" | "CROSSSLOT")) =>
             {
@@ -351,13 +351,7 @@ impl Batch {
     /// The first key of the batch's script calls.
     #[cfg(feature = "cluster")]
     fn first_script_key(&self) -> Option<&[u8]> {
-        let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
-        self.script_calls()
-            .find(|entry| entry.num_keys > 0)
-            .and_then(|entry| match commands[entry.position].args_iter().nth(3) {
-                Some(redis::Arg::Simple(key)) => Some(key),
-                _ => None,
-            })
+        crate::cluster::all_keys(self.script_calls()).next()
     }
 
     /// Sends the batch on an async Redis Cluster connection.
@@ -395,23 +389,19 @@ impl Batch {
     /// not all in one slot.
     #[cfg(feature = "cluster")]
     fn check_one_slot(&self) -> Result<Option<u16>, BatchError> {
-        let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
-        let keys: Vec<KeySlot> = self
-            .script_calls()
-            .flat_map(|entry| crate::cluster::key_slots(commands[entry.position], entry.num_keys))
-            .collect();
-        match keys.first() {
-            Some(first) if keys.iter().any(|key| key.slot != first.slot) => {
-                Err(BatchError::CrossSlot(keys))
-            }
-            first => Ok(first.map(|key| key.slot)),
-        }
+        let calls = self.script_calls();
+        crate::cluster::shared_slot(calls.iter().copied()).map_err(BatchError::CrossSlot)
     }
 
-    /// The entries that are script calls.
+    /// The script calls of the batch, as sent, with their numbers of keys.
     #[cfg(feature = "cluster")]
-    fn script_calls(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter().filter(|entry| entry.script.is_some())
+    fn script_calls(&self) -> Vec<crate::cluster::Call<'_>> {
+        let commands: Vec<&Cmd> = self.pipeline.cmd_iter().collect();
+        self.entries
+            .iter()
+            .filter(|entry| entry.script.is_some())
+            .map(|entry| (commands[entry.position], entry.num_keys))
+            .collect()
     }
 
     /// The batch as a transaction without `SCRIPT LOAD`s, the first call of each script
@@ -500,15 +490,6 @@ fn remember_loaded(scripts: &[&'static ScriptMeta]) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .extend(scripts.iter().map(|meta| meta.sha1()));
-}
-
-/// Whether `error` is an error reply of the server (not of the client or the connection).
-#[cfg(feature = "cluster")]
-fn is_reply_error(error: &RedisError) -> bool {
-    matches!(
-        error.kind(),
-        redis::ErrorKind::Server(_) | redis::ErrorKind::Extension
-    )
 }
 
 /// A number no other batch of this process has, so a slot only fits its own batch.

@@ -81,7 +81,7 @@ impl<R> ScriptCall<R> {
     /// other slots through `redis.call`, but Redis still refuses declared keys that do not
     /// share a slot.)
     pub fn slot(&self) -> Result<Option<u16>, Error> {
-        cluster::shared_slot(&self.cmd, self.num_keys)
+        cluster::shared_slot([(&self.cmd, self.num_keys)])
             .map_err(|keys| Error::new(self.meta, ErrorKind::CrossSlot { keys }))
     }
 
@@ -190,7 +190,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// The typed result of the reply; a `CROSSSLOT` refusal names the keys and their slots.
     fn outcome(&self, reply: RedisResult<Value>) -> Result<R, Error> {
         if is_cross_slot(&reply) {
-            let keys = cluster::key_slots(&self.cmd, self.num_keys);
+            let keys = cluster::key_slots([(&self.cmd, self.num_keys)]);
             return Err(Error::new(self.meta, ErrorKind::CrossSlot { keys }));
         }
         typed_reply(self.meta, reply)

@@ -66,22 +66,29 @@ impl fmt::Display for KeySlot {
     }
 }
 
-/// The slot shared by the `num_keys` keys that follow `EVALSHA <sha1> <numkeys>` in
-/// `cmd`: `Ok(None)` without keys, `Err` with every key and its slot when they differ.
-pub(crate) fn shared_slot(cmd: &Cmd, num_keys: usize) -> Result<Option<u16>, Vec<KeySlot>> {
-    let mut slots = keys(cmd, num_keys).map(key_slot);
+/// A script call as sent, `EVALSHA <sha1> <numkeys> keys... args...`, with its number
+/// of keys.
+pub(crate) type Call<'a> = (&'a Cmd, usize);
+
+/// The slot shared by every key of `calls`: `Ok(None)` without keys, `Err` with every key
+/// and its slot when they differ. Slots are computed without allocating; the keys are
+/// copied only for the error.
+pub(crate) fn shared_slot<'a>(
+    calls: impl IntoIterator<Item = Call<'a>> + Clone,
+) -> Result<Option<u16>, Vec<KeySlot>> {
+    let mut slots = all_keys(calls.clone()).map(key_slot);
     let Some(slot) = slots.next() else {
         return Ok(None);
     };
     if slots.all(|other| other == slot) {
         return Ok(Some(slot));
     }
-    Err(key_slots(cmd, num_keys))
+    Err(key_slots(calls))
 }
 
-/// Every key of `cmd` with its slot.
-pub(crate) fn key_slots(cmd: &Cmd, num_keys: usize) -> Vec<KeySlot> {
-    keys(cmd, num_keys)
+/// Every key of `calls` with its slot.
+pub(crate) fn key_slots<'a>(calls: impl IntoIterator<Item = Call<'a>>) -> Vec<KeySlot> {
+    all_keys(calls)
         .map(|key| KeySlot {
             key: String::from_utf8_lossy(key).into_owned(),
             slot: key_slot(key),
@@ -89,15 +96,19 @@ pub(crate) fn key_slots(cmd: &Cmd, num_keys: usize) -> Vec<KeySlot> {
         .collect()
 }
 
-/// The keys of the script call `cmd`.
-fn keys(cmd: &Cmd, num_keys: usize) -> impl Iterator<Item = &[u8]> {
-    cmd.args_iter()
-        .skip(3)
-        .take(num_keys)
-        .filter_map(|arg| match arg {
-            Arg::Simple(bytes) => Some(bytes),
-            _ => None,
-        })
+/// The keys of `calls`, in order.
+pub(crate) fn all_keys<'a>(
+    calls: impl IntoIterator<Item = Call<'a>>,
+) -> impl Iterator<Item = &'a [u8]> {
+    calls.into_iter().flat_map(|(cmd, num_keys)| {
+        cmd.args_iter()
+            .skip(3)
+            .take(num_keys)
+            .filter_map(|arg| match arg {
+                Arg::Simple(bytes) => Some(bytes),
+                _ => None,
+            })
+    })
 }
 
 #[cfg(test)]
@@ -137,12 +148,12 @@ mod tests {
             .arg("{u}:a")
             .arg("{u}:b")
             .arg("not-a-key");
-        assert_eq!(shared_slot(&cmd, 2), Ok(Some(key_slot(b"u"))));
-        assert_eq!(shared_slot(&cmd, 0), Ok(None));
+        assert_eq!(shared_slot([(&cmd, 2)]), Ok(Some(key_slot(b"u"))));
+        assert_eq!(shared_slot([(&cmd, 0)]), Ok(None));
 
         let mut cmd = redis::cmd("EVALSHA");
         cmd.arg("sha").arg(2).arg("a").arg("b");
-        let keys = shared_slot(&cmd, 2).unwrap_err();
+        let keys = shared_slot([(&cmd, 2)]).unwrap_err();
         assert_eq!(
             keys,
             [

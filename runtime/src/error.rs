@@ -396,7 +396,7 @@ fn classify(error: RedisError) -> ErrorKind {
 }
 
 /// Whether Redis sent the error (rather than the client making it up).
-fn is_server_error(error: &RedisError) -> bool {
+pub(crate) fn is_server_error(error: &RedisError) -> bool {
     matches!(
         error.kind(),
         redis::ErrorKind::Server(_) | redis::ErrorKind::Extension
