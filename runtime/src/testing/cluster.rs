@@ -268,41 +268,11 @@ impl RedisCluster {
 
     /// `Ok` when the cluster is ready, else what is missing.
     fn readiness(&self) -> Result<(), String> {
-        let mut views = Vec::new();
-        for node in &self.nodes {
-            let mut con = node.client().get_connection().map_err(|e| e.to_string())?;
-            let info: String = redis::cmd("CLUSTER")
-                .arg("INFO")
-                .query(&mut con)
-                .map_err(|e| e.to_string())?;
-            if !info.contains("cluster_state:ok") {
-                return Err(format!("port {} is not in cluster_state:ok", node.port()));
-            }
-            let listed = nodes_in_cluster_slots(&mut con)?;
-            if listed != self.nodes.len() {
-                // Redis lists a replica in CLUSTER SLOTS, where clients learn the topology,
-                // only once it has heard of its replication offset.
-                return Err(format!(
-                    "CLUSTER SLOTS on port {} lists {listed} of {} nodes",
-                    node.port(),
-                    self.nodes.len()
-                ));
-            }
-            let mut view = topology_seen_by(node)?;
-            view.sort_by_key(|n| n.port);
-            if let Some(me) = view.iter().find(|n| n.port == node.port())
-                && !me.primary
-            {
-                let replication: String = redis::cmd("INFO")
-                    .arg("replication")
-                    .query(&mut con)
-                    .map_err(|e| e.to_string())?;
-                if !replication.contains("master_link_status:up") {
-                    return Err(format!("replica on port {} is not in sync", node.port()));
-                }
-            }
-            views.push(view);
-        }
+        let views = self
+            .nodes
+            .iter()
+            .map(|node| self.ready_view(node))
+            .collect::<Result<Vec<_>, _>>()?;
         let first = &views[0];
         if first.len() != self.nodes.len() || first.iter().any(|n| n.failing) {
             return Err(format!("the nodes do not all know each other: {first:?}"));
@@ -311,6 +281,43 @@ impl RedisCluster {
             Some(other) => Err(format!("nodes disagree: {first:?} / {other:?}")),
             None => Ok(()),
         }
+    }
+
+    /// The cluster as `node` sees it, sorted by port, once `node` is ready: in
+    /// `cluster_state:ok`, listing every node in CLUSTER SLOTS, and in sync with its
+    /// primary if it is a replica.
+    fn ready_view(&self, node: &RedisServer) -> Result<Vec<ClusterNode>, String> {
+        let mut con = node.client().get_connection().map_err(|e| e.to_string())?;
+        let info: String = redis::cmd("CLUSTER")
+            .arg("INFO")
+            .query(&mut con)
+            .map_err(|e| e.to_string())?;
+        if !info.contains("cluster_state:ok") {
+            return Err(format!("port {} is not in cluster_state:ok", node.port()));
+        }
+        let listed = nodes_in_cluster_slots(&mut con)?;
+        if listed != self.nodes.len() {
+            // Redis lists a replica in CLUSTER SLOTS, where clients learn the topology,
+            // only once it has heard of its replication offset.
+            return Err(format!(
+                "CLUSTER SLOTS on port {} lists {listed} of {} nodes",
+                node.port(),
+                self.nodes.len()
+            ));
+        }
+        let mut view = topology_on(&mut con, node.port())?;
+        view.sort_by_key(|n| n.port);
+        let is_replica = view.iter().any(|n| n.port == node.port() && !n.primary);
+        if is_replica {
+            let replication: String = redis::cmd("INFO")
+                .arg("replication")
+                .query(&mut con)
+                .map_err(|e| e.to_string())?;
+            if !replication.contains("master_link_status:up") {
+                return Err(format!("replica on port {} is not in sync", node.port()));
+            }
+        }
+        Ok(view)
     }
 
     /// A client for the cluster, knowing every node.
@@ -362,11 +369,19 @@ const NODE_CONFIG: &[&str] = &[
 
 /// `CLUSTER NODES` as `node` sees it.
 fn topology_seen_by(node: &RedisServer) -> Result<Vec<ClusterNode>, String> {
-    let text: String = node
+    let mut con = node
         .client()
         .get_connection()
-        .and_then(|mut con| redis::cmd("CLUSTER").arg("NODES").query(&mut con))
-        .map_err(|e| format!("CLUSTER NODES on port {}: {e}", node.port()))?;
+        .map_err(|e| format!("cannot connect to port {}: {e}", node.port()))?;
+    topology_on(&mut con, node.port())
+}
+
+/// `CLUSTER NODES` on `con`, a connection to the node on `port`.
+fn topology_on(con: &mut redis::Connection, port: u16) -> Result<Vec<ClusterNode>, String> {
+    let text: String = redis::cmd("CLUSTER")
+        .arg("NODES")
+        .query(con)
+        .map_err(|e| format!("CLUSTER NODES on port {port}: {e}"))?;
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| {
