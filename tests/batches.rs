@@ -162,11 +162,7 @@ async fn batches_run_on_async_connections() {
     let server = RedisServer::start();
     let mut con = server.async_connection().await;
     for transaction in [false, true] {
-        let mut batch = if transaction {
-            Batch::transaction()
-        } else {
-            Batch::new()
-        };
+        let mut batch = support::batch(transaction);
         let a = batch.add(Incr::call("async"));
         let b = batch.add(RateLimiter::call("limit", 1, 60));
         let mut replies = batch.run_async(&mut con).await.unwrap();

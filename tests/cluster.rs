@@ -38,23 +38,29 @@ fn script_commands_seen(cluster: &RedisCluster) -> u64 {
         .nodes()
         .iter()
         .map(|node| {
-            let stats: String = redis::cmd("INFO")
-                .arg("commandstats")
-                .query(&mut node.connection())
-                .unwrap();
-            stats
-                .lines()
-                .filter(|line| {
-                    ["cmdstat_eval:", "cmdstat_evalsha:", "cmdstat_evalsha_ro:"]
-                        .iter()
-                        .any(|name| line.starts_with(name))
-                })
-                .flat_map(|line| line.split([':', ',']))
-                .filter_map(|field| field.split_once('='))
-                .filter(|(name, _)| ["calls", "rejected_calls", "failed_calls"].contains(name))
-                .map(|(_, value)| value.parse::<u64>().unwrap())
-                .sum::<u64>()
+            command_stats(
+                node,
+                &["eval", "evalsha", "evalsha_ro"],
+                &["calls", "rejected_calls", "failed_calls"],
+            )
         })
+        .sum()
+}
+
+/// The sum of the `counters` of `commands` in `node`'s `INFO commandstats`.
+fn command_stats(node: &RedisServer, commands: &[&str], counters: &[&str]) -> u64 {
+    let stats: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut node.connection())
+        .unwrap();
+    stats
+        .lines()
+        .filter_map(|line| line.strip_prefix("cmdstat_")?.split_once(':'))
+        .filter(|(command, _)| commands.contains(command))
+        .flat_map(|(_, fields)| fields.split(','))
+        .filter_map(|field| field.split_once('='))
+        .filter(|(name, _)| counters.contains(name))
+        .map(|(_, value)| value.parse::<u64>().unwrap())
         .sum()
 }
 
@@ -335,17 +341,7 @@ fn a_read_only_script_runs_on_a_replica_when_the_client_reads_from_replicas() {
         .unwrap()
         .get_connection()
         .unwrap();
-    let calls_on_replica = || -> u64 {
-        let stats: String = redis::cmd("INFO")
-            .arg("commandstats")
-            .query(&mut replica.connection())
-            .unwrap();
-        stats
-            .lines()
-            .find_map(|line| line.strip_prefix("cmdstat_evalsha_ro:calls="))
-            .and_then(|rest| rest.split(',').next())
-            .map_or(0, |calls| calls.parse().unwrap())
-    };
+    let calls_on_replica = || command_stats(replica, &["evalsha_ro"], &["calls"]);
     // The replica has never seen the script: the first call loads it there.
     let read = ReadValue::call("{page}:title");
     let title = read.invoke_cluster(&mut replica_reader).unwrap();
@@ -676,11 +672,7 @@ fn a_sync_cluster_batch_runs_on_the_node_of_its_slot_even_with_no_script_loaded(
         for node in cluster.nodes() {
             flush_scripts(node);
         }
-        let mut batch = if transaction {
-            Batch::transaction()
-        } else {
-            Batch::new()
-        };
+        let mut batch = support::batch(transaction);
         let first = batch.add(Record::call(&log, &count, "a"));
         let moved = batch.add(Transfer::call(from, to, 20));
         let balance = batch.cmd::<i64>(redis::cmd("GET").arg(to));
@@ -826,11 +818,7 @@ async fn async_cluster_calls_batches_and_loads_work_like_sync_ones() {
     // Transactions and pipelines in one slot, with the script missing on its node.
     for transaction in [true, false] {
         flush_scripts(owner);
-        let mut batch = if transaction {
-            Batch::transaction()
-        } else {
-            Batch::new()
-        };
+        let mut batch = support::batch(transaction);
         let a = batch.add(Record::call(&log, &count, "a"));
         let length = batch.cmd::<usize>(redis::cmd("LLEN").arg(&log));
         let b = batch.add(Record::call(&log, &count, "b"));

@@ -1,6 +1,15 @@
 //! Helpers shared by the integration tests.
 
-use redis_script::{ReplyShape, ScriptCall, ScriptMeta};
+use redis_script::{Batch, ReplyShape, ScriptCall, ScriptMeta};
+
+/// A `MULTI`/`EXEC` transaction, or else a plain pipeline.
+pub fn batch(transaction: bool) -> Batch {
+    if transaction {
+        Batch::transaction()
+    } else {
+        Batch::new()
+    }
+}
 
 /// A call of a script Redis cannot compile (`return +`), with no keys: the macro would
 /// refuse such a file, so it is described by hand.
