@@ -3,7 +3,7 @@
 
 use redis::Commands;
 use redis_script::testing::RedisServer;
-use redis_script::{ErrorKind, Script, redis_script};
+use redis_script::{Error, ErrorKind, Script, redis_script};
 use redis_script_examples::{RateLimiter, TokenBucket, Transfer};
 
 /// Fails in the way its argument asks for.
@@ -200,23 +200,28 @@ fn a_lua_runtime_error_points_at_the_script_line() {
     assert!(error.may_have_run());
 }
 
+/// The code, message and line of a raised error; fails the test for any other kind.
+fn raised(error: &Error) -> (&str, &str, Option<usize>) {
+    match error.kind() {
+        ErrorKind::Raised {
+            code,
+            message,
+            line,
+        } => (code.as_str(), message.as_str(), *line),
+        _ => panic!("expected a raised error, got {error:?}"),
+    }
+}
+
 #[test]
 fn a_failed_redis_call_keeps_its_code_and_line() {
     let error = failure("wrong_type");
-    let ErrorKind::Raised {
-        code,
-        message,
-        line,
-    } = error.kind()
-    else {
-        panic!("expected a raised error, got {error:?}");
-    };
+    let (code, message, line) = raised(&error);
     assert_eq!(code, "WRONGTYPE");
     assert!(
         message.starts_with("Operation against a key holding the wrong kind"),
         "{message}"
     );
-    assert_eq!(*line, Some(17));
+    assert_eq!(line, Some(17));
     assert!(
         error
             .to_string()
@@ -228,19 +233,9 @@ fn a_failed_redis_call_keeps_its_code_and_line() {
 #[test]
 fn an_error_table_raised_with_error_keeps_its_code() {
     let error = failure("raise");
-    let ErrorKind::Raised {
-        code,
-        message,
-        line,
-    } = error.kind()
-    else {
-        panic!("expected a raised error, got {error:?}");
-    };
-    assert_eq!(
-        (code.as_str(), message.as_str()),
-        ("CUSTOM_FAILURE", "raised on purpose")
-    );
-    assert_eq!(*line, Some(19));
+    let (code, message, line) = raised(&error);
+    assert_eq!((code, message), ("CUSTOM_FAILURE", "raised on purpose"));
+    assert_eq!(line, Some(19));
 }
 
 #[test]
@@ -343,10 +338,8 @@ fn a_write_refused_inside_the_script_points_at_its_line() {
     let server = RedisServer::start_with(&["--maxmemory", "1"]);
     let mut con = server.connection();
     let error = RateLimiter::call("k", 1, 1).invoke(&mut con).unwrap_err();
-    let ErrorKind::Raised { code, line, .. } = error.kind() else {
-        panic!("expected a raised error, got {error:?}");
-    };
-    assert_eq!((code.as_str(), *line), ("OOM", Some(12)));
+    let (code, _, line) = raised(&error);
+    assert_eq!((code, line), ("OOM", Some(12)));
 }
 
 #[test]
