@@ -5,7 +5,11 @@
 
 use std::sync::LazyLock;
 
-use redis_script::testing::{CountingAllocator, RedisServer, allocations};
+#[path = "support/alloc.rs"]
+mod alloc;
+
+use alloc::{CountingAllocator, allocations};
+use redis_script::testing::RedisServer;
 use redis_script_examples::RateLimiter;
 
 #[global_allocator]

@@ -4,8 +4,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{RedisServer, server_binary};
-use crate::cluster::key_slot;
+use crate::server::{RedisServer, server_binary};
 
 /// How long a new cluster may take to agree on its slots and sync its replicas, and a
 /// failover to complete.
@@ -25,7 +24,7 @@ const NODE_TIMEOUT_MS: &str = "5000";
 /// server binary, else from `PATH` (Debian's `redis-server` package brings it).
 ///
 /// ```no_run
-/// use redis_script::testing::RedisCluster;
+/// use redis_script_testing::RedisCluster;
 ///
 /// let cluster = RedisCluster::start();
 /// let mut con = cluster.connection();
@@ -175,13 +174,31 @@ impl RedisCluster {
     ///
     /// When no node serves that slot.
     pub fn primary_for_key(&self, key: &[u8]) -> &RedisServer {
-        let slot = key_slot(key);
+        let slot = self.key_slot(key);
         let topology = self.topology();
         let owner = topology
             .iter()
             .find(|n| n.primary && n.slots.iter().any(|&(a, b)| (a..=b).contains(&slot)))
             .unwrap_or_else(|| panic!("no primary serves slot {slot}"));
         self.node(owner.port)
+    }
+
+    /// The hash slot of `key`, as the cluster computes it (`CLUSTER KEYSLOT`).
+    ///
+    /// # Panics
+    ///
+    /// When no node answers.
+    pub fn key_slot(&self, key: &[u8]) -> u16 {
+        self.nodes
+            .iter()
+            .find_map(|node| {
+                redis::cmd("CLUSTER")
+                    .arg("KEYSLOT")
+                    .arg(key)
+                    .query(&mut node.client().get_connection().ok()?)
+                    .ok()
+            })
+            .expect("no node of the cluster answers CLUSTER KEYSLOT")
     }
 
     /// The replicas of `primary` now.
@@ -342,6 +359,10 @@ impl RedisCluster {
     ///
     /// When the cluster does not accept the connection.
     #[cfg(all(feature = "cluster-async", feature = "tokio-comp"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(all(feature = "cluster-async", feature = "tokio-comp")))
+    )]
     pub async fn async_connection(&self) -> redis::cluster_async::ClusterConnection {
         self.client()
             .get_async_connection()

@@ -1,22 +1,5 @@
-//! Throwaway `redis-server` processes for tests (feature `testing`).
-//!
-//! Each [`RedisServer`] is a real server of its own, on a free loopback port, with its data
-//! and log in a fresh temporary folder; it is stopped and its folder removed when the value
-//! is dropped, also when the test panics. Nothing is shared between tests and no port is
-//! fixed, so tests run in parallel.
-//!
-//! ```
-//! use redis_script::testing::RedisServer;
-//!
-//! let server = RedisServer::start();
-//! let mut con = server.connection();
-//! let pong: String = redis::cmd("PING").query(&mut con).unwrap();
-//! assert_eq!(pong, "PONG");
-//! ```
-//!
-//! The server binary is `redis-server` from `PATH`, or the file named by the
-//! `REDIS_SERVER_BIN` environment variable. Without one, [`RedisServer::start`] panics with
-//! a message saying how to install it: a test never passes by skipping.
+//! One throwaway `redis-server` process: started on a free port in a fresh folder, stopped
+//! and removed when dropped.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -25,12 +8,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use std::{env, fs, io};
-
-#[cfg(feature = "cluster")]
-mod cluster;
-#[cfg(feature = "cluster")]
-#[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
-pub use cluster::{ClusterNode, RedisCluster};
 
 /// How long a server may take to answer `PING` after it was started.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -73,7 +50,7 @@ impl RedisServer {
 
     /// Starts a server; with `cluster_bus`, also gives it a free cluster bus port
     /// (`--cluster-port`), chosen again with the client port on each attempt.
-    fn start_binary(binary: &Path, config: &[&str], cluster_bus: bool) -> Self {
+    pub(crate) fn start_binary(binary: &Path, config: &[&str], cluster_bus: bool) -> Self {
         let dir = fresh_dir();
         let mut last_log = String::new();
         for _ in 0..PORT_ATTEMPTS {
@@ -207,6 +184,7 @@ impl RedisServer {
     ///
     /// When the server does not accept the connection.
     #[cfg(feature = "tokio-comp")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokio-comp")))]
     pub async fn async_connection(&self) -> redis::aio::MultiplexedConnection {
         self.client()
             .get_multiplexed_async_connection()
@@ -242,242 +220,6 @@ impl RedisServer {
             .unwrap_or_else(|e| panic!("SCRIPT EXISTS on port {}: {e}", self.port));
         exists == [true]
     }
-
-    /// The end of the log now: [`log_since`](Self::log_since) returns what comes after it.
-    pub fn log_mark(&self) -> LogMark {
-        LogMark(self.log().len())
-    }
-
-    /// The log lines written since `mark`, such as the messages of `redis.log` (the server
-    /// logs at `verbose` level, so every level but `LOG_DEBUG` shows).
-    ///
-    /// ```
-    /// # use redis_script::testing::{LogLevel, RedisServer};
-    /// let server = RedisServer::start();
-    /// let mark = server.log_mark();
-    /// let () = redis::cmd("EVAL")
-    ///     .arg("redis.log(redis.LOG_WARNING, 'checkpoint ' .. ARGV[1])")
-    ///     .arg(0)
-    ///     .arg(7)
-    ///     .query(&mut server.connection())
-    ///     .unwrap();
-    /// let lines = server.log_since(mark);
-    /// assert!(lines.iter().any(|l| l.level == LogLevel::Warning && l.message == "checkpoint 7"));
-    /// ```
-    pub fn log_since(&self, mark: LogMark) -> Vec<LogLine> {
-        let log = self.log();
-        log.get(mark.0..)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(LogLine::parse)
-            .collect()
-    }
-}
-
-/// A position in a server's log; see [`RedisServer::log_mark`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LogMark(usize);
-
-/// The level of a log line, as `redis.log` names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LogLevel {
-    /// `redis.LOG_DEBUG` (`.` in the log).
-    Debug,
-    /// `redis.LOG_VERBOSE` (`-`).
-    Verbose,
-    /// `redis.LOG_NOTICE` (`*`).
-    Notice,
-    /// `redis.LOG_WARNING` (`#`).
-    Warning,
-}
-
-/// One line of a server's log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogLine {
-    /// Its level.
-    pub level: LogLevel,
-    /// The message, without the process id, time and level.
-    pub message: String,
-}
-
-impl LogLine {
-    /// Reads `12345:M 28 Nov 2026 00:00:00.123 # message`.
-    fn parse(line: &str) -> Option<Self> {
-        let mut parts = line.splitn(7, ' ');
-        let _process = parts.next()?;
-        let (_day, _month, _year, _time) =
-            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-        let level = match parts.next()? {
-            "." => LogLevel::Debug,
-            "-" => LogLevel::Verbose,
-            "*" => LogLevel::Notice,
-            "#" => LogLevel::Warning,
-            _ => return None,
-        };
-        Some(Self {
-            level,
-            message: parts.next().unwrap_or_default().to_owned(),
-        })
-    }
-}
-
-/// What [`concurrently`] collected: the results and the errors of every run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcomes<T, E> {
-    /// The results of the runs that succeeded.
-    pub results: Vec<T>,
-    /// The errors of the runs that failed.
-    pub errors: Vec<E>,
-}
-
-/// Runs `job` `runs` times spread over `threads` threads at once, each thread with its own
-/// state from `setup` (typically a connection), and collects every result and error: the
-/// seed article's `test_atomicity`, for checking that a script stays atomic under
-/// concurrent calls.
-///
-/// ```
-/// # use redis_script::testing::{RedisServer, concurrently};
-/// let server = RedisServer::start();
-/// let outcomes = concurrently(4, 100, || server.connection(), |con, _run| {
-///     redis::cmd("INCR").arg("hits").query::<i64>(con)
-/// });
-/// assert_eq!(outcomes.results.len(), 100);
-/// assert!(outcomes.errors.is_empty());
-/// let hits: i64 = redis::cmd("GET").arg("hits").query(&mut server.connection()).unwrap();
-/// assert_eq!(hits, 100);
-/// ```
-pub fn concurrently<S, T, E>(
-    threads: usize,
-    runs: usize,
-    setup: impl Fn() -> S + Sync,
-    job: impl Fn(&mut S, usize) -> Result<T, E> + Sync,
-) -> Outcomes<T, E>
-where
-    T: Send,
-    E: Send,
-{
-    let threads = threads.max(1);
-    let next = AtomicUsize::new(0);
-    let start = std::sync::Barrier::new(threads);
-    let per_thread: Vec<Outcomes<T, E>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut state = setup();
-                    // Every thread starts its runs once all are set up.
-                    start.wait();
-                    let mut outcomes = Outcomes {
-                        results: Vec::new(),
-                        errors: Vec::new(),
-                    };
-                    loop {
-                        let run = next.fetch_add(1, Ordering::Relaxed);
-                        if run >= runs {
-                            return outcomes;
-                        }
-                        match job(&mut state, run) {
-                            Ok(result) => outcomes.results.push(result),
-                            Err(error) => outcomes.errors.push(error),
-                        }
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join().expect("a concurrent run panicked"))
-            .collect()
-    });
-    let mut all = Outcomes {
-        results: Vec::with_capacity(runs),
-        errors: Vec::new(),
-    };
-    for outcomes in per_thread {
-        all.results.extend(outcomes.results);
-        all.errors.extend(outcomes.errors);
-    }
-    all
-}
-
-/// Latencies of repeated runs; see [`latency_profile`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LatencyProfile {
-    /// How many runs were timed.
-    pub runs: usize,
-    /// The fastest run.
-    pub min: Duration,
-    /// The mean.
-    pub avg: Duration,
-    /// The median.
-    pub p50: Duration,
-    /// The 95th percentile.
-    pub p95: Duration,
-    /// The 99th percentile.
-    pub p99: Duration,
-    /// The slowest run.
-    pub max: Duration,
-}
-
-impl std::fmt::Display for LatencyProfile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ms = |d: Duration| d.as_secs_f64() * 1e3;
-        write!(
-            f,
-            "{} runs: min {:.3} ms, avg {:.3} ms, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
-            self.runs,
-            ms(self.min),
-            ms(self.avg),
-            ms(self.p50),
-            ms(self.p95),
-            ms(self.p99),
-            ms(self.max)
-        )
-    }
-}
-
-/// Times `runs` runs of `job` (at least one) after `warmup` untimed ones: the seed
-/// article's `benchmark` and `profile_script`. Percentiles are nearest-rank. Stops at the
-/// first error.
-///
-/// ```
-/// # use redis_script::testing::{RedisServer, latency_profile};
-/// let server = RedisServer::start();
-/// let mut con = server.connection();
-/// let profile = latency_profile(10, 100, || redis::cmd("PING").query::<String>(&mut con).map(drop)).unwrap();
-/// assert_eq!(profile.runs, 100);
-/// assert!(profile.min <= profile.p50 && profile.p50 <= profile.p99 && profile.p99 <= profile.max);
-/// println!("PING: {profile}");
-/// ```
-pub fn latency_profile<E>(
-    warmup: usize,
-    runs: usize,
-    mut job: impl FnMut() -> Result<(), E>,
-) -> Result<LatencyProfile, E> {
-    for _ in 0..warmup {
-        job()?;
-    }
-    let mut times = Vec::with_capacity(runs.max(1));
-    for _ in 0..runs.max(1) {
-        let started = Instant::now();
-        job()?;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    // Nearest rank: the smallest time at least `fraction` of the runs do not exceed.
-    let at = |fraction: f64| {
-        let rank = (times.len() as f64 * fraction).ceil() as usize;
-        times[rank.clamp(1, times.len()) - 1]
-    };
-    let total: Duration = times.iter().sum();
-    Ok(LatencyProfile {
-        runs: times.len(),
-        min: times[0],
-        avg: total / u32::try_from(times.len()).unwrap_or(u32::MAX),
-        p50: at(0.50),
-        p95: at(0.95),
-        p99: at(0.99),
-        max: times[times.len() - 1],
-    })
 }
 
 impl Drop for RedisServer {
@@ -504,7 +246,7 @@ pub fn client_from_env() -> redis::RedisResult<(redis::Client, Option<RedisServe
 }
 
 /// The server binary: `$REDIS_SERVER_BIN`, else `redis-server` from `PATH`.
-fn server_binary() -> PathBuf {
+pub(crate) fn server_binary() -> PathBuf {
     env::var_os("REDIS_SERVER_BIN").map_or_else(|| PathBuf::from("redis-server"), PathBuf::from)
 }
 
@@ -629,7 +371,7 @@ fn read_console(dir: &Path) -> String {
     fs::read_to_string(dir.join(CONSOLE_FILE)).unwrap_or_default()
 }
 
-fn read_log(dir: &Path) -> Option<String> {
+pub(crate) fn read_log(dir: &Path) -> Option<String> {
     fs::read_to_string(dir.join("redis.log")).ok()
 }
 
@@ -671,61 +413,5 @@ mod tests {
             message.contains("no-such-option"),
             "the server's own complaint is shown: {message}"
         );
-    }
-}
-
-/// A global allocator that counts the allocations of each thread, for tests and
-/// benchmarks that measure what a call allocates. Install it in a test binary and read the
-/// count around the code to measure:
-///
-/// ```
-/// use redis_script::testing::{CountingAllocator, allocations};
-///
-/// #[global_allocator]
-/// static ALLOCATOR: CountingAllocator = CountingAllocator;
-///
-/// let before = allocations();
-/// let text = String::from("one allocation");
-/// assert_eq!(allocations() - before, 1);
-/// # drop(text);
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct CountingAllocator;
-
-thread_local! {
-    static ALLOCATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
-/// How many allocations (and reallocations) this thread has made through
-/// [`CountingAllocator`] so far.
-pub fn allocations() -> u64 {
-    ALLOCATIONS.with(std::cell::Cell::get)
-}
-
-// A counting allocator has to implement `GlobalAlloc`, which is unsafe; it only forwards.
-#[allow(unsafe_code)]
-// SAFETY: every method forwards to `System` unchanged; counting touches a thread-local
-// `Cell` of a `Copy` integer, which neither allocates nor unwinds.
-unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        // SAFETY: the caller's guarantees for `layout` are passed on.
-        unsafe { std::alloc::System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: std::alloc::Layout) {
-        // SAFETY: `pointer` was allocated by `System` with `layout`.
-        unsafe { std::alloc::System.dealloc(pointer, layout) }
-    }
-
-    unsafe fn realloc(
-        &self,
-        pointer: *mut u8,
-        layout: std::alloc::Layout,
-        new_size: usize,
-    ) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        // SAFETY: as for `dealloc` and `alloc`.
-        unsafe { std::alloc::System.realloc(pointer, layout, new_size) }
     }
 }
