@@ -15,70 +15,108 @@
 //! let typo = "-- Counts\n-- KEYS[1] = counter\nreturn redis.call('INCRR', KEYS[1])\n";
 //! let errors = redis_script_analyzer::analyze("lua_scripts/count.lua", typo).unwrap_err();
 //! assert_eq!(errors[0].message, "`INCRR` is not a Redis 7.0.15 command");
+//!
+//! // The model survives errors of the body, so a code generator can still emit the API.
+//! let analysis = redis_script_analyzer::check("lua_scripts/count.lua", typo, &Default::default());
+//! assert!(analysis.has_errors());
+//! assert_eq!(analysis.script.unwrap().keys.fixed[0].name, "counter");
 //! ```
 //!
 //! The header grammar is documented in the `redis-script` crate (module `header`).
 
 mod checks;
-mod commands;
 mod diagnostic;
 mod header;
 mod lua;
 mod model;
 mod names;
-#[rustfmt::skip]
-mod redis_tables;
+mod redis;
 #[cfg(test)]
 mod seed;
 mod types;
 
-pub use checks::{Options, RedisVersion};
+pub use checks::Options;
 pub use diagnostic::{Diagnostic, Location, Severity, source_line};
 pub use model::{DeclaredError, Param, ParamKind, Params, Returns, Script, Shebang};
+pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 /// The Redis version whose command table and Lua environment the checks use.
-pub use redis_tables::REDIS_VERSION;
+pub use redis::tables::REDIS_VERSION;
+pub use redis::version::RedisVersion;
 pub use types::{ParamType, ReturnType};
 
-/// Reads `source`, the text of the script at `path` (the path is only used in messages),
-/// into a [`Script`], checking it for Redis 7.0; on failure returns every error found, in
-/// file order. Warnings of a script that passes are in [`Script::warnings`].
-pub fn analyze(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
-    analyze_with(path, source, &Options::default())
+/// What the analysis of a script found: the model when its header could be read (even if
+/// the body has errors, so code using the script can still be generated), and every
+/// diagnostic, errors and warnings, in file order.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The script's model; `None` when the header could not be read.
+    pub script: Option<Script>,
+    /// Every problem found, in file order.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-/// [`analyze`] with explicit [`Options`].
-pub fn analyze_with(
-    path: &str,
-    source: &str,
-    options: &Options,
-) -> Result<Script, Vec<Diagnostic>> {
-    let body = lua::read(source);
-    let mut found = body.diagnostics;
-    match header::parse(path, source) {
-        Ok(mut script) => {
-            if !body.has_syntax_errors {
-                checks::run(&mut script, &body.facts, source, options, &mut found);
-            }
-            let (warnings, errors): (Vec<_>, Vec<_>) = found
+impl Analysis {
+    /// Whether any diagnostic is an error: the script cannot be bound.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+    }
+
+    /// The warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// The model when there is no error, else the errors.
+    pub fn into_result(self) -> Result<Script, Vec<Diagnostic>> {
+        match self.script {
+            Some(script) if !self.has_errors() => Ok(script),
+            _ => Err(self
+                .diagnostics
                 .into_iter()
-                .partition(|d| d.severity == Severity::Warning);
-            if errors.is_empty() {
-                script.warnings = warnings;
-                return Ok(script);
-            }
-            Err(sorted(errors))
-        }
-        Err(header_errors) => {
-            found.retain(|d| d.severity == Severity::Error);
-            found.extend(header_errors);
-            Err(sorted(found))
+                .filter(|d| d.severity == Severity::Error)
+                .collect()),
         }
     }
 }
 
-fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics.sort_by_key(|d| d.location);
-    diagnostics
+/// Reads `source`, the text of the script at `path` (the path is only used in messages),
+/// into a [`Script`], checking it for Redis 7.0; on failure returns every error found, in
+/// file order. Use [`check`] for the warnings, or for the model of a script with errors.
+pub fn analyze(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
+    check(path, source, &Options::default()).into_result()
+}
+
+/// Reads and checks `source`, the text of the script at `path`, with `options`: the model
+/// when the header can be read, and every error and warning.
+pub fn check(path: &str, source: &str, options: &Options) -> Analysis {
+    let body = lua::read(source);
+    let mut found = body.diagnostics;
+    let (mut script, header_errors) = match header::parse(path, source) {
+        Ok(script) => (Some(script), Vec::new()),
+        Err(errors) => (None, errors),
+    };
+    if !body.has_syntax_errors {
+        checks::run(script.as_mut(), &body.facts, source, options, &mut found);
+    }
+    if script.is_none() {
+        // Without a header, the body's warnings would only add noise.
+        found.retain(|d| d.severity == Severity::Error);
+    }
+    found.extend(header_errors);
+    found.sort_by_key(|d| d.location);
+    Analysis {
+        script,
+        diagnostics: found,
+    }
 }
 
 /// SHA1 of `bytes` as 40 lowercase hex digits, as Redis names a loaded script.

@@ -23,8 +23,6 @@ pub struct Script {
     pub example: Option<String>,
     /// Other sections of the header (`NOTES:` and the like), as (title, text).
     pub other_sections: Vec<(String, String)>,
-    /// Warnings about the script: it can be bound, but something looks wrong.
-    pub warnings: Vec<crate::Diagnostic>,
     /// The error codes of the ERRORS section.
     pub errors: Vec<DeclaredError>,
 }
@@ -48,6 +46,20 @@ pub struct Shebang {
 }
 
 impl Shebang {
+    /// The shebang of `source`, when its first line is one: the flags of its
+    /// `flags=a,b` list.
+    pub fn of(source: &str) -> Option<Self> {
+        let rest = source.lines().next()?.strip_prefix("#!")?;
+        let flags = rest
+            .split_whitespace()
+            .filter_map(|word| word.strip_prefix("flags="))
+            .flat_map(|list| list.split(','))
+            .filter(|flag| !flag.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Some(Self { flags })
+    }
+
     /// Whether the shebang declares `flag`.
     pub fn has_flag(&self, flag: &str) -> bool {
         self.flags.iter().any(|f| f == flag)

@@ -53,13 +53,12 @@ fn the_bound_scripts_pass_every_check_without_warnings() {
         for path in lua_files(&root.join(folder)) {
             let source = std::fs::read_to_string(&path).unwrap();
             let shown = path.strip_prefix(&root).unwrap().display().to_string();
-            match redis_script_analyzer::analyze(&shown, &source) {
-                Ok(script) => assert!(script.warnings.is_empty(), "{shown}: {:?}", script.warnings),
-                Err(errors) => panic!(
-                    "{}",
-                    redis_script_analyzer::render_all(&errors, &shown, &source)
-                ),
-            }
+            let analysis = redis_script_analyzer::check(&shown, &source, &Default::default());
+            assert!(
+                analysis.diagnostics.is_empty(),
+                "{}",
+                redis_script_analyzer::render_all(&analysis.diagnostics, &shown, &source)
+            );
         }
     }
 }

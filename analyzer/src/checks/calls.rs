@@ -5,21 +5,12 @@
 //! Commands of modules (`JSON.SET`, `FT.SEARCH`: any name with a dot) are not checked: the
 //! table only knows Redis's own commands.
 
-use crate::commands::{self, Command};
 use crate::diagnostic::Diagnostic;
 use crate::lua::facts::{CommandCall, Facts};
-use crate::model::Script;
-
-/// Commands Redis refuses in `no-writes` scripts although `COMMAND` does not flag them as
-/// writes: they may be replicated (Redis 7.0's `may-replicate` commands scripts can call).
-const MAY_REPLICATE: &[&str] = &["publish", "spublish", "pfcount"];
+use crate::redis::commands::{self, Command};
 
 /// Checks every call with a literal command name.
-pub fn check(script: &Script, facts: &Facts, later_target: bool, out: &mut Vec<Diagnostic>) {
-    let read_only = script
-        .shebang
-        .as_ref()
-        .is_some_and(|s| s.has_flag("no-writes"));
+pub fn check(read_only: bool, facts: &Facts, later_target: bool, out: &mut Vec<Diagnostic>) {
     for call in &facts.commands {
         let Some(name) = call.name.as_deref() else {
             continue;
@@ -29,7 +20,7 @@ pub fn check(script: &Script, facts: &Facts, later_target: bool, out: &mut Vec<D
         }
         let upper = name.to_ascii_uppercase();
         let Some(command) = commands::lookup(name) else {
-            let unknown = problem(call, format!("`{upper}` is not a Redis {} command", crate::REDIS_VERSION))
+            let unknown = problem(call, format!("`{upper}` is not a Redis {} command", crate::redis::tables::REDIS_VERSION))
                 .with_help("check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked");
             // A later target may have it: then it is only a warning.
             out.push(if later_target {
@@ -78,7 +69,7 @@ pub fn check(script: &Script, facts: &Facts, later_target: bool, out: &mut Vec<D
                 .with_help("Redis fails the call at run time with: Wrong number of args calling Redis command from script"),
             );
         }
-        if read_only && (command.write || MAY_REPLICATE.contains(&command.name)) {
+        if read_only && command.writes() {
             out.push(
                 problem(call, format!("`{full_name}` writes, but the script's shebang declares `no-writes`"))
                     .with_help("Redis refuses the write at run time: remove `no-writes` from the `#!lua` line, or the write"),

@@ -6,39 +6,21 @@
 //! - [`calls`]: `redis.call`/`redis.pcall` with unknown or forbidden commands or a wrong
 //!   number of arguments;
 //! - [`shebang`]: the `#!lua` line's engine and flags;
+//! - [`error_codes`]: literal error texts that would pass for Redis's own refusals;
 //! - [`returns`]: literal returns against RETURNS, and RETURNS inferred from them.
 
 pub mod calls;
 pub mod contract;
+pub mod error_codes;
 pub mod returns;
 pub mod sandbox;
 pub mod shebang;
 
 use crate::diagnostic::Diagnostic;
 use crate::lua::Facts;
-use crate::model::Script;
-
-/// A Redis version, `major.minor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct RedisVersion {
-    /// Major version.
-    pub major: u32,
-    /// Minor version.
-    pub minor: u32,
-}
-
-impl RedisVersion {
-    /// The version the tables were read from, and the default target: 7.0.
-    pub const BASELINE: Self = Self { major: 7, minor: 0 };
-
-    /// Parses `"7.4"` (a patch number is accepted and ignored).
-    pub fn parse(text: &str) -> Option<Self> {
-        let mut parts = text.trim().split('.');
-        let major = parts.next()?.parse().ok()?;
-        let minor = parts.next().map_or(Some(0), |m| m.parse().ok())?;
-        Some(Self { major, minor })
-    }
-}
+use crate::model::{Script, Shebang};
+use crate::redis::flags::NO_WRITES;
+use crate::redis::version::RedisVersion;
 
 /// How scripts are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,23 +40,48 @@ impl Default for Options {
 }
 
 /// Runs every check; problems go to `out`, and RETURNS may be inferred into `script`.
+///
+/// Without a `script` (its header could not be read), the checks that need the header
+/// (the KEYS/ARGV contract, RETURNS) are left out and the others still run, so every
+/// problem of the file is reported at once.
 pub fn run(
-    script: &mut Script,
+    script: Option<&mut Script>,
     facts: &Facts,
     source: &str,
     options: &Options,
     out: &mut Vec<Diagnostic>,
 ) {
     shebang::check(source, out);
-    contract::check(script, facts, out);
     sandbox::check(facts, options, out);
-    calls::check(script, facts, options.target > RedisVersion::BASELINE, out);
-    returns::check(script, facts, out);
+    let read_only = Shebang::of(source).is_some_and(|shebang| shebang.has_flag(NO_WRITES));
+    calls::check(
+        read_only,
+        facts,
+        options.target > RedisVersion::BASELINE,
+        out,
+    );
+    error_codes::check(facts, out);
+    if let Some(script) = script {
+        contract::check(script, facts, out);
+        returns::check(script, facts, out);
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::{Options, RedisVersion, Returns, Severity, analyze, analyze_with};
+    use crate::{Analysis, Options, RedisVersion, Returns, Severity, analyze};
+
+    fn analyze_with(
+        path: &str,
+        source: &str,
+        options: &Options,
+    ) -> Result<crate::Script, Vec<crate::Diagnostic>> {
+        crate::check(path, source, options).into_result()
+    }
+
+    fn warnings(analysis: &Analysis) -> Vec<&crate::Diagnostic> {
+        analysis.warnings().collect()
+    }
 
     /// `line:column message` of every error of `source`.
     fn errors(source: &str) -> Vec<String> {
@@ -265,8 +272,9 @@ return redis.call('SET', KEYS[1], s)",
         let target = Options {
             target: RedisVersion::parse("7.4").unwrap(),
         };
-        let script = analyze_with("x.lua", &newer, &target).unwrap();
-        assert_eq!(script.warnings.len(), 1);
+        let analysis = crate::check("x.lua", &newer, &target);
+        assert!(!analysis.has_errors());
+        assert_eq!(warnings(&analysis).len(), 1);
     }
 
     #[test]
@@ -337,11 +345,32 @@ return redis.call('SET', KEYS[1], s)",
     }
 
     #[test]
+    fn literal_errors_may_not_pass_for_redis_refusals() {
+        let found = errors(&with_header(
+            "redis.call('SET', KEYS[1], ARGV[1])\nif ARGV[1] == 'a' then return redis.error_reply('OOM out of quota') end\nif ARGV[1] == 'b' then error({err = 'NOSCRIPT gone'}) end\nif ARGV[1] == 'c' then return {err = 'ERR wrong number of arguments here'} end\nreturn redis.error_reply('-BUSY try later')",
+        ));
+        assert_eq!(
+            found,
+            [
+                "8:49 this error would be taken for Redis's own: `OOM` is an error code Redis uses itself",
+                "9:37 this error would be taken for Redis's own: `NOSCRIPT` is an error code Redis uses itself",
+                "10:38 this error would be taken for Redis's own: `ERR wrong number of arguments...` is how Redis words one of its own errors",
+                "11:26 this error would be taken for Redis's own: `BUSY` is an error code Redis uses itself",
+            ]
+        );
+        clean(&with_header(
+            "redis.call('SET', KEYS[1], ARGV[1])\nif ARGV[1] == 'a' then return redis.error_reply('OUT_OF_QUOTA no more') end\nif ARGV[1] == 'b' then error({err = 'ERR my own words'}) end\nlocal redis_ = redis\nreturn {err = 'Insufficient balance'}",
+        ));
+    }
+
+    #[test]
     fn a_float_literal_where_numbers_are_declared_is_a_warning() {
-        let script = analyze("x.lua", "-- RETURNS: int\nreturn 3.7").unwrap();
-        assert_eq!(script.warnings.len(), 1);
-        assert_eq!(script.warnings[0].severity, Severity::Warning);
-        assert!(script.warnings[0].message.contains("truncates"));
+        let analysis = crate::check("x.lua", "-- RETURNS: int\nreturn 3.7", &Options::default());
+        let warnings = warnings(&analysis);
+        assert!(!analysis.has_errors());
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].severity, Severity::Warning);
+        assert!(warnings[0].message.contains("truncates"));
     }
 
     #[test]

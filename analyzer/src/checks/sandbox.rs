@@ -1,26 +1,9 @@
 //! Redis's Lua sandbox: scripts may not create globals, and only some globals exist.
 
-use super::{Options, RedisVersion};
+use super::Options;
 use crate::diagnostic::Diagnostic;
 use crate::lua::facts::Facts;
-use crate::redis_tables::{GLOBALS, LIBRARY_MEMBERS};
-
-/// Library tables whose members are checked.
-const LIBRARIES: &[&str] = &[
-    "bit",
-    "cjson",
-    "cmsgpack",
-    "coroutine",
-    "math",
-    "os",
-    "redis",
-    "string",
-    "struct",
-    "table",
-];
-
-/// What Redis 7.4 adds to the environment.
-const ADDED_IN_7_4: &[&str] = &["os", "os.clock"];
+use crate::redis::environment::{LIBRARIES, has_global, has_member, members_of};
 
 /// Checks global writes and reads.
 pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
@@ -37,14 +20,11 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    let has_7_4 = options.target >= RedisVersion { major: 7, minor: 4 };
-    let known = |name: &str, table: &[&str]| {
-        table.binary_search(&name).is_ok() || (has_7_4 && ADDED_IN_7_4.contains(&name))
-    };
+    let target = options.target;
     for read in facts
         .global_reads
         .iter()
-        .filter(|r| !known(&r.name, GLOBALS))
+        .filter(|r| !has_global(&r.name, target))
     {
         out.push(
             Diagnostic::new(
@@ -58,8 +38,8 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
     for read in &facts.member_reads {
         let library = read.name.split('.').next().unwrap_or_default();
         if !LIBRARIES.contains(&library)
-            || !known(library, GLOBALS)
-            || known(&read.name, LIBRARY_MEMBERS)
+            || !has_global(library, target)
+            || has_member(&read.name, target)
         {
             continue;
         }
@@ -92,10 +72,8 @@ fn missing_global_help(name: &str) -> String {
 
 /// The member of `library` closest to `name` (at most two edits away).
 fn closest(name: &str, library: &str) -> Option<&'static str> {
-    LIBRARY_MEMBERS
-        .iter()
-        .filter(|member| member.split('.').next() == Some(library))
-        .map(|member| (edit_distance(name, member), *member))
+    members_of(library)
+        .map(|member| (edit_distance(name, member), member))
         .filter(|(distance, _)| *distance <= 2)
         .min()
         .map(|(_, member)| member)
@@ -128,11 +106,5 @@ mod tests {
         assert_eq!(edit_distance("", "ab"), 2);
         assert_eq!(closest("redis.cal", "redis"), Some("redis.call"));
         assert_eq!(closest("string.nothing_like_it", "string"), None);
-    }
-
-    #[test]
-    fn the_tables_are_sorted_for_binary_search() {
-        assert!(GLOBALS.windows(2).all(|w| w[0] < w[1]));
-        assert!(LIBRARY_MEMBERS.windows(2).all(|w| w[0] < w[1]));
     }
 }

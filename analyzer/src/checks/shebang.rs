@@ -1,15 +1,7 @@
 //! The `#!lua` line: only the `lua` engine, only the flags Redis knows.
 
 use crate::diagnostic::{Diagnostic, Location};
-
-/// The flags Redis 7 accepts on a script's shebang.
-pub const KNOWN_FLAGS: &[&str] = &[
-    "no-writes",
-    "allow-oom",
-    "allow-stale",
-    "no-cluster",
-    "allow-cross-slot-keys",
-];
+use crate::redis::flags::KNOWN_FLAGS;
 
 /// Checks line 1 when it is a shebang.
 pub fn check(source: &str, out: &mut Vec<Diagnostic>) {

@@ -8,6 +8,7 @@
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::DeclaredError;
+use crate::redis::errors::reserved;
 
 use super::sections::TextSection;
 
@@ -34,10 +35,10 @@ pub fn parse(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Vec<De
             );
             continue;
         }
-        if code == "NOSCRIPT" {
+        if let Some(why) = reserved(code, description) {
             diagnostics.push(
-                Diagnostic::new("`NOSCRIPT` cannot be a script's error code", Location::new(line, column), code.len())
-                    .with_help("Redis answers NOSCRIPT when it lacks a script; a script sending it would be mistaken for that and run again: pick another code"),
+                Diagnostic::new(format!("`{code}` cannot be a script's error code: {why}"), Location::new(line, column), code.len())
+                    .with_help("callers would take an error with this code for Redis refusing the call before the script ran, and might run it again: pick a code of your own"),
             );
             continue;
         }
@@ -141,5 +142,28 @@ mod tests {
                 "`LOCKED` is declared twice (first on line 12)"
             ]
         );
+    }
+
+    #[test]
+    fn rejects_the_codes_redis_uses_itself() {
+        for code in crate::RESERVED_ERROR_CODES {
+            let mut diagnostics = Vec::new();
+            let line = format!("    {code} - ours");
+            let declared = parse(&section(&[&line]), &mut diagnostics);
+            assert!(declared.is_empty(), "{code}");
+            assert_eq!(diagnostics.len(), 1, "{code}");
+            assert_eq!(
+                diagnostics[0].message,
+                format!(
+                    "`{code}` cannot be a script's error code: `{code}` is an error code Redis uses itself"
+                )
+            );
+        }
+        let mut diagnostics = Vec::new();
+        parse(
+            &section(&["    ERR - anything", "    OUT_OF_QUOTA"]),
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics, []);
     }
 }

@@ -31,11 +31,11 @@ pub fn extract(source: &str) -> Result<Top<'_>, Diagnostic> {
         .enumerate()
         .map(|(i, text)| (i + 1, text))
         .peekable();
-    let mut top = Top::default();
-    if let Some((_, first)) = lines.peek()
-        && let Some(rest) = first.strip_prefix("#!")
-    {
-        top.shebang = Some(parse_shebang(rest));
+    let mut top = Top {
+        shebang: Shebang::of(source),
+        lines: Vec::new(),
+    };
+    if top.shebang.is_some() {
         lines.next();
     }
     let mut comments: Vec<Vec<HeaderLine<'_>>> = Vec::new();
@@ -137,18 +137,6 @@ fn block_lines<'a>(
         4 + level,
     )
     .with_help(format!("end the comment with `--{closer}` on its own line")))
-}
-
-/// Parses the text after `#!` on line 1: `lua flags=no-writes,allow-oom`.
-fn parse_shebang(rest: &str) -> Shebang {
-    let flags = rest
-        .split_whitespace()
-        .filter_map(|word| word.strip_prefix("flags="))
-        .flat_map(|list| list.split(','))
-        .filter(|flag| !flag.is_empty())
-        .map(str::to_owned)
-        .collect();
-    Shebang { flags }
 }
 
 /// The 1-based character column of byte offset `byte` in `text`.

@@ -57,7 +57,6 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
         args,
         returns,
         example: example.map(|e| e.dedented()).filter(|e| !e.is_empty()),
-        warnings: Vec::new(),
         errors,
         other_sections: others
             .into_iter()

@@ -50,6 +50,16 @@ pub struct CommandCall {
     pub site: Site,
 }
 
+/// An error sent with a literal text: `redis.error_reply("CODE message")`, or a table
+/// `{err = "CODE message"}` (raised with `error(...)` or returned).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorLiteral {
+    /// The text, as written.
+    pub text: String,
+    /// Where the literal is.
+    pub site: Site,
+}
+
 /// What a `return` of the script's main chunk returns, as far as literals tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Returned {
@@ -116,6 +126,8 @@ pub struct Facts {
     pub too_many_locals: Vec<Site>,
     /// Calls whose `(` starts a new line: Lua 5.1 rejects them as ambiguous.
     pub ambiguous_calls: Vec<Site>,
+    /// Errors sent with a literal text.
+    pub error_literals: Vec<ErrorLiteral>,
 }
 
 /// Walks `block`, the main chunk.
@@ -503,6 +515,16 @@ impl Walker {
         if let Some(command) = redis_command(call) {
             self.facts.commands.push(command);
         }
+        if self.resolve("redis").is_none()
+            && called_name(call).as_deref() == Some("redis.error_reply")
+            && let Some(text) = first_argument(call)
+            && let Some(literal) = string_literal(text)
+        {
+            self.facts.error_literals.push(ErrorLiteral {
+                text: literal,
+                site: site_of_node(text),
+            });
+        }
         self.prefix_and_suffixes(call.prefix(), call.suffixes());
     }
 
@@ -579,6 +601,15 @@ impl Walker {
 
     fn table(&mut self, table: &TableConstructor) {
         for field in table.fields() {
+            if let Field::NameKey { key, value, .. } = field
+                && token_text(key) == "err"
+                && let Some(literal) = string_literal(value)
+            {
+                self.facts.error_literals.push(ErrorLiteral {
+                    text: literal,
+                    site: site_of_node(value),
+                });
+            }
             match field {
                 Field::ExpressionKey { key, value, .. } => {
                     self.expression(key);
@@ -645,6 +676,17 @@ fn redis_command(call: &FunctionCall) -> Option<CommandCall> {
         first_arg: arguments.get(1).and_then(|e| string_literal(e)),
         words: (!expands).then_some(arguments.len()),
         site,
+    })
+}
+
+/// The first argument of a call with parentheses.
+fn first_argument(call: &FunctionCall) -> Option<&Expression> {
+    call.suffixes().find_map(|suffix| match suffix {
+        Suffix::Call(Call::AnonymousCall(args)) => match &**args {
+            FunctionArgs::Parentheses { arguments, .. } => arguments.iter().next(),
+            _ => None,
+        },
+        _ => None,
     })
 }
 
