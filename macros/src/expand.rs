@@ -1,10 +1,11 @@
 //! From the attribute and the struct to the generated code: constants, the typed entry
-//! point and the `Script` impl. On any error the struct is still emitted unchanged, next to
-//! every error found, so code using it does not fail in cascade.
+//! point and the `Script` impl. Every error found is reported; when the header could be
+//! read, the whole API is generated next to the errors (as thiserror does), so code
+//! calling the script does not fail in cascade; otherwise the struct is emitted unchanged.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use redis_script_analyzer::{Options, Script};
+use redis_script_analyzer::Script;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attribute::{self, ScriptPath};
@@ -25,28 +26,48 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let mut errors = Vec::new();
-    if let Err(error) = check_unit_struct(&input) {
-        errors.push(error);
-    }
-    let bound = attribute::parse(attr).and_then(|arguments| {
+    let unit_struct = check_unit_struct(&input)
+        .map_err(|e| errors.push(e))
+        .is_ok();
+    let read = attribute::parse(attr).and_then(|arguments| {
         let path = arguments.path;
         let file = locate::read(&path).map_err(|m| syn::Error::new(path.literal.span(), m))?;
-        let script = analyze(&path, &file, &arguments.options)?;
-        Ok((path, file, script))
+        Ok((path, file, arguments.options))
     });
-    match bound {
-        Ok((path, file, script)) if errors.is_empty() => generate(&input, &path, &file, &script),
-        Ok(_) => with_errors(&input, errors),
+    let (path, file, options) = match read {
+        Ok(read) => read,
         Err(error) => {
             errors.push(error);
-            with_errors(&input, errors)
+            return with_errors(&input, errors);
         }
+    };
+    let display = path.display();
+    let analysis = redis_script_analyzer::check(&display, &file.source, &options);
+    let span = path.literal.span();
+    errors.extend(
+        analysis
+            .errors()
+            .map(|d| syn::Error::new(span, d.render(&display, &file.source))),
+    );
+    let warnings: Vec<TokenStream> = analysis
+        .warnings()
+        .map(|d| warning_tokens(&d.render(&display, &file.source), &path.literal))
+        .collect();
+    match analysis.script {
+        // The header was read: the whole API is generated next to the errors, so code
+        // calling the script compiles on and shows no second, misleading error.
+        Some(script) if unit_struct => {
+            let api = generate(&input, &path, &file, &script);
+            let errors = errors.iter().map(syn::Error::to_compile_error);
+            quote!(#(#warnings)* #api #(#errors)*)
+        }
+        _ => with_errors(&input, errors),
     }
 }
 
 /// The struct as written, plus every error.
 fn with_errors(input: &DeriveInput, errors: Vec<syn::Error>) -> TokenStream {
-    let errors = errors.into_iter().map(|e| e.to_compile_error());
+    let errors = errors.iter().map(syn::Error::to_compile_error);
     quote!(#input #(#errors)*)
 }
 
@@ -70,21 +91,6 @@ fn check_unit_struct(input: &DeriveInput) -> syn::Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Runs the analyzer; every diagnostic becomes an error on the attribute's literal.
-fn analyze(path: &ScriptPath, file: &ScriptFile, options: &Options) -> syn::Result<Script> {
-    let display = path.display();
-    redis_script_analyzer::analyze_with(&display, &file.source, options).map_err(|diagnostics| {
-        diagnostics
-            .iter()
-            .map(|d| syn::Error::new(path.literal.span(), d.render(&display, &file.source)))
-            .reduce(|mut all, next| {
-                all.combine(next);
-                all
-            })
-            .expect("a failed analysis reports at least one diagnostic")
-    })
 }
 
 fn generate(
@@ -116,13 +122,7 @@ fn generate(
         .is_some_and(|shebang| shebang.has_flag("no-writes"));
     let call = call_fn(vis, script, &call_docs);
     let errors = error_enum(vis, ident, script);
-    let warnings = script
-        .warnings
-        .iter()
-        .map(|warning| warning_tokens(&warning.render(&display, &file.source), &path.literal));
     quote! {
-        #(#warnings)*
-
         #(#attrs)*
         #[doc = #struct_docs]
         #vis struct #ident;
@@ -136,15 +136,15 @@ fn generate(
             #vis const PATH: &'static str = #display;
             /// The script's description for the runtime: loading, messages.
             #vis const META: &'static ::redis_script::__private::ScriptMeta =
-                &::redis_script::__private::ScriptMeta::new(
-                    #name,
-                    Self::PATH,
-                    Self::SHA1,
-                    Self::SOURCE,
-                    &#shape,
-                    #returns_declared,
-                    #read_only,
-                );
+                &::redis_script::__private::script_meta(::redis_script::__private::ScriptParts {
+                    name: #name,
+                    path: Self::PATH,
+                    sha1: Self::SHA1,
+                    source: Self::SOURCE,
+                    returns: &#shape,
+                    returns_declared: #returns_declared,
+                    read_only: #read_only,
+                });
 
             #call
         }
@@ -156,7 +156,7 @@ fn generate(
         #errors
 
         ::redis_script::__private::inventory::submit! {
-            ::redis_script::__private::Registration::new(#ident::META)
+            ::redis_script::__private::registration(#ident::META)
         }
     }
 }
@@ -197,7 +197,7 @@ fn call_fn(vis: &syn::Visibility, script: &Script, docs: &str) -> TokenStream {
         #[doc = #docs]
         #[must_use = "a ScriptCall does nothing until it is invoked"]
         #vis fn call #generics(#(#idents: #types),*) -> ::redis_script::__private::ScriptCall<#reply> {
-            let mut #call = ::redis_script::__private::ScriptCall::new(Self::META, #num_keys, #num_args);
+            let mut #call = ::redis_script::__private::call(Self::META, #num_keys, #num_args);
             #(#writes)*
             #call
         }

@@ -31,10 +31,11 @@ pub fn read(path: &ScriptPath) -> Result<ScriptFile, String> {
     }
     let file = root.join(&path.relative);
     if !file.is_file() {
+        // Relative to the crate root only: the absolute path depends on where the crate
+        // is checked out and built.
         let mut message = format!(
-            "{} not found (looked for {})",
-            path.display(),
-            file.display()
+            "{} not found in the crate's lua_scripts/ folder (next to its Cargo.toml)",
+            path.display()
         );
         let known = scripts_in(&root);
         if known.is_empty() {

@@ -80,12 +80,12 @@ pub fn write_param(param: &Param, ident: &Ident, call: &Ident) -> TokenStream {
         let value = convert(item.clone());
         quote! {
             for #item in #ident {
-                #call.arg(#value);
+                ::redis_script::__private::push(&mut #call, #value);
             }
         }
     } else {
         let value = convert(quote!(#ident));
-        quote!(#call.arg(#value);)
+        quote!(::redis_script::__private::push(&mut #call, #value);)
     }
 }
 
