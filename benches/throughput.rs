@@ -11,13 +11,14 @@ use std::process::Command;
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use redis_script::testing::{CountingAllocator, RedisCluster, RedisServer, allocations};
-use redis_script::{Batch, redis_script};
-use redis_script_examples::RateLimiter;
+#[path = "../tests/support/alloc.rs"]
+mod alloc;
 
-/// Sets many keys at once.
-#[redis_script("testing/touch_many.lua")]
-struct TouchMany;
+use alloc::{CountingAllocator, allocations};
+use redis_script::Batch;
+use redis_script::testing::{RedisCluster, RedisServer};
+use redis_script_examples::RateLimiter;
+use redis_script_examples::testing::TouchMany;
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;

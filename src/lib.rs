@@ -30,3 +30,45 @@ pub struct WriteThrough;
 /// The seed's `debug_print` and `execute_with_debug` patterns.
 #[redis_script("debugging/debug_print.lua")]
 pub struct DebugPrint;
+
+/// The scripts of `lua_scripts/testing/`, bound once for the integration tests and
+/// benchmarks: small scripts that count, fail, stall or echo on request.
+pub mod testing {
+    use redis_script::redis_script;
+
+    /// Returns its keys followed by its arguments.
+    #[redis_script("testing/echo_keys.lua")]
+    pub struct EchoKeys;
+
+    /// Fails in the way its argument asks for.
+    #[redis_script("testing/failures.lua")]
+    pub struct Failures;
+
+    /// Increments a counter.
+    #[redis_script("testing/incr.lua")]
+    pub struct Incr;
+
+    /// Reads a value; `#!lua flags=no-writes`.
+    #[redis_script("testing/read_value.lua")]
+    pub struct ReadValue;
+
+    /// Appends its id to a log and counts it.
+    #[redis_script("testing/record.lua")]
+    pub struct Record;
+
+    /// Returns a reply of the kind its argument names.
+    #[redis_script("testing/replies.lua")]
+    pub struct Replies;
+
+    /// Keeps the server busy, then increments a counter.
+    #[redis_script("testing/slow.lua")]
+    pub struct Slow;
+
+    /// Increments a counter, then keeps the server busy.
+    #[redis_script("testing/slow_writer.lua")]
+    pub struct SlowWriter;
+
+    /// Sets any number of keys.
+    #[redis_script("testing/touch_many.lua")]
+    pub struct TouchMany;
+}

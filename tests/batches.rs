@@ -5,16 +5,9 @@ mod support;
 
 use redis::Commands;
 use redis_script::testing::RedisServer;
-use redis_script::{Batch, BatchError, ErrorKind, redis_script};
+use redis_script::{Batch, BatchError, ErrorKind};
+use redis_script_examples::testing::{Incr, ReadValue};
 use redis_script_examples::{RateLimiter, Transfer};
-
-/// Increments a counter.
-#[redis_script("testing/incr.lua")]
-struct Incr;
-
-/// Reads a value; `#!lua flags=no-writes`.
-#[redis_script("testing/read_value.lua")]
-struct ReadValue;
 
 #[test]
 fn a_pipeline_gives_typed_replies_in_order() {
@@ -155,6 +148,50 @@ fn a_script_redis_cannot_compile_stops_the_transaction_before_it_is_sent() {
     );
     let untouched: Option<i64> = con.get("untouched").unwrap();
     assert_eq!(untouched, None);
+}
+
+#[test]
+fn a_transaction_checks_its_scripts_on_every_server_it_runs_on() {
+    // The same script loads on `first` but not on `second`, where the default user may not
+    // run SCRIPT LOAD. A check remembered from the first server must not let the
+    // transaction reach the second one unchecked.
+    let first = RedisServer::start();
+    let second = RedisServer::start();
+    let mut con = second.connection();
+    let () = redis::cmd("ACL")
+        .arg(&["SETUSER", "default", "-script|load"])
+        .query(&mut con)
+        .unwrap();
+    let transaction = || {
+        let mut batch = Batch::transaction();
+        let _ = batch.cmd::<i64>(redis::cmd("INCR").arg("applied"));
+        let counted = batch.add(Incr::call("counter"));
+        (batch, counted)
+    };
+
+    let (batch, counted) = transaction();
+    let mut replies = batch.run(&mut first.connection()).unwrap();
+    assert_eq!(replies.take(counted).unwrap(), 1);
+
+    let (batch, _) = transaction();
+    let error = batch.run(&mut con).unwrap_err();
+    let BatchError::Load(load) = &error else {
+        panic!("the check must run on the second server too: {error:?}");
+    };
+    assert!(
+        matches!(load.kind(), ErrorKind::Redis(cause) if cause.code() == Some("NOPERM")),
+        "{load:?}"
+    );
+    let applied: Option<i64> = con.get("applied").unwrap();
+    assert_eq!(applied, None, "nothing of the transaction was sent");
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut con)
+        .unwrap();
+    assert!(
+        !info.contains("cmdstat_exec:"),
+        "no EXEC reached the server: {info}"
+    );
 }
 
 #[tokio::test]

@@ -12,20 +12,9 @@ use std::time::Duration;
 use redis::cluster::ClusterConnection;
 use redis_script::cluster::{KeySlot, key_slot};
 use redis_script::testing::{RedisCluster, RedisServer};
-use redis_script::{Batch, BatchError, Error, ErrorKind, Replies, ScriptMeta, Slot, redis_script};
+use redis_script::{Batch, BatchError, Error, ErrorKind, Replies, ScriptMeta, Slot};
 use redis_script_examples::Transfer;
-
-/// Appends its id to a log and counts it.
-#[redis_script("testing/record.lua")]
-struct Record;
-
-/// Sets any number of keys; here called with none.
-#[redis_script("testing/touch_many.lua")]
-struct TouchMany;
-
-/// Reads a value; `#!lua flags=no-writes`.
-#[redis_script("testing/read_value.lua")]
-struct ReadValue;
+use redis_script_examples::testing::{ReadValue, Record, TouchMany};
 
 /// The log and counter keys of [`Record`] for `tag`, in the slot of `tag`.
 fn record_keys(tag: &str) -> (String, String) {

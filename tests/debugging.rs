@@ -7,16 +7,9 @@ use std::time::{Duration, Instant};
 
 use redis::Commands;
 use redis_script::testing::{LogLevel, RedisServer, concurrently, latency_profile};
-use redis_script::{ErrorKind, KillOutcome, kill_running_script, redis_script};
+use redis_script::{ErrorKind, KillOutcome, kill_running_script};
+use redis_script_examples::testing::{Slow, SlowWriter};
 use redis_script_examples::{DebugPrint, RateLimiter, Transfer, TransferError};
-
-/// Keeps the server busy, then increments a counter.
-#[redis_script("testing/slow.lua")]
-struct Slow;
-
-/// Increments a counter, then keeps the server busy.
-#[redis_script("testing/slow_writer.lua")]
-struct SlowWriter;
 
 #[test]
 fn debug_print_lines_reach_the_server_log() {

@@ -10,15 +10,8 @@ use std::time::{Duration, Instant};
 
 use redis::Commands;
 use redis_script::testing::RedisServer;
-use redis_script::{Batch, BatchError, ErrorKind, redis_script};
-
-/// Increments a counter.
-#[redis_script("testing/incr.lua")]
-struct Incr;
-
-/// Keeps the server busy, then increments a counter.
-#[redis_script("testing/slow.lua")]
-struct Slow;
+use redis_script::{Batch, BatchError, ErrorKind};
+use redis_script_examples::testing::{Incr, Slow};
 
 /// Runs `SCRIPT FLUSH` on its own connection, again and again, until stopped (or for at
 /// most 60 s); returns how many flushes it made.

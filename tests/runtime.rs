@@ -3,20 +3,9 @@
 
 use redis::Commands;
 use redis_script::testing::RedisServer;
-use redis_script::{Error, ErrorKind, Script, redis_script};
+use redis_script::{Error, ErrorKind, Script};
+use redis_script_examples::testing::{EchoKeys, Failures, Replies};
 use redis_script_examples::{RateLimiter, TokenBucket, Transfer};
-
-/// Fails in the way its argument asks for.
-#[redis_script("testing/failures.lua")]
-struct Failures;
-
-/// Returns a reply of the kind its argument names.
-#[redis_script("testing/replies.lua")]
-struct Replies;
-
-/// Echoes keys and arguments.
-#[redis_script("testing/echo_keys.lua")]
-struct EchoKeys;
 
 /// Runs failures.lua in `mode` on a fresh server, where its key holds a string.
 fn failure(mode: &str) -> redis_script::Error {

@@ -8,7 +8,9 @@ use std::marker::PhantomData;
 use redis::{Cmd, ConnectionLike, FromRedisValue, RedisError, RedisResult, ToRedisArgs, Value};
 
 use crate::cluster;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, is_cross_slot};
+use crate::invocation;
+use crate::load::is_noscript;
 use crate::meta::ScriptMeta;
 use crate::reply::{ReplyShape, describe};
 use crate::trace::Trace;
@@ -29,35 +31,20 @@ pub struct ScriptCall<R> {
 
 impl<R> ScriptCall<R> {
     /// Starts `EVALSHA <sha1> <num_keys>` (`EVALSHA_RO` for a `no-writes` script); the
-    /// generated code then writes the keys and the arguments with [`arg`](Self::arg).
+    /// generated code then writes the keys and the arguments with [`push`](Self::push).
     /// `num_args` sizes the buffers.
-    #[doc(hidden)]
-    pub fn new(meta: &'static ScriptMeta, num_keys: usize, num_args: usize) -> Self {
-        const TYPICAL_ARG_BYTES: usize = 16;
-        let count = 3 + num_keys + num_args;
-        let mut cmd = Cmd::with_capacity(
-            count,
-            7 + 40 + 4 + (num_keys + num_args) * TYPICAL_ARG_BYTES,
-        );
-        let command = if meta.read_only() {
-            "EVALSHA_RO"
-        } else {
-            "EVALSHA"
-        };
-        cmd.arg(command).arg(meta.sha1()).arg(num_keys);
+    pub(crate) fn new(meta: &'static ScriptMeta, num_keys: usize, num_args: usize) -> Self {
         Self {
             meta,
-            cmd,
+            cmd: invocation::evalsha(meta, num_keys, num_args),
             num_keys,
             reply: PhantomData,
         }
     }
 
     /// Writes one key or argument straight into the command.
-    #[doc(hidden)]
-    pub fn arg<T: ToRedisArgs>(&mut self, value: T) -> &mut Self {
+    pub(crate) fn push<T: ToRedisArgs>(&mut self, value: T) {
         self.cmd.arg(value);
-        self
     }
 
     /// The script this call runs.
@@ -89,7 +76,12 @@ impl<R> ScriptCall<R> {
     /// and arguments: runs the script whether or not the server has it cached.
     #[cfg(feature = "cluster")]
     fn eval_command(&self) -> Cmd {
-        eval_of(self.meta, &self.cmd)
+        invocation::eval(self.meta, &self.cmd)
+    }
+
+    /// How many of the call's values are keys.
+    pub(crate) fn num_keys(&self) -> usize {
+        self.num_keys
     }
 
     /// The script, the command and its number of keys, for adding the call to a batch.
@@ -121,6 +113,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// Runs the script on an async connection (`MultiplexedConnection`,
     /// `ConnectionManager`...), with the same `NOSCRIPT` recovery as [`invoke`](Self::invoke).
     #[cfg(feature = "aio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aio")))]
     pub async fn invoke_async<C: redis::aio::ConnectionLike>(
         &self,
         con: &mut C,
@@ -266,25 +259,12 @@ fn convert<R: FromRedisValue>(meta: &'static ScriptMeta, value: Value) -> Result
     })
 }
 
-/// `EVAL <source> ...` (or `EVAL_RO`) with the keys and arguments of the `EVALSHA` `cmd`
-/// of a call of `meta`.
-pub(crate) fn eval_of(meta: &ScriptMeta, cmd: &Cmd) -> Cmd {
-    let mut eval = redis::cmd(if meta.read_only() { "EVAL_RO" } else { "EVAL" });
-    eval.arg(meta.source());
-    for arg in cmd.args_iter().skip(2) {
-        if let redis::Arg::Simple(bytes) = arg {
-            eval.arg(bytes);
-        }
-    }
-    eval
-}
-
 impl<R> fmt::Debug for ScriptCall<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Keys and arguments may carry secrets: show only how many there are.
         f.debug_struct("ScriptCall")
             .field("script", &self.meta.name())
-            .field("args", &self.cmd.args_iter().count().saturating_sub(3))
+            .field("args", &invocation::value_count(&self.cmd))
             .finish()
     }
 }
@@ -298,34 +278,4 @@ impl<R> Clone for ScriptCall<R> {
             reply: PhantomData,
         }
     }
-}
-
-/// Whether a reply is Redis's own `NOSCRIPT`: the server does not have the script, so it
-/// did not run. (A script could send an error with that code itself, after running: the
-/// message tells them apart.)
-pub(crate) fn is_noscript(reply: &RedisResult<Value>) -> bool {
-    is_refusal(reply, "NOSCRIPT", "No matching script")
-}
-
-/// Whether a reply is Redis's refusal `code`: an error with that code whose message starts
-/// with `message`.
-fn is_refusal(reply: &RedisResult<Value>, code: &str, message: &str) -> bool {
-    match reply {
-        Ok(Value::ServerError(error)) => {
-            error.code() == code && error.details().is_some_and(|d| d.starts_with(message))
-        }
-        Ok(_) => false,
-        Err(error) => {
-            error.code() == Some(code) && error.detail().is_some_and(|d| d.starts_with(message))
-        }
-    }
-}
-
-/// Whether a reply is Redis's own `CROSSSLOT` refusal: the keys are in different slots.
-fn is_cross_slot(reply: &RedisResult<Value>) -> bool {
-    is_refusal(
-        reply,
-        "CROSSSLOT",
-        "Keys in request don't hash to the same slot",
-    )
 }

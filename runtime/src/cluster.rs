@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use redis::{Arg, Cmd};
+use redis::Cmd;
 
 /// The number of hash slots of a Redis Cluster.
 pub const SLOT_COUNT: u16 = 16384;
@@ -100,15 +100,9 @@ pub(crate) fn key_slots<'a>(calls: impl IntoIterator<Item = Call<'a>>) -> Vec<Ke
 pub(crate) fn all_keys<'a>(
     calls: impl IntoIterator<Item = Call<'a>>,
 ) -> impl Iterator<Item = &'a [u8]> {
-    calls.into_iter().flat_map(|(cmd, num_keys)| {
-        cmd.args_iter()
-            .skip(3)
-            .take(num_keys)
-            .filter_map(|arg| match arg {
-                Arg::Simple(bytes) => Some(bytes),
-                _ => None,
-            })
-    })
+    calls
+        .into_iter()
+        .flat_map(|(cmd, num_keys)| crate::invocation::keys(cmd, num_keys))
 }
 
 #[cfg(test)]

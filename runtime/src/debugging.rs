@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
-use redis::{Arg, ConnectionLike, RedisResult, Value};
+use redis::{ConnectionLike, RedisResult, Value};
 
 use crate::call::ScriptCall;
+use crate::invocation;
 
 /// What `SCRIPT KILL` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,33 +61,16 @@ impl<R> ScriptCall<R> {
     /// of the data and rolls back at the end (`--ldb-sync-mode` keeps the writes and
     /// blocks the server while you debug).
     pub fn ldb_command(&self) -> String {
-        let args: Vec<Vec<u8>> = self
-            .command()
-            .args_iter()
-            .map(|arg| match arg {
-                Arg::Simple(bytes) => bytes.to_vec(),
-                _ => Vec::new(),
-            })
-            .collect();
-        let num_keys = args
-            .get(2)
-            .and_then(|n| std::str::from_utf8(n).ok())
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(0);
-        let values = args.get(3..).unwrap_or_default();
-        let (keys, argv) = values.split_at(num_keys.min(values.len()));
         let mut line = format!(
             "redis-cli --ldb --eval {}",
             shell_quote(self.script().path().as_bytes())
         );
-        for key in keys {
-            let _ = write!(line, " {}", shell_quote(key));
-        }
-        if !argv.is_empty() {
-            line.push_str(" ,");
-            for arg in argv {
-                let _ = write!(line, " {}", shell_quote(arg));
+        let num_keys = self.num_keys();
+        for (i, value) in invocation::values(self.command()).enumerate() {
+            if i == num_keys {
+                line.push_str(" ,");
             }
+            let _ = write!(line, " {}", shell_quote(value));
         }
         line
     }

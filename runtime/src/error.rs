@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use redis::RedisError;
+use redis::{RedisError, RedisResult, Value};
 
 use crate::cluster::KeySlot;
+use crate::codes::{self, RESERVED_ERR_MESSAGES};
 use crate::meta::ScriptMeta;
 
 /// A failed script invocation or load.
@@ -292,37 +293,6 @@ impl std::error::Error for Error {
     }
 }
 
-/// Codes Redis uses to refuse a command before a script runs.
-const REFUSAL_CODES: &[&str] = &[
-    "NOSCRIPT",
-    "NOPERM",
-    "NOAUTH",
-    "WRONGPASS",
-    "READONLY",
-    "OOM",
-    "LOADING",
-    "MASTERDOWN",
-    "NOREPLICAS",
-    "MISCONF",
-    "MOVED",
-    "ASK",
-    "TRYAGAIN",
-    "CLUSTERDOWN",
-    "CROSSSLOT",
-    "EXECABORT",
-    "UNKILLABLE",
-    "NOTBUSY",
-];
-
-/// Messages of `ERR` errors that Redis gives before a script runs.
-const REFUSAL_MESSAGES: &[&str] = &[
-    "Number of keys",
-    "number of keys",
-    "value is not an integer",
-    "wrong number of arguments",
-    "unknown command",
-];
-
 /// Sorts an error into the kinds callers act on, from Redis's message formats (7.0 to
 /// 7.4 and Valkey; older formats fall back to [`ErrorKind::Redis`] or
 /// [`ErrorKind::ErrorReply`] with the message kept whole).
@@ -367,8 +337,8 @@ fn classify(error: RedisError) -> ErrorKind {
             line: suffix_line,
         };
     }
-    let refused = REFUSAL_CODES.contains(&code)
-        || (code == "ERR" && REFUSAL_MESSAGES.iter().any(|m| body.starts_with(m)));
+    let refused = codes::is_reserved(code)
+        || (code == "ERR" && RESERVED_ERR_MESSAGES.iter().any(|m| body.starts_with(m)));
     if refused
         || !matches!(
             error.kind(),
@@ -393,6 +363,29 @@ fn classify(error: RedisError) -> ErrorKind {
             message,
         }
     }
+}
+
+/// Whether a reply is Redis's refusal `code`: an error with that code whose message starts
+/// with `message`.
+pub(crate) fn is_refusal(reply: &RedisResult<Value>, code: &str, message: &str) -> bool {
+    match reply {
+        Ok(Value::ServerError(error)) => {
+            error.code() == code && error.details().is_some_and(|d| d.starts_with(message))
+        }
+        Ok(_) => false,
+        Err(error) => {
+            error.code() == Some(code) && error.detail().is_some_and(|d| d.starts_with(message))
+        }
+    }
+}
+
+/// Whether a reply is Redis's own `CROSSSLOT` refusal: the keys are in different slots.
+pub(crate) fn is_cross_slot(reply: &RedisResult<Value>) -> bool {
+    is_refusal(
+        reply,
+        "CROSSSLOT",
+        "Keys in request don't hash to the same slot",
+    )
 }
 
 /// Whether Redis sent the error (rather than the client making it up).
@@ -466,15 +459,13 @@ fn is_error_code(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meta::test_meta;
     use crate::reply::ReplyShape;
 
-    static META: ScriptMeta = ScriptMeta::new(
+    static META: ScriptMeta = test_meta(
         "Transfer",
-        "lua_scripts/transfer.lua",
-        "0123456789abcdef0123456789abcdef01234567",
         "-- Transfer\nlocal a = 1\nlocal b = a + nil\nreturn b\n",
         &ReplyShape::Int,
-        "int",
         false,
     );
 
@@ -590,7 +581,7 @@ mod tests {
         );
         assert_eq!(
             error.to_string(),
-            "lua_scripts/transfer.lua:3: Lua error: attempt to perform arithmetic on a nil value\n  |\n3 | local b = a + nil\n  |\n  = in script Transfer (sha1 0123456789abcdef0123456789abcdef01234567)"
+            "lua_scripts/test.lua:3: Lua error: attempt to perform arithmetic on a nil value\n  |\n3 | local b = a + nil\n  |\n  = in script Transfer (sha1 0123456789abcdef0123456789abcdef01234567)"
         );
         assert!(error.may_have_run());
     }

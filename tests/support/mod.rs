@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+use redis_script::__private::{ScriptParts, call, script_meta};
 use redis_script::{Batch, ReplyShape, ScriptCall, ScriptMeta};
 
 /// A `MULTI`/`EXEC` transaction, or else a plain pipeline.
@@ -12,7 +13,7 @@ pub fn batch(transaction: bool) -> Batch {
 }
 
 /// A call of a script Redis cannot compile (`return +`), with no keys: the macro would
-/// refuse such a file, so it is described by hand.
+/// refuse such a file, so it is described by hand, through the macro's own contract.
 pub fn broken_call() -> ScriptCall<redis::Value> {
     const SOURCE: &str = "return +";
     let sha1: &'static str = Box::leak(
@@ -21,14 +22,14 @@ pub fn broken_call() -> ScriptCall<redis::Value> {
             .to_string()
             .into_boxed_str(),
     );
-    let broken: &'static ScriptMeta = Box::leak(Box::new(ScriptMeta::new(
-        "Broken",
-        "lua_scripts/broken.lua",
+    let broken: &'static ScriptMeta = Box::leak(Box::new(script_meta(ScriptParts {
+        name: "Broken",
+        path: "lua_scripts/broken.lua",
         sha1,
-        SOURCE,
-        &ReplyShape::Any,
-        "value",
-        false,
-    )));
-    ScriptCall::new(broken, 0, 0)
+        source: SOURCE,
+        returns: &ReplyShape::Any,
+        returns_declared: "value",
+        read_only: false,
+    })));
+    call(broken, 0, 0)
 }

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
                  demo          run the rate limiter example against a throwaway Redis\n  \
                  test          fmt, clippy, every test and the docs\n  \
                  bench         throughput, allocations and compile cost, against redis-rs\n  \
-                 redis-tables  regenerate analyzer/src/redis_tables.rs from the installed redis-server"
+                 redis-tables  regenerate analyzer/src/redis/tables.rs from the installed redis-server"
             );
             return ExitCode::from(2);
         }

@@ -1,0 +1,228 @@
+//! Batches on Redis Cluster connections: one node per batch, inside `MULTI`/`EXEC`, with
+//! the workarounds redis-rs's sync cluster client needs. A module of its own so it can go
+//! when that client routes and reports pipelines per command.
+
+use redis::{Cmd, ConnectionLike, Pipeline, RedisResult, Value};
+
+use super::error::was_redirected;
+use super::run::{Form, Run};
+use super::{Batch, BatchError, Replies};
+use crate::error::ErrorKind;
+use crate::invocation;
+use crate::load::{check_loaded, load_command};
+use crate::meta::ScriptMeta;
+
+impl Batch {
+    /// Sends the batch on a sync Redis Cluster connection.
+    ///
+    /// A batch on a cluster goes to one node, so every key in it must be in one hash
+    /// slot. The keys of its script calls are checked before anything is sent
+    /// ([`BatchError::CrossSlot`]); the keys of commands added with [`cmd`](Self::cmd)
+    /// are not, and one in another slot makes Redis refuse the whole batch
+    /// ([`BatchError::Redis`], `EXECABORT` or `CROSSSLOT`): nothing of it runs.
+    ///
+    /// The batch is sent inside `MULTI`/`EXEC` even when it is not a transaction, for
+    /// two reasons. The cluster client re-sends a whole pipeline when one of its replies
+    /// is a redirection (a failover, a resharding), which would run the commands before
+    /// it twice, while Redis refuses a transaction whole when a command is redirected as
+    /// it is queued. And no call can meet `NOSCRIPT` inside `EXEC`. The batch then also
+    /// runs atomically, and a command Redis refuses while queueing it (an unknown command,
+    /// a wrong number of arguments) fails the whole batch with `EXECABORT`.
+    ///
+    /// When Redis refuses the batch because its slot moved to another node, the batch
+    /// (of which nothing ran) is sent once more, after a no-op call on its first script
+    /// key has made the cluster client follow the redirection and learn the new owner.
+    ///
+    /// Two more things differ from a batch on one server, forced by redis-rs's sync
+    /// cluster client:
+    ///
+    /// - It routes a batch by its first command, which therefore cannot be a
+    ///   `SCRIPT LOAD` (that goes to every node). So the first call of each script is sent
+    ///   as `EVAL <source>`, which loads the script on the node as it runs it (later calls
+    ///   of the script use `EVALSHA`), and when the batch does not start with a keyed
+    ///   call of a writing script, a no-op `EVAL` on the first script key goes first, so
+    ///   the batch reaches that key's primary. A batch without keyed script calls is
+    ///   routed by its first command: make it a keyed one.
+    /// - When any reply of the batch is an error (a script's error reply, a failed
+    ///   command), it returns that error alone. The batch then fails with
+    ///   [`BatchError::RepliesLost`]: every command ran, but the other replies are gone.
+    ///   [`run_cluster_async`](Self::run_cluster_async) has no such limit.
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError::CrossSlot`] and [`BatchError::RepliesLost`] as above, and the errors
+    /// of [`run`](Self::run).
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
+    pub fn run_cluster(
+        &self,
+        con: &mut redis::cluster::ClusterConnection,
+    ) -> Result<Replies, BatchError> {
+        use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+
+        let node = match self.check_one_slot()? {
+            Some(slot) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master)),
+            None => SingleNodeRoutingInfo::RandomPrimary,
+        };
+        let checked: &[&'static ScriptMeta] = if self.is_transaction() {
+            &self.scripts
+        } else {
+            &[]
+        };
+        for &meta in checked {
+            // One at a time, on the batch's node: the sync cluster client reports a single
+            // error for a whole pipeline, and would send a plain SCRIPT LOAD to every node.
+            let reply =
+                con.route_command(&load_command(meta), RoutingInfo::SingleNode(node.clone()));
+            check_loaded(meta, reply).map_err(|error| match error.kind() {
+                ErrorKind::Load(cause) if cause.is_io_error() || cause.is_connection_dropped() => {
+                    BatchError::NotSent(cause.clone())
+                }
+                _ => BatchError::Load(error),
+            })?;
+        }
+        let mut outcome = self.send_cluster_transaction(con);
+        if let Some(probe) = self.probe_after(&outcome) {
+            let _: RedisResult<Value> = con.req_command(&probe);
+            outcome = self.send_cluster_transaction(con);
+        }
+        outcome
+    }
+
+    /// One send of [`as_cluster_transaction`](Self::as_cluster_transaction) on a sync
+    /// cluster connection.
+    fn send_cluster_transaction(
+        &self,
+        con: &mut redis::cluster::ClusterConnection,
+    ) -> Result<Replies, BatchError> {
+        let outcome = Run::new(self, Form::ClusterTransaction).drive(|pipeline| {
+            // The replies of MULTI and of each queued command are skipped: EXEC's is kept.
+            let packed = pipeline.get_packed_pipeline();
+            let mut replies = con.req_packed_commands(&packed, pipeline.len() + 1, 1)?;
+            Ok(match replies.pop() {
+                // Without the reply of the no-op call in front, if there is one.
+                Some(Value::Array(mut values)) => {
+                    let routing = pipeline.len().saturating_sub(self.entries.len());
+                    values.drain(..routing.min(values.len()));
+                    Value::Array(values)
+                }
+                other => other.unwrap_or(Value::Nil),
+            })
+        });
+        match outcome {
+            // EXEC ran, and the error is one command's reply: not a refusal of the whole
+            // (EXECABORT, CROSSSLOT) nor an error the client would have retried.
+            Err(BatchError::Redis(error))
+                if crate::error::is_server_error(&error)
+                    && matches!(error.retry_method(), redis::RetryMethod::NoRetry)
+                    && !matches!(error.code(), Some("EXECABORT" | "CROSSSLOT")) =>
+            {
+                Err(BatchError::RepliesLost(error))
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// The no-op call to send alone before sending the batch once more, when `outcome`
+    /// is a refusal because the batch's slot moved: the cluster client follows the
+    /// redirection of that call, and so learns the slot's new owner. `None` when the
+    /// batch has no keyed script call to make it with.
+    fn probe_after(&self, outcome: &Result<Replies, BatchError>) -> Option<Cmd> {
+        match outcome {
+            Err(BatchError::Redis(error))
+                if error.code() == Some("EXECABORT") && was_redirected(error) =>
+            {
+                self.first_script_key().map(slot_probe)
+            }
+            _ => None,
+        }
+    }
+
+    /// The first key of the batch's script calls.
+    fn first_script_key(&self) -> Option<&[u8]> {
+        self.entries_with_commands().find_map(|(entry, cmd)| {
+            entry.script?;
+            invocation::keys(cmd, entry.num_keys).next()
+        })
+    }
+
+    /// Sends the batch on an async Redis Cluster connection.
+    ///
+    /// As with [`run_cluster`](Self::run_cluster), the batch goes to one node, inside
+    /// `MULTI`/`EXEC` even when it is not a transaction, so all its keys must be in one
+    /// slot (the cluster client refuses a batch whose commands have keys in different
+    /// slots before sending it, as [`BatchError::Redis`]), and a batch refused because
+    /// its slot moved is sent once more. Otherwise it works as on one server, with the
+    /// `SCRIPT LOAD`s before the calls and every reply in its place.
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError::CrossSlot`] when the script calls' keys are in different slots, and
+    /// the errors of [`run_async`](Self::run_async).
+    #[cfg(feature = "cluster-async")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster-async")))]
+    pub async fn run_cluster_async(
+        &self,
+        con: &mut redis::cluster_async::ClusterConnection,
+    ) -> Result<Replies, BatchError> {
+        use redis::aio::ConnectionLike as _;
+        self.check_one_slot()?;
+        let outcome = self.run_async_as(Form::AtomicInlineLoads, con).await;
+        match self.probe_after(&outcome) {
+            Some(probe) => {
+                let _: RedisResult<Value> = con.req_packed_command(&probe).await;
+                self.run_async_as(Form::AtomicInlineLoads, con).await
+            }
+            None => outcome,
+        }
+    }
+
+    /// The slot of the script calls' keys (`None` without keys); an error when they are
+    /// not all in one slot.
+    fn check_one_slot(&self) -> Result<Option<u16>, BatchError> {
+        let calls = self.script_calls();
+        crate::cluster::shared_slot(calls.iter().copied()).map_err(BatchError::CrossSlot)
+    }
+
+    /// The batch as a transaction without `SCRIPT LOAD`s, the first call of each script
+    /// sent as `EVAL <source>`, and a no-op call on the batch's first key in front when
+    /// the batch would not route there by itself (see [`run_cluster`](Self::run_cluster)).
+    pub(super) fn as_cluster_transaction(&self) -> Pipeline {
+        let mut pipeline = redis::pipe();
+        pipeline.ignore_errors().atomic();
+        let routes_itself = self.entries.first().is_some_and(|entry| {
+            entry.num_keys > 0 && entry.script.is_some_and(|meta| !meta.read_only())
+        });
+        if let (false, Some(key)) = (routes_itself, self.first_script_key()) {
+            pipeline.add_command(slot_probe(key)).ignore();
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for (entry, cmd) in self.entries_with_commands() {
+            match entry.script {
+                Some(meta) if !seen.contains(&meta.sha1()) => {
+                    seen.push(meta.sha1());
+                    pipeline.add_command(invocation::eval(meta, cmd));
+                }
+                _ => {
+                    pipeline.add_command(cmd.clone());
+                }
+            }
+        }
+        pipeline
+    }
+
+    /// The script calls of the batch, as sent, with their numbers of keys.
+    fn script_calls(&self) -> Vec<crate::cluster::Call<'_>> {
+        self.entries_with_commands()
+            .filter(|(entry, _)| entry.script.is_some())
+            .map(|(entry, cmd)| (cmd, entry.num_keys))
+            .collect()
+    }
+}
+
+/// `EVAL "return 0" 1 <key>`: a call that does nothing, routed by the slot of `key` to its
+/// primary.
+fn slot_probe(key: &[u8]) -> Cmd {
+    let mut cmd = redis::cmd("EVAL");
+    cmd.arg("return 0").arg(1).arg(key);
+    cmd
+}

@@ -1,0 +1,271 @@
+//! Typed pipelines and transactions that stay correct when the server's script cache is
+//! empty.
+//!
+//! A [`Batch`] sends script calls and ordinary commands in one round trip and gives every
+//! reply back typed, in order, through the [`Slot`] each `add` returned.
+//!
+//! # How scripts get loaded
+//!
+//! The first call of each script in a batch is preceded, in the same round trip, by a
+//! `SCRIPT LOAD` of its source whose reply is dropped. A server that has never seen the
+//! script (fresh start, restart, failover, `SCRIPT FLUSH`) therefore runs every call in the
+//! order written, and a server that has it loses nothing but the hashing of the source:
+//! no extra round trip for a pipeline. On the wire this costs the source of each distinct
+//! script once per batch (a few hundred bytes for the scripts in `lua_scripts/`), next to
+//! about 80 bytes per call. (The exceptions: the re-send below, and the check before a
+//! transaction.)
+//!
+//! # Plain batches (pipelines)
+//!
+//! Commands run in order but not atomically: other clients' commands may run between
+//! them. If another client flushes the script cache while the batch is executing, the
+//! calls that then meet `NOSCRIPT` did not run; they are sent again right after the batch,
+//! in one more round trip, as `EVAL` with the source (which cannot meet `NOSCRIPT`), so
+//! each still runs exactly once, but after the batch's other commands. Use a transaction
+//! when that order matters.
+//!
+//! Batches need a connection that pipelines (`redis::Connection`, `MultiplexedConnection`,
+//! `ConnectionManager`...). On Redis Cluster connections use [`Batch::run_cluster`] and
+//! [`Batch::run_cluster_async`]: a batch goes to one node there, inside `MULTI`/`EXEC`, so
+//! all its keys must be in one hash slot.
+//!
+//! # Transactions
+//!
+//! [`Batch::transaction`] wraps the commands in `MULTI`/`EXEC`, with the `SCRIPT LOAD`s
+//! inside the transaction. Redis checks for scripts only at `EXEC`, where a missing one
+//! would fail alone while the other queued commands still apply; loaded in the same
+//! transaction, no script can be missing, so a transaction never half-applies because of
+//! `NOSCRIPT`. Before each transaction that calls scripts, their `SCRIPT LOAD`s are also
+//! sent once on their own, in one round trip, so that a script the server cannot load
+//! (one it cannot compile, or a server without Lua) fails the batch before anything of it
+//! is sent ([`BatchError::Load`]). That round trip is not skipped for scripts that loaded
+//! before: a connection does not tell which server it reaches, and a script one server
+//! loaded may not load on another.
+//!
+//! `WATCH` works as with redis-rs: send it on the same (non-multiplexed) connection before
+//! [`Batch::run`]; if a watched key changed, nothing runs and the batch fails with
+//! [`BatchError::WatchAborted`].
+
+mod error;
+mod replies;
+mod run;
+
+#[cfg(feature = "cluster")]
+mod cluster;
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use redis::{Cmd, ConnectionLike, Pipeline};
+
+use crate::call::ScriptCall;
+use crate::load::load_command;
+use crate::meta::ScriptMeta;
+
+pub use error::BatchError;
+pub use replies::{CmdSlot, Replies, Slot, TakeReply};
+use run::{Form, Run};
+
+/// Script calls and commands sent together: a pipeline, or with
+/// [`transaction`](Self::transaction) a `MULTI`/`EXEC` transaction.
+///
+/// ```no_run
+/// # use redis_script::redis_script;
+/// # #[redis_script("counter.lua")] struct Counter;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut con = redis_script::redis::Client::open("redis://127.0.0.1/")?.get_connection()?;
+/// use redis_script::Batch;
+///
+/// let mut batch = Batch::new();
+/// let first = batch.add(Counter::call("visits:home", 1));
+/// let page = batch.cmd::<Option<String>>(redis_script::redis::cmd("GET").arg("page:home"));
+/// let second = batch.add(Counter::call("visits:home", 10));
+/// let mut replies = batch.run(&mut con)?;
+///
+/// let (a, b): (i64, i64) = (replies.take(first)?, replies.take(second)?);
+/// assert_eq!(b, a + 10);
+/// let _page = replies.take(page)?;
+/// # Ok(()) }
+/// ```
+pub struct Batch {
+    /// What is sent: the commands, each script's `SCRIPT LOAD` before its first call.
+    pipeline: Pipeline,
+    /// One per command added, in order.
+    entries: Vec<Entry>,
+    /// The scripts with a `SCRIPT LOAD` in the pipeline, in order of first use.
+    scripts: Vec<&'static ScriptMeta>,
+    id: u64,
+}
+
+/// What the batch knows of one command added to it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// The script, for a script call.
+    script: Option<&'static ScriptMeta>,
+    /// How many keys a script call has.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    num_keys: usize,
+    /// Index of the command in the pipeline (counting the `SCRIPT LOAD`s).
+    position: usize,
+}
+
+impl Batch {
+    /// An empty pipeline.
+    pub fn new() -> Self {
+        Self::with_mode(false)
+    }
+
+    /// An empty `MULTI`/`EXEC` transaction.
+    pub fn transaction() -> Self {
+        Self::with_mode(true)
+    }
+
+    fn with_mode(atomic: bool) -> Self {
+        let mut pipeline = redis::pipe();
+        pipeline.ignore_errors();
+        if atomic {
+            pipeline.atomic();
+        }
+        Self {
+            pipeline,
+            entries: Vec::new(),
+            scripts: Vec::new(),
+            id: next_batch_id(),
+        }
+    }
+
+    /// Adds a script call; its typed reply is taken from [`Replies`] with the returned slot.
+    pub fn add<R>(&mut self, call: ScriptCall<R>) -> Slot<R> {
+        let (meta, cmd, num_keys) = call.into_parts();
+        if !self.scripts.iter().any(|known| known.sha1() == meta.sha1()) {
+            self.pipeline.add_command(load_command(meta)).ignore();
+            self.scripts.push(meta);
+        }
+        Slot::new(self.id, self.push(Some(meta), num_keys, cmd), meta)
+    }
+
+    /// Adds an ordinary command; its reply, converted to `T`, is taken with the slot.
+    pub fn cmd<T>(&mut self, cmd: &Cmd) -> CmdSlot<T> {
+        CmdSlot::new(self.id, self.push(None, 0, cmd.clone()))
+    }
+
+    fn push(&mut self, script: Option<&'static ScriptMeta>, num_keys: usize, cmd: Cmd) -> usize {
+        self.entries.push(Entry {
+            script,
+            num_keys,
+            position: self.pipeline.len(),
+        });
+        self.pipeline.add_command(cmd);
+        self.entries.len() - 1
+    }
+
+    /// How many calls and commands were added.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether this is a `MULTI`/`EXEC` transaction.
+    pub fn is_transaction(&self) -> bool {
+        self.pipeline.is_transaction()
+    }
+
+    /// Sends the batch on a sync connection and collects the replies.
+    ///
+    /// On a sync Redis Cluster connection use [`run_cluster`](Self::run_cluster).
+    pub fn run(&self, con: &mut dyn ConnectionLike) -> Result<Replies, BatchError> {
+        if !con.supports_pipelining() {
+            return Err(BatchError::Unsupported(
+                "the connection does not pipeline (on a sync cluster connection, use \
+                 Batch::run_cluster)",
+            ));
+        }
+        Run::new(self, Form::InlineLoads).drive(|pipeline| pipeline.query(con))
+    }
+
+    /// Sends the batch on an async connection and collects the replies.
+    ///
+    /// On an async Redis Cluster connection use
+    /// [`run_cluster_async`](Self::run_cluster_async).
+    #[cfg(feature = "aio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aio")))]
+    pub async fn run_async<C: redis::aio::ConnectionLike>(
+        &self,
+        con: &mut C,
+    ) -> Result<Replies, BatchError> {
+        self.run_async_as(Form::InlineLoads, con).await
+    }
+
+    /// Runs the batch on an async connection, sent in `form`.
+    #[cfg(feature = "aio")]
+    async fn run_async_as<C: redis::aio::ConnectionLike>(
+        &self,
+        form: Form,
+        con: &mut C,
+    ) -> Result<Replies, BatchError> {
+        let mut run = Run::new(self, form);
+        let mut step = run.start();
+        loop {
+            match step {
+                run::Step::Send(pipeline) => {
+                    let reply = pipeline.query_async(con).await;
+                    step = run.resume(reply);
+                }
+                run::Step::Done(outcome) => return outcome,
+            }
+        }
+    }
+
+    /// Each command added, with its entry, in order (the `SCRIPT LOAD`s left out).
+    fn entries_with_commands(&self) -> impl Iterator<Item = (Entry, &Cmd)> {
+        let mut entries = self.entries.iter().copied().peekable();
+        self.pipeline
+            .cmd_iter()
+            .enumerate()
+            .filter_map(move |(position, cmd)| {
+                let entry = entries.next_if(|e| e.position == position)?;
+                Some((entry, cmd))
+            })
+    }
+}
+
+/// A number no other batch of this process has, so a slot only fits its own batch.
+fn next_batch_id() -> u64 {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Clone for Batch {
+    /// A copy with an identity of its own: slots of one do not fit the other's replies.
+    fn clone(&self) -> Self {
+        Self {
+            pipeline: self.pipeline.clone(),
+            entries: self.entries.clone(),
+            scripts: self.scripts.clone(),
+            id: next_batch_id(),
+        }
+    }
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Batch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Batch")
+            .field("commands", &self.entries.len())
+            .field(
+                "scripts",
+                &self.scripts.iter().map(|m| m.name()).collect::<Vec<_>>(),
+            )
+            .field("transaction", &self.is_transaction())
+            .finish()
+    }
+}
