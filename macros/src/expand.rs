@@ -3,6 +3,8 @@
 //! read, the whole API is generated next to the errors (as thiserror does), so code
 //! calling the script does not fail in cascade; otherwise the struct is emitted unchanged.
 
+use std::path::Path;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use redis_script_analyzer::Script;
@@ -12,8 +14,16 @@ use crate::attribute::{self, ScriptPath};
 use crate::locate::{self, ScriptFile};
 use crate::{docs, rust_types};
 
-/// Expands `#[redis_script(attr)] item`.
+/// Expands `#[redis_script(attr)] item` in the crate being compiled.
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match locate::crate_root() {
+        Ok(root) => expand_in(&root, attr, item),
+        Err(message) => syn::Error::new(Span::call_site(), message).to_compile_error(),
+    }
+}
+
+/// Expands `#[redis_script(attr)] item` for the crate whose root is `crate_root`.
+pub fn expand_in(crate_root: &Path, attr: TokenStream, item: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(item.clone()) {
         Ok(input) => input,
         Err(_) => {
@@ -31,7 +41,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         .is_ok();
     let read = attribute::parse(attr).and_then(|arguments| {
         let path = arguments.path;
-        let file = locate::read(&path).map_err(|m| syn::Error::new(path.literal.span(), m))?;
+        let file =
+            locate::read(crate_root, &path).map_err(|m| syn::Error::new(path.literal.span(), m))?;
         Ok((path, file, arguments.options))
     });
     let (path, file, options) = match read {

@@ -20,3 +20,6 @@ use proc_macro::TokenStream;
 pub fn redis_script(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(attr.into(), item.into()).into()
 }
+
+#[cfg(test)]
+mod snapshots;

@@ -16,16 +16,22 @@ pub struct ScriptFile {
 /// How many other scripts a "not found" message lists.
 const LISTED_SCRIPTS: usize = 12;
 
-/// Reads the script `path` names, relative to the invoking crate's `lua_scripts/`.
-pub fn read(path: &ScriptPath) -> Result<ScriptFile, String> {
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or(
-        "CARGO_MANIFEST_DIR is not set: #[redis_script] finds lua_scripts/ through it, so build with cargo",
-    )?;
-    let root = Path::new(&manifest_dir).join("lua_scripts");
+/// The root of the crate being compiled, which holds `lua_scripts/`.
+pub fn crate_root() -> Result<PathBuf, String> {
+    std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).ok_or_else(|| {
+        "CARGO_MANIFEST_DIR is not set: #[redis_script] finds lua_scripts/ through it, so build with cargo"
+            .to_owned()
+    })
+}
+
+/// Reads the script `path` names, relative to `lua_scripts/` in `crate_root`.
+pub fn read(crate_root: &Path, path: &ScriptPath) -> Result<ScriptFile, String> {
+    let manifest_dir = crate_root;
+    let root = manifest_dir.join("lua_scripts");
     if !root.is_dir() {
         return Err(format!(
             "there is no lua_scripts/ folder in the crate root ({}): create it next to Cargo.toml and put {} in it",
-            Path::new(&manifest_dir).display(),
+            manifest_dir.display(),
             path.relative
         ));
     }

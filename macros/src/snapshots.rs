@@ -1,0 +1,80 @@
+//! Snapshots of what the macro generates for a few representative scripts of the
+//! workspace, so a change of the generated code shows in review as a diff of
+//! `macros/tests/snapshots/*.rs`. Run with `UPDATE_SNAPSHOTS=1` to accept a change.
+
+use std::path::{Path, PathBuf};
+
+use quote::quote;
+
+use crate::expand::expand_in;
+
+/// The workspace root: `lua_scripts/` there holds the scripts, and `tests/ui/` the broken
+/// fixtures.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the macro crate lives in the workspace")
+        .to_path_buf()
+}
+
+/// The expansion of `#[redis_script(<attr>)] pub struct <name>;` in the crate at `root`,
+/// formatted, with machine-dependent paths replaced.
+fn expansion(root: &Path, attr: proc_macro2::TokenStream, name: &str) -> String {
+    let ident = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+    let item = quote!(
+        /// Docs written on the struct.
+        pub struct #ident;
+    );
+    let tokens = expand_in(root, attr, item);
+    let file: syn::File = syn::parse2(tokens).expect("the expansion is valid Rust");
+    prettyplease::unparse(&file).replace(&workspace().display().to_string(), "$WORKSPACE")
+}
+
+/// Compares with (or, with `UPDATE_SNAPSHOTS=1`, writes) `tests/snapshots/<name>.rs`.
+fn check(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.rs"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "the expansion of {name} changed; if that is intended, run with UPDATE_SNAPSHOTS=1 \
+         and review the diff of {}:\n{actual}",
+        path.display()
+    );
+}
+
+#[test]
+fn line_header_with_inferred_names() {
+    let actual = expansion(&workspace(), quote!("rate_limiter.lua"), "RateLimiter");
+    check("rate_limiter", &actual);
+}
+
+#[test]
+fn error_codes_become_an_enum() {
+    let actual = expansion(&workspace(), quote!("transfer.lua"), "Transfer");
+    check("transfer", &actual);
+}
+
+#[test]
+fn every_parameter_type_and_a_variadic_tail() {
+    let actual = expansion(&workspace(), quote!("testing/echo_keys.lua"), "EchoKeys");
+    check("echo_keys", &actual);
+}
+
+#[test]
+fn a_read_only_script_with_an_optional_reply() {
+    let actual = expansion(&workspace(), quote!("testing/read_value.lua"), "ReadValue");
+    check("read_value", &actual);
+}
+
+#[test]
+fn a_body_error_keeps_the_api_next_to_the_error() {
+    let fixtures = workspace().join("tests/ui");
+    let actual = expansion(&fixtures, quote!("checks/unknown_command.lua"), "Checked");
+    check("body_error", &actual);
+}
