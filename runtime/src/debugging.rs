@@ -29,6 +29,7 @@ pub fn kill_running_script(con: &mut dyn ConnectionLike) -> RedisResult<KillOutc
 
 /// Async [`kill_running_script`].
 #[cfg(feature = "aio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aio")))]
 pub async fn kill_running_script_async<C: redis::aio::ConnectionLike>(
     con: &mut C,
 ) -> RedisResult<KillOutcome> {

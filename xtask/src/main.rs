@@ -2,8 +2,8 @@
 //!
 //! - `demo`: runs the rate limiter example against a throwaway Redis server.
 //! - `test`: the whole suite: fmt check, clippy with warnings denied, every test (unit,
-//!   integration against real Redis, UI, doc tests), and rustdoc with warnings denied.
-//!
+//!   integration against real Redis, UI, doc tests), rustdoc with warnings denied, and
+//!   `cargo package` of the published crates.
 //! - `bench`: the throughput table (typed call against hand-written `EVALSHA`,
 //!   `redis::Script` and `redis-benchmark`), then the compile cost of bound scripts.
 //! - `redis-tables`: regenerates the analyzer's Redis command table and Lua environment
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <demo|test|bench|redis-tables>\n\n  \
                  demo          run the rate limiter example against a throwaway Redis\n  \
-                 test          fmt, clippy, every test and the docs\n  \
+                 test          fmt, clippy, every test, the docs and cargo package\n  \
                  bench         throughput, allocations and compile cost, against redis-rs\n  \
                  redis-tables  regenerate analyzer/src/redis/tables.rs from the installed redis-server"
             );
@@ -95,6 +95,20 @@ fn test() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps", "--all-features"],
     )
     .with_env("RUSTDOCFLAGS", "-D warnings")
+    .run()?;
+    Step::cargo(
+        "package the published crates",
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "redis-script-examples",
+            "--exclude",
+            "xtask",
+            "--allow-dirty",
+            "--quiet",
+        ],
+    )
     .run()?;
     if counts.passed == 0 {
         return Err("no test ran".to_owned());

@@ -7,7 +7,7 @@ use redis::RedisError;
 use crate::cluster::KeySlot;
 use crate::error::Error;
 
-/// Why a [`Batch`] as a whole failed (a failure of one command is in its own reply).
+/// Why a [`Batch`](super::Batch) as a whole failed (a failure of one command is in its own reply).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum BatchError {
@@ -32,7 +32,7 @@ pub enum BatchError {
     CrossSlot(Vec<KeySlot>),
     /// A batch on a sync cluster connection ran, every command of it, but one of its
     /// replies was an error, and redis-rs's sync cluster client returns only that error:
-    /// the other replies are lost (see [`Batch::run_cluster`]).
+    /// the other replies are lost (see [`Batch::run_cluster`](super::Batch::run_cluster)).
     RepliesLost(RedisError),
     /// The connection cannot run a batch (it does not pipeline); nothing was sent.
     Unsupported(&'static str),

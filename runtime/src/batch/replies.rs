@@ -9,7 +9,7 @@ use crate::call::typed_reply;
 use crate::error::Error;
 use crate::meta::ScriptMeta;
 
-/// Where the reply of a script call added to a [`Batch`] will be.
+/// Where the reply of a script call added to a [`Batch`](super::Batch) will be.
 #[must_use = "the slot is needed to take the call's reply"]
 pub struct Slot<R> {
     index: usize,
@@ -29,7 +29,7 @@ impl<R> Slot<R> {
     }
 }
 
-/// Where the reply of a command added to a [`Batch`] will be.
+/// Where the reply of a command added to a [`Batch`](super::Batch) will be.
 #[must_use = "the slot is needed to take the command's reply"]
 pub struct CmdSlot<T> {
     index: usize,
@@ -73,7 +73,7 @@ impl<T> fmt::Debug for CmdSlot<T> {
     }
 }
 
-/// The replies of a [`Batch`], in the order of its commands; each is taken with its slot.
+/// The replies of a [`Batch`](super::Batch), in the order of its commands; each is taken with its slot.
 #[derive(Debug)]
 pub struct Replies {
     batch: u64,

@@ -1,0 +1,1 @@
+../../lua_scripts/rate_limiter.lua
