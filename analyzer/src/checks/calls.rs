@@ -30,8 +30,7 @@ pub fn check(read_only: bool, facts: &Facts, later_target: bool, out: &mut Vec<D
             });
             continue;
         };
-        let (command, full_name) = match (command.subcommands.is_empty(), call.first_arg.as_deref())
-        {
+        let (command, full_name) = match (command.subcommands.is_empty(), call.first_arg()) {
             (false, Some(sub)) => match command.subcommand(sub) {
                 Some(subcommand) => (subcommand, format!("{upper} {}", sub.to_ascii_uppercase())),
                 None => {
@@ -57,7 +56,7 @@ pub fn check(read_only: bool, facts: &Facts, later_target: bool, out: &mut Vec<D
             );
             continue;
         }
-        if let Some(words) = call.words.filter(|&w| !command.accepts(w)) {
+        if let Some(words) = call.words().filter(|&w| !command.accepts(w)) {
             out.push(
                 problem(
                     call,

@@ -258,6 +258,78 @@ return redis.call('SET', KEYS[1], s)",
     }
 
     #[test]
+    fn commands_are_checked_through_aliases_and_forwarding_functions() {
+        assert_eq!(
+            errors(&with_header(
+                "local rcall = redis.call\nlocal r = redis\nlocal function call(cmd, ...) return rcall(cmd, ...) end\nrcall('HSETT', KEYS[1], 'f', ARGV[1])\nr.pcall('GETT', KEYS[1])\ncall('INCRR', KEYS[1])\nlocal again = rcall\nreturn again('GET', KEYS[1], 'extra')"
+            )),
+            [
+                "10:7 `HSETT` is not a Redis 7.0.15 command",
+                "11:9 `GETT` is not a Redis 7.0.15 command",
+                "12:6 `INCRR` is not a Redis 7.0.15 command",
+                "14:14 `GET` takes exactly 2 words (its name included), but this call passes 3",
+            ]
+        );
+        // A function that does more than forward its first argument is not a command.
+        clean(&with_header(
+            "local function get(key) return redis.call('GET', key) end\nlocal function log(level, ...) redis.log(level, ...) end\nlog(redis.LOG_NOTICE, 'x')\nreturn redis.call('SET', KEYS[1], get(ARGV[1]))",
+        ));
+    }
+
+    #[test]
+    fn shadowing_locals_are_not_the_builtins() {
+        clean(&with_header(
+            "local redis = {call = function(...) return 1 end}\nredis.call('NOT_A_COMMAND', KEYS[1], ARGV[1])\nreturn 1",
+        ));
+        // A local `error` does not end the script.
+        assert_eq!(
+            errors(
+                "-- RETURNS: int\nlocal function error() end\nif redis.call('PING') then return 1 end\nerror('x')\n"
+            ),
+            [
+                "4:1 this returns nil: the script can reach its end without a `return`, but RETURNS declares `int`"
+            ]
+        );
+        let tostring = analyze(
+            "x.lua",
+            "-- RETURNS: prose\nlocal function tostring(x) return 1 end\nreturn tostring(2)",
+        )
+        .unwrap();
+        assert!(matches!(tostring.returns, Returns::Text(_)));
+    }
+
+    #[test]
+    fn library_tables_are_read_only() {
+        assert_eq!(
+            errors(&with_header(
+                "function table.extend(a, b) end\nstring.trim = function(s) return s end\nlocal t = math\nt.clamp = 1\nfunction cjson:pretty() end\nreturn redis.call('SET', KEYS[1], ARGV[1])"
+            )),
+            [
+                "7:10 `table.extend` is assigned into the library table `table`",
+                "8:1 `string.trim` is assigned into the library table `string`",
+                "10:1 `math.clamp` is assigned into the library table `math`",
+                "11:10 `cjson.pretty` is assigned into the library table `cjson`",
+            ]
+        );
+        clean(&with_header(
+            "local mine = {}\nfunction mine.extend(a) end\nmine.x = 1\nreturn redis.call('SET', KEYS[1], ARGV[1])",
+        ));
+    }
+
+    #[test]
+    fn a_missing_library_member_is_fine_as_a_fallback() {
+        clean(&with_header(
+            "local unpack = table.unpack or unpack\nlocal pack = table.pack or function(...) return {...} end\nreturn redis.call('SET', unpack({KEYS[1], ARGV[1]}))",
+        ));
+        assert_eq!(
+            errors(&with_header(
+                "local u = table.unpack\nreturn redis.call('SET', KEYS[1], ARGV[1])"
+            )),
+            ["7:11 `table.unpack` is not part of Redis's Lua environment"]
+        );
+    }
+
+    #[test]
     fn may_replicate_commands_count_as_writes_and_later_targets_soften_unknown_commands() {
         let header = "#!lua flags=no-writes\n--[[\n  KEYS:\n    [1] key - a key\n--]]\n";
         assert_eq!(

@@ -35,7 +35,23 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             .with_help(missing_global_help(&read.name)),
         );
     }
-    for read in &facts.member_reads {
+    for write in &facts.member_writes {
+        let library = write.name.split('.').next().unwrap_or_default();
+        if !LIBRARIES.contains(&library) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                format!("`{}` is assigned into the library table `{library}`", write.name),
+                write.site.at,
+                write.site.width,
+            )
+            .with_help(format!(
+                "Redis's library tables are read-only: this fails at run time with: Attempt to modify a readonly table; keep your function in a local (`local function name(...)`) or a table of your own (`local {library}_ext = {{}}`)"
+            )),
+        );
+    }
+    for read in facts.member_reads.iter().filter(|read| !read.fallback) {
         let library = read.name.split('.').next().unwrap_or_default();
         if !LIBRARIES.contains(&library)
             || !has_global(library, target)

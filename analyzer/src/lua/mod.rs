@@ -9,6 +9,8 @@
 //! That keeps the build pure Rust and the messages ours, pointing at the line.
 
 pub mod facts;
+mod syntax;
+mod walk;
 
 use full_moon::LuaVersion;
 
