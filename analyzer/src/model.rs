@@ -11,6 +11,8 @@ pub struct Script {
     pub sha1: String,
     /// The `#!lua flags=...` line, when the file starts with one.
     pub shebang: Option<Shebang>,
+    /// The first line of the header comment; `None` when the file has none.
+    pub header_line: Option<usize>,
     /// The header's free text: what the script does.
     pub summary: String,
     /// The KEYS entries.
@@ -73,6 +75,9 @@ pub struct Params {
     pub fixed: Vec<Param>,
     /// A variadic tail `[n..]`: any number of values after the fixed entries.
     pub tail: Option<Param>,
+    /// Whether the header declares this array at all: an entry, or its section
+    /// (`KEYS: none` declares that there are none).
+    pub declared: bool,
 }
 
 impl Params {

@@ -41,8 +41,9 @@ pub fn infer(description: &str) -> Option<String> {
         .unwrap_or_default();
     let words: Vec<String> = head
         .split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(camel_case_parts)
         .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
+        .map(|w| w.to_ascii_lowercase())
         .collect();
     let skip = usize::from(words.len() > 1 && FILLER_WORDS.contains(&words[0].as_str()));
     let name = words
@@ -55,6 +56,21 @@ pub fn infer(description: &str) -> Option<String> {
         return None;
     }
     Some(make_identifier(name))
+}
+
+/// The parts of a camelCase word (`pushCmd` gives `push`, `Cmd`; `jobID` gives `job`, `ID`).
+fn camel_case_parts(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let bytes = word.as_bytes();
+    for i in 1..bytes.len() {
+        if bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase() {
+            parts.push(&word[start..i]);
+            start = i;
+        }
+    }
+    parts.push(&word[start..]);
+    parts
 }
 
 /// Turns a snake_case word into a usable identifier: digits first get a `n_` prefix and
@@ -120,6 +136,13 @@ mod tests {
         assert_eq!(infer("rate limit key").unwrap(), "rate_limit_key");
         assert_eq!(infer("window (seconds)").unwrap(), "window");
         assert_eq!(infer("limit").unwrap(), "limit");
+    }
+
+    #[test]
+    fn camel_case_words_are_split() {
+        assert_eq!(infer("pushCmd").unwrap(), "push_cmd");
+        assert_eq!(infer("jobID of the parent").unwrap(), "job_id_of_the");
+        assert_eq!(infer("HTTP status").unwrap(), "http_status");
     }
 
     #[test]

@@ -1,3 +1,5 @@
+#![deny(deprecated)]
+
 use redis_script::redis_script;
 
 #[redis_script("checks/unread_argv.lua")]

@@ -2,22 +2,123 @@
 //!
 //! - `KEYS[n]` with a literal `n` the header does not declare is an error naming both the
 //!   read and the header;
-//! - a declared entry the body never reads is an error, unless its name starts with `_`
-//!   (`[2] _legacy - ...`), as Rust's unused variables;
+//! - a declared entry the body never reads is a warning (callers still pass it, so the
+//!   signature keeps it), unless its name starts with `_` (`[2] _legacy - ...`), as Rust's
+//!   unused variables;
+//! - a file without a header comment, or with one that declares neither KEYS nor ARGV
+//!   while the body reads them, gets one error at the top, with a header to paste built
+//!   from what the body reads;
 //! - reading an array as a whole or with a computed index (`#KEYS`, `KEYS[i]`,
 //!   `unpack(ARGV)`, passing `KEYS` around) requires a variadic tail (`[2..]`), which the
 //!   generated function takes as a slice.
 //!
 //! Aliases (`local k = KEYS`) count as the array itself; a local named `KEYS` shadows it.
 
-use crate::diagnostic::Diagnostic;
+use std::fmt::Write as _;
+
+use crate::diagnostic::{Diagnostic, Location};
 use crate::lua::facts::{ArrayUse, Facts};
 use crate::model::{ParamKind, Params, Script};
 
 /// Checks both arrays.
 pub fn check(script: &Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
+    let Some(header_line) = script.header_line else {
+        let line = if script.shebang.is_some() { 2 } else { 1 };
+        out.push(
+            Diagnostic::new(
+                "the script has no header comment declaring its KEYS, ARGV and RETURNS",
+                Location::new(line, 1),
+                1,
+            )
+            .with_help(format!(
+                "add a header at the top of the file, for example:\n\n{}{}",
+                skeleton(facts),
+                if script.shebang.is_some() {
+                    "\n\n(keep the `#!lua` line first: Redis reads it only on line 1)"
+                } else {
+                    ""
+                }
+            )),
+        );
+        return;
+    };
+    let declares_nothing = !script.keys.declared && !script.args.declared;
+    if declares_nothing && !facts.arrays.is_empty() {
+        // One message at the comment, not one per read of KEYS or ARGV.
+        out.push(
+            Diagnostic::new(
+                "this comment is taken as the script's header, but nothing in it declares KEYS or ARGV in a form redis-script reads",
+                Location::new(header_line, 1),
+                2,
+            )
+            .with_help(format!(
+                "the body reads {}; declare them in the header, for example:\n\n{}\n\n(the header grammar is in the `redis_script::header` docs: `KEYS[1] = description` lines, `KEYS:` / `ARGV:` sections with `[1] name - description` entries, or BullMQ's `Input:` lines)",
+                read_summary(facts),
+                skeleton(facts)
+            )),
+        );
+        return;
+    }
     check_array(ParamKind::Key, &script.keys, facts, out);
     check_array(ParamKind::Arg, &script.args, facts, out);
+}
+
+/// What the body reads of KEYS and ARGV, for messages: "KEYS[1] to KEYS[2], ARGV as a whole".
+fn read_summary(facts: &Facts) -> String {
+    [ParamKind::Key, ParamKind::Arg]
+        .into_iter()
+        .filter_map(|kind| {
+            let (highest, dynamic) = reads_of(facts, kind);
+            let array = kind.array_name();
+            let fixed = match highest {
+                0 => None,
+                1 => Some(format!("{array}[1]")),
+                n => Some(format!("{array}[1] to {array}[{n}]")),
+            };
+            let dynamic = dynamic.then(|| format!("{array} as a whole or with a computed index"));
+            let parts: Vec<String> = fixed.into_iter().chain(dynamic).collect();
+            (!parts.is_empty()).then(|| parts.join(" and "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The highest literal index the body reads in `kind`'s array, and whether it reads it as
+/// a whole or with a computed index.
+fn reads_of(facts: &Facts, kind: ParamKind) -> (usize, bool) {
+    let uses = facts.arrays.iter().filter(|u| u.kind == kind);
+    let highest = uses
+        .clone()
+        .filter_map(|u| u.index)
+        .filter(|&i| i <= crate::header::MAX_INDEX)
+        .max()
+        .unwrap_or(0);
+    (highest, uses.clone().any(|u| u.index.is_none()))
+}
+
+/// A header declaring what the body reads: an entry per literal index, and a variadic
+/// tail when an array is read as a whole.
+fn skeleton(facts: &Facts) -> String {
+    let mut out = String::from("--[[\n    What the script does.\n");
+    for kind in [ParamKind::Key, ParamKind::Arg] {
+        let (highest, dynamic) = reads_of(facts, kind);
+        if highest == 0 && !dynamic {
+            continue;
+        }
+        let _ = write!(out, "\n    {}:\n", kind.array_name());
+        for i in 1..=highest {
+            let _ = writeln!(out, "        [{i}] name - description");
+        }
+        if dynamic {
+            let _ = writeln!(
+                out,
+                "        [{}..] rest - the values after those",
+                highest + 1
+            );
+        }
+    }
+    out.push_str("\n    RETURNS:\n        what the script returns\n--]]");
+    out
 }
 
 fn check_array(kind: ParamKind, params: &Params, facts: &Facts, out: &mut Vec<Diagnostic>) {
@@ -78,14 +179,14 @@ fn check_array(kind: ParamKind, params: &Params, facts: &Facts, out: &mut Vec<Di
         .iter()
         .filter(|p| !p.name.starts_with('_') && !read(p.index))
     {
-        out.push(unread(param));
+        out.push(unread(param).warning());
     }
     if let Some(tail) = params.tail.as_ref().filter(|t| !t.name.starts_with('_'))
         && !uses
             .iter()
             .any(|u| u.index.is_some_and(|i| i >= tail.index))
     {
-        out.push(unread(tail));
+        out.push(unread(tail).warning());
     }
 }
 
@@ -100,7 +201,7 @@ fn unread(param: &crate::model::Param) -> Diagnostic {
         param.label_width,
     )
     .with_help(format!(
-        "remove it, or keep it on purpose by naming it with a leading underscore: `[{}] _{} - ...`",
+        "callers must still pass it; remove it, or say it is kept on purpose by naming it with a leading underscore: `[{}] _{} - ...`",
         param.index,
         param.name.trim_start_matches('_')
     ))

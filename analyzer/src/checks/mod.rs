@@ -168,14 +168,195 @@ return redis.call('SET', KEYS[1], s)",
     }
 
     #[test]
-    fn unread_entries_are_errors_unless_named_with_an_underscore() {
+    fn unread_entries_are_warnings_unless_named_with_an_underscore() {
+        let analysis = crate::check(
+            "x.lua",
+            &with_header("return redis.call('GET', KEYS[1])"),
+            &Options::default(),
+        );
+        assert!(!analysis.has_errors());
+        let warnings: Vec<String> = warnings(&analysis)
+            .iter()
+            .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.message))
+            .collect();
         assert_eq!(
-            errors(&with_header("return redis.call('GET', KEYS[1])")),
+            warnings,
             ["5:5 ARGV[1] (`value`) is declared, but the script never reads it"]
         );
-        clean(
+        let quiet = crate::check(
+            "x.lua",
             "--[[\n  KEYS:\n    [1] key - a key\n  ARGV:\n    [1] _spare - kept for later\n--]]\nreturn redis.call('GET', KEYS[1])",
+            &Options::default(),
         );
+        assert!(quiet.diagnostics.is_empty(), "{:?}", quiet.diagnostics);
+    }
+
+    #[test]
+    fn a_comment_that_declares_nothing_gets_one_message_with_a_header_to_paste() {
+        let source = "-- Moves a job between lists.\n-- (keys documented in the wiki)\nlocal job = redis.call('LPOP', KEYS[1])\nredis.call('RPUSH', KEYS[2], job)\nfor i = 3, #KEYS do redis.call('DEL', KEYS[i]) end\nreturn redis.call('HSET', KEYS[1], 'by', ARGV[1])";
+        let found = analyze("x.lua", source).unwrap_err();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "this comment is taken as the script's header, but nothing in it declares KEYS or ARGV in a form redis-script reads"
+        );
+        assert_eq!(found[0].location.line, 1);
+        let help = found[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("the body reads KEYS[1] to KEYS[2] and KEYS as a whole or with a computed index, ARGV[1];"),
+            "{help}"
+        );
+        assert!(
+            help.contains("    KEYS:\n        [1] name - description\n        [2] name - description\n        [3..] rest - the values after those\n"),
+            "{help}"
+        );
+        assert!(
+            help.contains("    ARGV:\n        [1] name - description\n"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn a_file_without_header_gets_a_skeleton_from_its_body() {
+        let found = analyze(
+            "x.lua",
+            "#!lua flags=no-writes\nreturn redis.call('GET', KEYS[2]) .. ARGV[1]",
+        )
+        .unwrap_err();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].location, crate::Location::new(2, 1));
+        let help = found[0].help.as_deref().unwrap();
+        assert!(
+            help.contains("KEYS:\n        [1] name - description\n        [2] name - description"),
+            "{help}"
+        );
+        assert!(help.contains("keep the `#!lua` line first"), "{help}");
+    }
+
+    #[test]
+    fn job_queue_headers_are_read_as_written() {
+        // An `Input:` / `Output:` block as job queues write them: quoted one-word names,
+        // free text, a nested list under an argument, and a tail written `[n...]`.
+        let source = "--[[
+  Moves a job from the waiting list to the active one.
+
+    Input:
+      KEYS[1] 'wait',
+      KEYS[2] 'active'
+      KEYS[3] events stream key
+
+      ARGV[1] pushCmd
+      ARGV[2] msgpacked options
+            [1]  lock duration,
+            [2]  limiter settings
+      ARGV[3...] job ids
+
+    Output:
+      0 - ok
+      -1 - missing key
+
+    Events:
+      'active'
+]]
+local rcall = redis.call
+local opts = cmsgpack.unpack(ARGV[2])
+for i = 3, #ARGV do rcall(ARGV[1], KEYS[2], ARGV[i]) end
+rcall('LREM', KEYS[1], 0, opts[1])
+rcall('XADD', KEYS[3], '*', 'event', 'active')
+return 0";
+        let script = analyze("x.lua", source).unwrap();
+        let names: Vec<&str> = script
+            .keys
+            .iter()
+            .chain(script.args.iter())
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "wait",
+                "active",
+                "events_stream_key",
+                "push_cmd",
+                "msgpacked_options",
+                "job_ids"
+            ]
+        );
+        assert!(script.args.tail.is_some());
+        assert_eq!(script.args.tail.as_ref().unwrap().index, 3);
+        assert!(
+            script.args.fixed[1].description.contains("lock duration"),
+            "{:?}",
+            script.args.fixed[1]
+        );
+        // `Output:` is the RETURNS text; the literal returns make it an `int`.
+        assert!(
+            matches!(&script.returns, Returns::Typed { ty: crate::ReturnType::Int, description } if description.starts_with("0 - ok")),
+            "{:?}",
+            script.returns
+        );
+        assert_eq!(script.other_sections[0].0, "Events");
+    }
+
+    #[test]
+    fn ranges_with_counts_become_one_tail() {
+        let source = "--[[
+  Input:
+    KEYS[1] prefix
+    ARGV[1] count of suffixes (N)
+    ARGV[2 .. 1+N] suffixes
+    ARGV[2+N] count of ids (M)
+    ARGV[3+N .. end] ids
+]]
+local n = tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('DEL', KEYS[1] .. ARGV[i]) end
+return n";
+        let script = analyze("x.lua", source).unwrap();
+        let tail = script.args.tail.as_ref().unwrap();
+        assert_eq!((tail.index, tail.name.as_str()), (2, "suffixes"));
+        assert!(
+            tail.description.contains("count of ids (M); ids"),
+            "{tail:?}"
+        );
+        let both = analyze(
+            "x.lua",
+            "-- KEYS[1..n] every key\n-- ARGV[...] every value\nreturn #KEYS + #ARGV",
+        )
+        .unwrap();
+        assert_eq!(both.keys.tail.as_ref().map(|t| t.index), Some(1));
+        assert_eq!(both.args.tail.as_ref().map(|t| t.index), Some(1));
+    }
+
+    #[test]
+    fn line_styles_of_other_projects() {
+        for (header, names) in [
+            (
+                "-- KEYS[1] -> queue:pending\n-- ARGV[1] -> task id",
+                ["queue", "task_id"],
+            ),
+            (
+                "-- KEYS[1]: processing set\n-- ARGV[1]: job ID\n-- Returns: 1 on success,\n--          0 if missing",
+                ["processing_set", "job_id"],
+            ),
+            (
+                "-- KEYS[1] - The queue to pop from\n-- ARGV[1] - The retry deadline",
+                ["queue_to_pop_from", "retry_deadline"],
+            ),
+            (
+                "--[[\n  key 1 -> q:jobs\n  arg 1 -> job data\n]]",
+                ["q", "job_data"],
+            ),
+        ] {
+            let source = format!("{header}\nreturn redis.call('HSET', KEYS[1], 'x', ARGV[1])");
+            let script = analyze("x.lua", &source).unwrap_or_else(|e| panic!("{header}: {e:?}"));
+            let found: Vec<&str> = script
+                .keys
+                .iter()
+                .chain(script.args.iter())
+                .map(|p| p.name.as_str())
+                .collect();
+            assert_eq!(found, names, "{header}");
+        }
     }
 
     #[test]

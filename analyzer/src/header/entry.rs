@@ -13,8 +13,8 @@ use super::extract::HeaderLine;
 pub struct RawEntry {
     /// KEYS or ARGV.
     pub kind: ParamKind,
-    /// The index in brackets.
-    pub index: usize,
+    /// Where the entry goes.
+    pub position: Position,
     /// `[n..]`: a variadic tail.
     pub variadic: bool,
     /// Where the bracketed index starts, and its width, for messages.
@@ -31,6 +31,19 @@ pub struct RawEntry {
     pub indent: usize,
 }
 
+/// Where an entry goes among the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// `[n]`, `[n..]`, `[n...]`, `[n..N]`, `[n .. m+N]`: at index `n`.
+    At(usize),
+    /// `[...]`: a tail after the entries written before it.
+    Next,
+    /// An index computed from counts, `[2+N]` or `[3+N .. end]`: only meaningful inside a
+    /// variadic tail written before it, which it describes further; alone, it starts a
+    /// tail after the entries written before it.
+    Computed,
+}
+
 /// The highest index an entry may have: more parameters than this is not a script
 /// anyone calls with positional arguments.
 pub const MAX_INDEX: usize = 1000;
@@ -39,20 +52,57 @@ pub const MAX_INDEX: usize = 1000;
 /// read (so numbering checks still see it); or the error that did.
 pub type ParsedEntry = Result<(RawEntry, Option<Diagnostic>), Diagnostic>;
 
-/// Reads a line-style entry (`KEYS[1] = ...`, `ARGV[2] - ...`, `KEYS[1], KEYS[2], ... - ...`).
-/// `None` when the line is not one.
+/// Reads a line-style entry (`KEYS[1] = ...`, `ARGV[2] - ...`, `KEYS[1], KEYS[2], ... - ...`,
+/// and bee-queue's `key 1 -> ...` / `arg 1 -> ...`). `None` when the line is not one.
 pub fn parse_line_style(line: &HeaderLine<'_>) -> Option<ParsedEntry> {
     let indent = indentation(line.text);
     let trimmed = &line.text[indent..];
-    let kind = if trimmed.starts_with("KEYS[") {
-        ParamKind::Key
-    } else if trimmed.starts_with("ARGV[") {
-        ParamKind::Arg
+    let (kind, brackets) = if let Some(rest) = trimmed.strip_prefix("KEYS") {
+        (ParamKind::Key, rest)
+    } else if let Some(rest) = trimmed.strip_prefix("ARGV") {
+        (ParamKind::Arg, rest)
     } else {
-        return None;
+        return parse_word_style(line, indent, trimmed);
     };
-    let brackets = &trimmed[4..];
-    Some(parse_bracketed(line, kind, indent, brackets))
+    brackets
+        .starts_with('[')
+        .then(|| parse_bracketed(line, kind, indent, brackets))
+}
+
+/// `key 1 -> description` / `arg 2 -> description` (any case).
+fn parse_word_style(line: &HeaderLine<'_>, indent: usize, text: &str) -> Option<ParsedEntry> {
+    let (word, rest) = text.split_once(' ')?;
+    let kind = match word.to_ascii_lowercase().as_str() {
+        "key" => ParamKind::Key,
+        "arg" => ParamKind::Arg,
+        _ => return None,
+    };
+    let digits: &str = &rest[..rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len())];
+    let index: usize = digits
+        .parse()
+        .ok()
+        .filter(|i| (1..=MAX_INDEX).contains(i))?;
+    let after = rest[digits.len()..].trim_start();
+    let description = after
+        .strip_prefix("->")
+        .or_else(|| after.strip_prefix('-'))?;
+    let label = Location::new(line.line, line.column + char_count(&line.text[..indent]));
+    Some(Ok((
+        RawEntry {
+            kind,
+            position: Position::At(index),
+            variadic: false,
+            label,
+            label_width: word.len() + 1 + digits.len(),
+            name: None,
+            ty: None,
+            description: clean_description(description),
+            indent,
+        },
+        None,
+    )))
 }
 
 /// Reads a block-style entry (`[1] - ...`) of the section `kind`. `None` when the line does
@@ -92,26 +142,15 @@ fn parse_bracketed(
             .with_help("write the index as `[1]`, or `[2..]` for a variadic tail")
     })?;
     let inside = &text[1..close];
-    let (digits, variadic) = match inside.strip_suffix("..") {
-        Some(digits) => (digits, true),
-        None => (inside, false),
-    };
     let label_width = prefix_len + close + 1;
-    let index = digits
-        .trim()
-        .parse::<usize>()
-        .ok()
-        .filter(|i| (1..=MAX_INDEX).contains(i))
-        .ok_or_else(|| {
-            Diagnostic::new(
-                format!("`[{inside}]` is not an entry index"),
-                label,
-                label_width,
-            )
-            .with_help(
-                "indices are whole numbers from 1: `[1]`, `[2]`, or `[3..]` for a variadic tail",
-            )
-        })?;
+    let (position, variadic) = read_index(inside).ok_or_else(|| {
+        Diagnostic::new(
+            format!("`[{inside}]` is not an entry index"),
+            label,
+            label_width,
+        )
+        .with_help("indices are whole numbers from 1: `[1]`, `[2]`, or `[3..]` for a variadic tail")
+    })?;
     let rest = &text[close + 1..];
     let rest_column = label.column + label_width;
     let (variadic, rest) = match list_tail(rest) {
@@ -124,7 +163,7 @@ fn parse_bracketed(
     };
     let entry = RawEntry {
         kind,
-        index,
+        position,
         variadic,
         label,
         label_width,
@@ -134,6 +173,40 @@ fn parse_bracketed(
         indent,
     };
     Ok((entry, problem))
+}
+
+/// Reads what is inside an entry's brackets: its position, and whether it is a tail.
+fn read_index(inside: &str) -> Option<(Position, bool)> {
+    let inside = inside.trim();
+    if inside == "..." || inside == ".." {
+        return Some((Position::Next, true));
+    }
+    let digits = &inside[..inside
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(inside.len())];
+    if digits.is_empty() {
+        // `[N]`, `[N+1]`: computed from counts written elsewhere.
+        let single_capital =
+            inside.len() == 1 && inside.starts_with(|c: char| c.is_ascii_uppercase());
+        let computed = single_capital
+            || (inside.contains('+') && inside.starts_with(|c: char| c.is_ascii_uppercase()));
+        return computed.then_some((Position::Computed, true));
+    }
+    let index = digits
+        .parse::<usize>()
+        .ok()
+        .filter(|i| (1..=MAX_INDEX).contains(i))?;
+    let rest = inside[digits.len()..].trim_start();
+    if rest.is_empty() {
+        Some((Position::At(index), false))
+    } else if rest.starts_with("..") {
+        // `[n..]`, `[n...]`, `[n..N]`, `[n .. m+N]`, `[1..n]`: every value from `n` on.
+        Some((Position::At(index), true))
+    } else if rest.starts_with('+') {
+        Some((Position::Computed, true))
+    } else {
+        None
+    }
 }
 
 /// The seed's `KEYS[1], KEYS[2], ... - key arguments`: a list ending in `...` declares a
@@ -163,7 +236,7 @@ impl RestParts {
         Self {
             name: None,
             ty: None,
-            description: text.trim().to_owned(),
+            description: clean_description(text),
         }
     }
 }
@@ -209,7 +282,7 @@ fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
         return Ok(RestParts {
             name: Some(name.to_owned()),
             ty: None,
-            description: description.trim().to_owned(),
+            description: clean_description(description),
         });
     }
     Ok(RestParts::description(text))
@@ -265,10 +338,24 @@ fn check_given_name(name: &str, at: Location) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// A description as written, without the punctuation lists put around it: a trailing
+/// comma or semicolon, and the quotes of a quoted single word (`'wait',` is `wait`).
+pub fn clean_description(text: &str) -> String {
+    let text = text.trim().trim_end_matches([',', ';']).trim_end();
+    let unquoted = ['\'', '"', '`'].iter().find_map(|&quote| {
+        let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+        (!inner.is_empty() && !inner.contains(char::is_whitespace)).then_some(inner)
+    });
+    unquoted.unwrap_or(text).to_owned()
+}
+
 /// The text after a leading `-` or `=` separator, which must be followed by a space or
 /// the end of the line (so `rate-limit` stays one word).
 fn strip_separator(text: &str) -> Option<&str> {
-    let after = text.strip_prefix(['-', '='])?;
+    let after = text
+        .strip_prefix("->")
+        .or_else(|| text.strip_prefix("=>"))
+        .or_else(|| text.strip_prefix(['-', '=']))?;
     (after.is_empty() || after.starts_with(char::is_whitespace)).then_some(after)
 }
 
@@ -331,7 +418,7 @@ mod tests {
     #[test]
     fn seed_block_entry() {
         let entry = block("        [1] - Rate limit key (e.g., \"ratelimit:user:123\")");
-        assert_eq!(entry.index, 1);
+        assert_eq!(entry.position, Position::At(1));
         assert!(!entry.variadic);
         assert_eq!(entry.name, None);
         assert_eq!(entry.ty, None);
@@ -348,7 +435,7 @@ mod tests {
     fn seed_line_entry() {
         let entry = line_style(" KEYS[1] = rate limit key");
         assert_eq!(entry.kind, ParamKind::Key);
-        assert_eq!(entry.index, 1);
+        assert_eq!(entry.position, Position::At(1));
         assert_eq!(entry.description, "rate limit key");
         assert_eq!(entry.label, Location::new(2, 4));
         assert_eq!(entry.label_width, 7);
@@ -395,10 +482,10 @@ mod tests {
     fn variadic_forms() {
         let entry = block("[2..] - more keys");
         assert!(entry.variadic);
-        assert_eq!(entry.index, 2);
+        assert_eq!(entry.position, Position::At(2));
         let entry = line_style("KEYS[1], KEYS[2], ... - key arguments");
         assert!(entry.variadic);
-        assert_eq!(entry.index, 1);
+        assert_eq!(entry.position, Position::At(1));
         assert_eq!(entry.description, "key arguments");
     }
 
@@ -449,7 +536,7 @@ mod tests {
             text: "[2] n: integer - count",
         };
         let (entry, problem) = parse_block_style(&line, ParamKind::Arg).unwrap().unwrap();
-        assert_eq!(entry.index, 2);
+        assert_eq!(entry.position, Position::At(2));
         assert!(problem.is_some());
     }
 

@@ -90,6 +90,7 @@ mod tests {
 
     fn section(lines: &[&str]) -> TextSection {
         TextSection {
+            title: "ERRORS".to_owned(),
             heading: Location::new(10, 5),
             lines: lines.iter().map(|l| (*l).to_owned()).collect(),
             inline: false,

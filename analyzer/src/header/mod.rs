@@ -8,21 +8,22 @@ mod errors;
 mod extract;
 mod sections;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Param, ParamKind, Params, Returns, Script};
 use crate::names;
 use crate::types::{ParamType, ReturnType};
 
-use entry::RawEntry;
+pub use entry::MAX_INDEX;
+use entry::{Position, RawEntry};
 use sections::{Sections, TextSection};
 
 /// Reads and checks the header of `source`, the script at `path`, into the model; every
 /// problem found is reported.
 pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let top = extract::extract(source).map_err(|d| vec![d])?;
-    if top.lines.is_empty() {
-        return Err(vec![missing_header(source, top.shebang.is_some())]);
-    }
+    // Without a header comment the model is empty; the checks, which see what the body
+    // reads, report it with a skeleton to paste.
+    let header_line = top.lines.first().map(|line| line.line);
     let (sections, mut diagnostics) = sections::split(&top.lines);
     let Sections {
         summary,
@@ -30,16 +31,21 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
         returns,
         example,
         others,
+        keys_section,
+        args_section,
     } = sections;
     let mut keys = numbered(&entries, ParamKind::Key, &mut diagnostics);
     let mut args = numbered(&entries, ParamKind::Arg, &mut diagnostics);
+    keys.declared = keys_section || !keys.fixed.is_empty() || keys.tail.is_some();
+    args.declared = args_section || !args.fixed.is_empty() || args.tail.is_some();
     check_arg_types(&args, &mut diagnostics);
     name_params(&mut keys, &mut args, &mut diagnostics);
     let returns = returns
         .map(|section| parse_returns(&section, &mut diagnostics))
         .unwrap_or(Returns::Undeclared);
-    let (errors, others): (Vec<_>, Vec<_>) =
-        others.into_iter().partition(|(title, _)| title == "ERRORS");
+    let (errors, others): (Vec<_>, Vec<_>) = others
+        .into_iter()
+        .partition(|(title, _)| title.eq_ignore_ascii_case("ERRORS"));
     let errors = errors
         .iter()
         .flat_map(|(_, section)| errors::parse(section, &mut diagnostics))
@@ -52,6 +58,7 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
         path: path.to_owned(),
         sha1: crate::sha1_hex(source.as_bytes()),
         shebang: top.shebang,
+        header_line,
         summary: summary.join("\n").trim().to_owned(),
         keys,
         args,
@@ -74,18 +81,30 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
     let mut seen: Vec<(usize, usize)> = Vec::new();
     let mut tail_line: Option<usize> = None;
     for raw in entries.iter().filter(|e| e.kind == kind) {
-        let label = format!("{array}[{}]", raw.index);
+        let index = match (raw.position, params.tail.as_mut()) {
+            (Position::At(index), _) => index,
+            // `[2+N] ...` after a tail `[2 .. 1+N]`: more about the values the tail takes.
+            (Position::Computed, Some(tail)) => {
+                if !raw.description.is_empty() {
+                    tail.description.push_str("; ");
+                    tail.description.push_str(&raw.description);
+                }
+                continue;
+            }
+            (Position::Next | Position::Computed, _) => expected,
+        };
+        let label = format!("{array}[{index}]");
         let problem = |message: String, help: &str| {
             Diagnostic::new(message, raw.label, raw.label_width).with_help(help)
         };
-        if let Some(&(_, first_line)) = seen.iter().find(|(index, _)| *index == raw.index) {
+        if let Some(&(_, first_line)) = seen.iter().find(|(seen, _)| *seen == index) {
             diagnostics.push(problem(
                 format!("{label} is declared twice (first on line {first_line})"),
                 "give each entry its own index, or remove one of them",
             ));
             continue;
         }
-        seen.push((raw.index, raw.label.line));
+        seen.push((index, raw.label.line));
         if let Some(line) = tail_line {
             diagnostics.push(problem(
                 format!("{label} comes after the variadic tail on line {line}"),
@@ -93,8 +112,8 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
             ));
             continue;
         }
-        if raw.index != expected {
-            let message = if raw.index > expected {
+        if index != expected {
+            let message = if index > expected {
                 format!("{label} is declared but {array}[{expected}] is missing")
             } else {
                 format!("{label} comes after {array}[{}]", expected - 1)
@@ -104,10 +123,10 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
                 &format!("number the {array} entries 1, 2, 3, ... in order, without gaps"),
             ));
         }
-        expected = raw.index.saturating_add(1);
+        expected = index.saturating_add(1);
         let param = Param {
             kind,
-            index: raw.index,
+            index,
             variadic: raw.variadic,
             name: raw.name.clone().unwrap_or_default(),
             name_given: raw.name.is_some(),
@@ -218,7 +237,9 @@ fn parse_returns(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Re
         return Returns::Typed { ty, description };
     }
     let head = head.trim();
-    if head.starts_with(['[', '{']) || (head.ends_with('?') && !head.contains(' ')) {
+    // Under another project's `Output:`, text that starts like a type is only text.
+    let strict = section.title != "OUTPUT";
+    if strict && (head.starts_with(['[', '{']) || (head.ends_with('?') && !head.contains(' '))) {
         diagnostics.push(
             Diagnostic::new(
                 format!("RETURNS `{head}` looks like a type but is not one"),
@@ -235,52 +256,6 @@ fn parse_returns(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Re
     } else {
         Returns::Text(text)
     }
-}
-
-/// The error for a file without a header, with a skeleton built from the KEYS and ARGV
-/// the body reads.
-fn missing_header(source: &str, has_shebang: bool) -> Diagnostic {
-    let line = if has_shebang { 2 } else { 1 };
-    let mut skeleton = String::from(
-        "add a header at the top of the file, for example:\n\n--[[\n    What the script does.\n",
-    );
-    for (array, count) in [
-        ("KEYS", highest_index(source, "KEYS[")),
-        ("ARGV", highest_index(source, "ARGV[")),
-    ] {
-        if count > 0 {
-            skeleton.push_str(&format!("\n    {array}:\n"));
-            for i in 1..=count {
-                skeleton.push_str(&format!("        [{i}] - description\n"));
-            }
-        }
-    }
-    skeleton.push_str("\n    RETURNS:\n        what the script returns\n--]]");
-    if has_shebang {
-        skeleton.push_str("\n\n(keep the `#!lua` line first: Redis reads it only on line 1)");
-    }
-    Diagnostic::new(
-        "the script has no header comment declaring its KEYS, ARGV and RETURNS",
-        Location::new(line, 1),
-        1,
-    )
-    .with_help(skeleton)
-}
-
-/// The highest literal index used as `array[n]` in `source` (0 when there is none), up to
-/// the highest a header may declare.
-fn highest_index(source: &str, array: &str) -> usize {
-    source
-        .match_indices(array)
-        .filter_map(|(at, _)| {
-            let digits: String = source[at + array.len()..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            digits.parse().ok().filter(|&i| i <= entry::MAX_INDEX)
-        })
-        .max()
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -377,25 +352,5 @@ mod tests {
             errors("--[[\nRETURNS: {float: int}\n]]"),
             ["2:1 RETURNS `{float: int}` has map keys of type `float`"]
         );
-    }
-
-    #[test]
-    fn missing_header_proposes_a_skeleton() {
-        let error = parse(
-            "x.lua",
-            "#!lua flags=no-writes\nreturn redis.call('GET', KEYS[2]) .. ARGV[1]",
-        )
-        .unwrap_err();
-        assert_eq!(error[0].location, Location::new(2, 1));
-        let help = error[0].help.as_deref().unwrap();
-        assert!(
-            help.contains("KEYS:\n        [1] - description\n        [2] - description"),
-            "{help}"
-        );
-        assert!(
-            help.contains("ARGV:\n        [1] - description\n"),
-            "{help}"
-        );
-        assert!(help.contains("keep the `#!lua` line first"), "{help}");
     }
 }

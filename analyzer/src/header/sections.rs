@@ -20,11 +20,17 @@ pub struct Sections {
     pub example: Option<TextSection>,
     /// Other titled sections.
     pub others: Vec<(String, TextSection)>,
+    /// Whether a `KEYS:` section was written (maybe `KEYS: none`).
+    pub keys_section: bool,
+    /// Whether an `ARGV:` section was written (maybe `ARGV: none`).
+    pub args_section: bool,
 }
 
 /// The lines of a titled section.
 #[derive(Debug)]
 pub struct TextSection {
+    /// The heading's title, in capitals (`RETURNS`, `OUTPUT`).
+    pub title: String,
     /// Where the heading is.
     pub heading: Location,
     /// The lines after the heading, blank ones included (the heading's own text first).
@@ -66,6 +72,9 @@ fn strip_indentation(line: &str, width: usize) -> &str {
 enum Current {
     Summary,
     Params(ParamKind),
+    /// BullMQ's `Input:`: `KEYS[n] ...` and `ARGV[n] ...` lines, with deeper lines
+    /// describing the entry above them (nested lists included).
+    Input,
     Returns,
     Example,
     Other(usize),
@@ -73,6 +82,11 @@ enum Current {
 
 /// Titles a header may use for its sections, besides free-form ones.
 const KNOWN_TITLES: &[&str] = &["KEYS", "ARGV", "RETURNS", "EXAMPLE", "EXAMPLES"];
+
+/// Titles read as headings in any case (`Input:`, `Returns:`), as other projects write them.
+const ANY_CASE_TITLES: &[&str] = &[
+    "EXAMPLE", "EXAMPLES", "INPUT", "OUTPUT", "RETURN", "RETURNS",
+];
 
 /// Sorts `lines` into sections; every malformed line is reported.
 pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
@@ -116,6 +130,12 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
                     diagnostics.push(stray_line_in_params(line, kind));
                 }
             }
+            Current::Input => {
+                if let Some(last) = continued {
+                    append_description(&mut sections.entries[last].description, text);
+                }
+                // Other text under `Input:` describes the input as a whole.
+            }
             Current::Returns => push_text(&mut sections.returns, text),
             Current::Example => push_text(&mut sections.example, text),
             Current::Other(i) => {
@@ -140,16 +160,25 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
     (sections, diagnostics)
 }
 
-/// `TITLE: text` where TITLE is upper case letters, digits, `_` or spaces.
+/// A heading and the text on its line: `TITLE: text` where TITLE is in capitals (letters,
+/// digits, `_`, spaces); one of [`ANY_CASE_TITLES`] in any case (`Input:`); or a single
+/// capitalised word alone on its line (`Events:`).
 fn heading(text: &str) -> Option<(&str, &str)> {
     let trimmed = text.trim_start();
     let colon = trimmed.find(':')?;
     let title = trimmed[..colon].trim_end();
-    let is_title = title.starts_with(|c: char| c.is_ascii_uppercase())
+    let inline = trimmed[colon + 1..].trim();
+    let starts_upper = title.starts_with(|c: char| c.is_ascii_uppercase());
+    let in_capitals = starts_upper
         && title
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == ' ');
-    is_title.then(|| (title, trimmed[colon + 1..].trim()))
+    let known = ANY_CASE_TITLES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(title));
+    let lone_word =
+        starts_upper && inline.is_empty() && title.chars().all(|c| c.is_ascii_alphabetic());
+    (in_capitals || known || lone_word).then_some((title, inline))
 }
 
 fn open_section(
@@ -159,7 +188,9 @@ fn open_section(
     inline: &str,
     heading: Location,
 ) -> Current {
+    let upper = title.to_ascii_uppercase();
     let text_section = |inline: &str| TextSection {
+        title: upper.clone(),
         heading,
         lines: if inline.is_empty() {
             Vec::new()
@@ -168,11 +199,13 @@ fn open_section(
         },
         inline: !inline.is_empty(),
     };
-    match title {
+    match upper.as_str() {
         "KEYS" | "ARGV" => {
-            let kind = if title == "KEYS" {
+            let kind = if upper == "KEYS" {
+                sections.keys_section = true;
                 ParamKind::Key
             } else {
+                sections.args_section = true;
                 ParamKind::Arg
             };
             if !inline.is_empty() && !inline.eq_ignore_ascii_case("none") {
@@ -189,7 +222,8 @@ fn open_section(
             }
             Current::Params(kind)
         }
-        "RETURNS" => {
+        "INPUT" => Current::Input,
+        "RETURNS" | "RETURN" | "OUTPUT" => {
             if sections.returns.is_some() {
                 diagnostics.push(duplicate_section(title, heading));
             }
@@ -203,10 +237,10 @@ fn open_section(
             sections.example = Some(text_section(inline));
             Current::Example
         }
-        other => {
+        _ => {
             sections
                 .others
-                .push((other.to_owned(), text_section(inline)));
+                .push((title.to_owned(), text_section(inline)));
             Current::Other(sections.others.len() - 1)
         }
     }
@@ -232,7 +266,7 @@ fn push_blank(sections: &mut Sections, current: &Current) {
             }
             None
         }
-        Current::Params(_) => None,
+        Current::Params(_) | Current::Input => None,
     };
     if let Some(section) = section {
         section.lines.push(String::new());
@@ -357,7 +391,10 @@ mod tests {
         assert_eq!(sections.entries.len(), 4);
         assert_eq!(sections.entries[0].kind, ParamKind::Key);
         assert_eq!(sections.entries[3].kind, ParamKind::Arg);
-        assert_eq!(sections.entries[3].index, 3);
+        assert_eq!(
+            sections.entries[3].position,
+            super::super::entry::Position::At(3)
+        );
         assert_eq!(
             sections.returns.unwrap().dedented(),
             "1 if allowed, 0 if rate limited"
@@ -408,6 +445,7 @@ mod tests {
     #[test]
     fn dedenting_never_cuts_a_character() {
         let section = TextSection {
+            title: "RETURNS".to_owned(),
             heading: Location::new(1, 1),
             lines: vec!["\u{3000}x".to_owned(), " y".to_owned()],
             inline: false,
