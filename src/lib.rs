@@ -27,6 +27,10 @@ pub struct CacheAside;
 #[redis_script("caching/write_through.lua")]
 pub struct WriteThrough;
 
+/// Adds a job to a queue, with shared code from `jobs/includes/` (BullMQ's `@include`).
+#[redis_script("jobs/add_job.lua")]
+pub struct AddJob;
+
 /// The seed's `debug_print` and `execute_with_debug` patterns.
 #[redis_script("debugging/debug_print.lua")]
 pub struct DebugPrint;
@@ -43,6 +47,10 @@ pub mod testing {
     /// Fails in the way its argument asks for.
     #[redis_script("testing/failures.lua")]
     pub struct Failures;
+
+    /// Reads a counter through an included helper that fails on request.
+    #[redis_script("testing/include_failure.lua")]
+    pub struct IncludeFailure;
 
     /// Increments a counter.
     #[redis_script("testing/incr.lua")]

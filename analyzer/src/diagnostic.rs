@@ -41,6 +41,9 @@ pub struct Diagnostic {
     pub width: usize,
     /// How to fix it, when there is something to say.
     pub help: Option<String>,
+    /// More about where it is (`included from lua_scripts/x.lua:12`), shown before the
+    /// help.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -52,6 +55,7 @@ impl Diagnostic {
             location,
             width: width.max(1),
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -91,13 +95,20 @@ impl Diagnostic {
                 "\n{gutter} |\n{line} | {text}\n{gutter} | {pad}{}",
                 "^".repeat(self.width)
             );
-            if let Some(help) = &self.help {
-                let _ = write!(out, "\n{gutter} = help: {help}");
-            }
-        } else if let Some(help) = &self.help {
-            let _ = write!(out, "\n  = help: {help}");
+            self.write_notes(&mut out, &gutter);
+        } else {
+            self.write_notes(&mut out, " ");
         }
         out
+    }
+
+    fn write_notes(&self, out: &mut String, gutter: &str) {
+        for note in &self.notes {
+            let _ = write!(out, "\n{gutter} = note: {note}");
+        }
+        if let Some(help) = &self.help {
+            let _ = write!(out, "\n{gutter} = help: {help}");
+        }
     }
 }
 

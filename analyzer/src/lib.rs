@@ -33,6 +33,7 @@ mod names;
 mod redis;
 #[cfg(test)]
 mod seed;
+mod source;
 mod types;
 
 pub use checks::Options;
@@ -42,6 +43,7 @@ pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 /// The Redis version whose command table and Lua environment the checks use.
 pub use redis::tables::REDIS_VERSION;
 pub use redis::version::RedisVersion;
+pub use source::{Origin, Segment, SourceFile, Sources, expand};
 pub use types::{ParamType, ReturnType};
 
 /// What the analysis of a script found: the model when its header could be read (even if
@@ -51,8 +53,11 @@ pub use types::{ParamType, ReturnType};
 pub struct Analysis {
     /// The script's model; `None` when the header could not be read.
     pub script: Option<Script>,
-    /// Every problem found, in file order.
+    /// Every problem found, in the order of the expanded text; locations are in the
+    /// expanded text ([`Sources::origin`] and [`render`](Self::render) map them back).
     pub diagnostics: Vec<Diagnostic>,
+    /// The files the script was made of, and the expanded text.
+    pub sources: Sources,
 }
 
 impl Analysis {
@@ -73,6 +78,11 @@ impl Analysis {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// `diagnostic` rendered at the file and line it points at (see [`Sources::render`]).
+    pub fn render(&self, diagnostic: &Diagnostic) -> String {
+        self.sources.render(diagnostic)
     }
 
     /// The model when there is no error, else the errors.
@@ -96,10 +106,29 @@ pub fn analyze(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
 }
 
 /// Reads and checks `source`, the text of the script at `path`, with `options`: the model
-/// when the header can be read, and every error and warning.
+/// when the header can be read, and every error and warning. `@include` lines are not
+/// expanded (there is no folder to find the files in): use [`check_file`] for that.
 pub fn check(path: &str, source: &str, options: &Options) -> Analysis {
+    check_sources(Sources::single(path, source), Vec::new(), options)
+}
+
+/// Reads and checks the script `relative` of the scripts folder `root` (shown as
+/// `lua_scripts/` in messages), whose text is `text`, with its `@include`s expanded.
+pub fn check_file(
+    root: &std::path::Path,
+    relative: &str,
+    text: &str,
+    options: &Options,
+) -> Analysis {
+    let (sources, problems) = source::expand(root, relative, text);
+    check_sources(sources, problems, options)
+}
+
+fn check_sources(sources: Sources, mut found: Vec<Diagnostic>, options: &Options) -> Analysis {
+    let source = sources.text.as_str();
+    let path = sources.main().path.as_str();
     let body = lua::read(source);
-    let mut found = body.diagnostics;
+    found.extend(body.diagnostics);
     let (mut script, header_errors) = match header::parse(path, source) {
         Ok(script) => (Some(script), Vec::new()),
         Err(errors) => (None, errors),
@@ -116,6 +145,7 @@ pub fn check(path: &str, source: &str, options: &Options) -> Analysis {
     Analysis {
         script,
         diagnostics: found,
+        sources,
     }
 }
 

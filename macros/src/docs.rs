@@ -1,11 +1,16 @@
 //! Rustdoc for the generated items, built from the header, so docs.rs shows the contract.
 
-use redis_script_analyzer::{Param, Params, Returns, Script};
+use redis_script_analyzer::{Param, Params, Returns, Script, Sources};
 
 use crate::rust_types::{param_type_text, return_type_text};
 
 /// Docs appended to the user's own docs on the struct.
-pub fn struct_docs(script: &Script, source: &str, has_user_docs: bool, call_path: &str) -> String {
+pub fn struct_docs(
+    script: &Script,
+    sources: &Sources,
+    has_user_docs: bool,
+    call_path: &str,
+) -> String {
     let mut out = String::new();
     if has_user_docs {
         out.push_str("\n\n");
@@ -41,8 +46,19 @@ pub fn struct_docs(script: &Script, source: &str, has_user_docs: bool, call_path
     for (title, text) in &script.other_sections {
         out.push_str(&format!("\n# {title}\n\n{}\n", prose(text)));
     }
-    out.push_str(&format!("\n# Source\n\nSHA1 `{}`\n\n", script.sha1));
-    out.push_str(&fenced("lua", source));
+    out.push_str(&format!("\n# Source\n\nSHA1 `{}`", script.sha1));
+    if sources.has_includes() {
+        let included: Vec<String> = sources.files[1..]
+            .iter()
+            .map(|f| format!("`{}`", f.path))
+            .collect();
+        out.push_str(&format!(
+            " (of the text sent: the file below with its includes, {}, expanded)",
+            included.join(", ")
+        ));
+    }
+    out.push_str("\n\n");
+    out.push_str(&fenced("lua", &sources.main().text));
     out
 }
 
@@ -156,7 +172,8 @@ mod tests {
     fn docs_carry_the_contract() {
         let source = "--[[\n  Adds.\n  KEYS:\n    [1] counter: key - The counter\n  ARGV:\n    [1] - amount\n  RETURNS: int - the new value\n--]]\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])\n";
         let script = redis_script_analyzer::analyze("lua_scripts/add.lua", source).unwrap();
-        let docs = struct_docs(&script, source, false, "Add::call");
+        let sources = Sources::single("lua_scripts/add.lua", source);
+        let docs = struct_docs(&script, &sources, false, "Add::call");
         assert!(
             docs.starts_with("Adds.\n\nBound to `lua_scripts/add.lua`"),
             "{docs}"

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use redis_script_analyzer::Script;
+use redis_script_analyzer::{Script, Sources};
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attribute::{self, ScriptPath};
@@ -52,23 +52,24 @@ pub fn expand_in(crate_root: &Path, attr: TokenStream, item: TokenStream) -> Tok
             return with_errors(&input, errors);
         }
     };
-    let display = path.display();
-    let analysis = redis_script_analyzer::check(&display, &file.source, &options);
+    let scripts = crate_root.join("lua_scripts");
+    let analysis =
+        redis_script_analyzer::check_file(&scripts, &path.relative, &file.source, &options);
     let span = path.literal.span();
     errors.extend(
         analysis
             .errors()
-            .map(|d| syn::Error::new(span, d.render(&display, &file.source))),
+            .map(|d| syn::Error::new(span, analysis.render(d))),
     );
     let warnings: Vec<TokenStream> = analysis
         .warnings()
-        .map(|d| warning_tokens(&d.render(&display, &file.source), &path.literal))
+        .map(|d| warning_tokens(&analysis.render(d), &path.literal))
         .collect();
-    match analysis.script {
+    match &analysis.script {
         // The header was read: the whole API is generated next to the errors, so code
         // calling the script compiles on and shows no second, misleading error.
         Some(script) if unit_struct => {
-            let api = generate(&input, &path, &file, &script);
+            let api = generate(&input, &path, &file, script, &analysis.sources);
             let errors = errors.iter().map(syn::Error::to_compile_error);
             quote!(#(#warnings)* #api #(#errors)*)
         }
@@ -109,22 +110,19 @@ fn generate(
     path: &ScriptPath,
     file: &ScriptFile,
     script: &Script,
+    sources: &Sources,
 ) -> TokenStream {
     let DeriveInput {
         attrs, vis, ident, ..
     } = input;
     let has_user_docs = attrs.iter().any(|a| a.path().is_ident("doc"));
-    let struct_docs = docs::struct_docs(
-        script,
-        &file.source,
-        has_user_docs,
-        &format!("{ident}::call"),
-    );
+    let struct_docs = docs::struct_docs(script, sources, has_user_docs, &format!("{ident}::call"));
     let call_docs = docs::call_docs(script);
     let name = ident.to_string();
     let display = path.display();
     let sha1 = &script.sha1;
-    let absolute = LitStr::new(&file.absolute.to_string_lossy(), path.literal.span());
+    let (source, tracked) = source_tokens(file, sources, path.literal.span());
+    let source_map = source_map_tokens(sources);
     let returns_declared = script.returns.declared();
     let shape = rust_types::reply_shape(script.returns.ty());
     let read_only = script
@@ -141,8 +139,9 @@ fn generate(
         impl #ident {
             /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
             #vis const SHA1: &'static str = #sha1;
-            /// The script's source: the file's bytes, unchanged.
-            #vis const SOURCE: &'static str = ::core::include_str!(#absolute);
+            /// The script's source as sent to Redis: the file's bytes, unchanged, with each
+            /// `@include` line replaced by the file it names.
+            #vis const SOURCE: &'static str = #source;
             /// The script's path from the crate root.
             #vis const PATH: &'static str = #display;
             /// The script's description for the runtime: loading, messages.
@@ -155,6 +154,7 @@ fn generate(
                     returns: &#shape,
                     returns_declared: #returns_declared,
                     read_only: #read_only,
+                    source_map: #source_map,
                 });
 
             #call
@@ -166,9 +166,56 @@ fn generate(
 
         #errors
 
+        #tracked
+
         ::redis_script::__private::inventory::submit! {
             ::redis_script::__private::registration(#ident::META)
         }
+    }
+}
+
+/// The script's text, and what makes cargo rebuild when one of its files changes. Without
+/// includes the text is the file itself, embedded with `include_str!`; with includes it is
+/// the expanded text, and every file is embedded once more where nothing reads it, so
+/// that editing any of them rebuilds the crate.
+fn source_tokens(file: &ScriptFile, sources: &Sources, span: Span) -> (TokenStream, TokenStream) {
+    let embedded = |path: &std::path::Path| {
+        let path = LitStr::new(&path.to_string_lossy(), span);
+        quote!(::core::include_str!(#path))
+    };
+    if !sources.has_includes() {
+        return (embedded(&file.absolute), TokenStream::new());
+    }
+    let files: Vec<TokenStream> = sources
+        .files
+        .iter()
+        .filter_map(|f| f.absolute.as_deref())
+        .map(embedded)
+        .collect();
+    let count = files.len();
+    let text = LitStr::new(&sources.text, span);
+    (
+        quote!(#text),
+        quote!(const _: [&str; #count] = [#(#files),*];),
+    )
+}
+
+/// The runtime's `SourceMap` of `sources`, as a constant expression.
+fn source_map_tokens(sources: &Sources) -> TokenStream {
+    let files = sources.files.iter().map(|file| {
+        let path = &file.path;
+        let included_from = match file.included_from {
+            Some((parent, line)) => quote!(::core::option::Option::Some((#parent, #line))),
+            None => quote!(::core::option::Option::None),
+        };
+        quote!(::redis_script::__private::source_file(#path, #included_from))
+    });
+    let segments = sources.segments.iter().map(|segment| {
+        let (first, file, line) = (segment.first_line, segment.file, segment.file_line);
+        quote!(::redis_script::__private::segment(#first, #file, #line))
+    });
+    quote! {
+        ::redis_script::__private::source_map(&[#(#files),*], &[#(#segments),*])
     }
 }
 

@@ -7,6 +7,7 @@ use redis::{ConnectionLike, RedisResult, Value};
 
 use crate::call::ScriptCall;
 use crate::invocation;
+use crate::meta::ScriptMeta;
 
 /// What `SCRIPT KILL` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,11 +62,22 @@ impl<R> ScriptCall<R> {
     /// with `s`, print locals with `p`, list the source with `l`; `--ldb` works on a copy
     /// of the data and rolls back at the end (`--ldb-sync-mode` keeps the writes and
     /// blocks the server while you debug).
+    ///
+    /// A script with `@include`s is sent expanded, and Redis's line numbers are those of
+    /// the expanded text: the command then names a file holding that text, written to
+    /// `<temp dir>/redis-script-ldb/<sha1>.lua` by this call (if it cannot be written, the
+    /// command ends with a shell comment saying why).
     pub fn ldb_command(&self) -> String {
-        let mut line = format!(
-            "redis-cli --ldb --eval {}",
-            shell_quote(self.script().path().as_bytes())
-        );
+        let script = self.script();
+        let (file, problem) = if script.source_map().has_includes() {
+            match expanded_file(script) {
+                Ok(path) => (path.to_string_lossy().into_owned(), None),
+                Err((path, error)) => (path.to_string_lossy().into_owned(), Some(error)),
+            }
+        } else {
+            (script.path().to_owned(), None)
+        };
+        let mut line = format!("redis-cli --ldb --eval {}", shell_quote(file.as_bytes()));
         let num_keys = self.num_keys();
         for (i, value) in invocation::values(self.command()).enumerate() {
             if i == num_keys {
@@ -73,8 +85,27 @@ impl<R> ScriptCall<R> {
             }
             let _ = write!(line, " {}", shell_quote(value));
         }
+        if let Some(error) = problem {
+            let _ = write!(line, "  # could not write {file}: {error}");
+        }
         line
     }
+}
+
+/// Writes the expanded text of `script` to a file of its own under the temporary folder
+/// (named by its SHA1, so it is written again only when missing or changed).
+fn expanded_file(
+    script: &ScriptMeta,
+) -> Result<std::path::PathBuf, (std::path::PathBuf, std::io::Error)> {
+    let folder = std::env::temp_dir().join("redis-script-ldb");
+    let path = folder.join(format!("{}.lua", script.sha1()));
+    let current = std::fs::read(&path).is_ok_and(|bytes| bytes == script.source().as_bytes());
+    if !current {
+        std::fs::create_dir_all(&folder)
+            .and_then(|()| std::fs::write(&path, script.source()))
+            .map_err(|error| (path.clone(), error))?;
+    }
+    Ok(path)
 }
 
 /// `text` as one POSIX shell word: unchanged when it is plainly safe, else single-quoted

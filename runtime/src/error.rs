@@ -6,7 +6,7 @@ use redis::{RedisError, RedisResult, Value};
 
 use crate::cluster::KeySlot;
 use crate::codes::{self, RESERVED_ERR_MESSAGES};
-use crate::meta::ScriptMeta;
+use crate::meta::{ScriptMeta, SourceLocation};
 
 /// A failed script invocation or load.
 ///
@@ -151,7 +151,10 @@ impl Error {
         }
     }
 
-    /// The script line the error points at, for errors raised inside the script.
+    /// The line of the script's text the error points at, for errors raised inside the
+    /// script: Redis's own numbering of the text it was sent. That is the line of the
+    /// script's file when it has no `@include`s; [`location`](Self::location) gives the
+    /// file and line in every case.
     pub fn line(&self) -> Option<usize> {
         match &self.kind {
             ErrorKind::Lua { line, .. }
@@ -186,14 +189,24 @@ impl Error {
         Self::new(script, classify(error))
     }
 
+    /// Where in the files the user wrote the error points: the file and line of
+    /// [`line`](Self::line), which for a script with `@include`s may be an included file.
+    pub fn location(&self) -> Option<SourceLocation> {
+        self.script.source_map().locate(self.line()?)
+    }
+
     fn fmt_located(&self, f: &mut fmt::Formatter<'_>, what: fmt::Arguments<'_>) -> fmt::Result {
         let script = self.script;
-        match self.line() {
-            Some(line) => {
-                write!(f, "{}:{line}: {what}", script.path())?;
+        match (self.line(), self.location()) {
+            (Some(line), Some(at)) => {
+                let file_line = at.line();
+                write!(f, "{at}: {what}")?;
+                let gutter = " ".repeat(file_line.to_string().len());
                 if let Some(text) = script.source_line(line) {
-                    let gutter = " ".repeat(line.to_string().len());
-                    write!(f, "\n{gutter} |\n{line} | {text}\n{gutter} |")?;
+                    write!(f, "\n{gutter} |\n{file_line} | {text}\n{gutter} |")?;
+                }
+                for outer in at.included_from() {
+                    write!(f, "\n  = included from {outer}")?;
                 }
                 write!(
                     f,
@@ -202,7 +215,7 @@ impl Error {
                     script.sha1()
                 )
             }
-            None => write!(
+            _ => write!(
                 f,
                 "{}: {what}\n  = in script {} (sha1 {})",
                 script.path(),

@@ -35,7 +35,7 @@ pub use load::load_all;
 pub use load::load_all_async;
 #[cfg(feature = "cluster-async")]
 pub use load::load_all_cluster_async;
-pub use meta::{Script, ScriptMeta};
+pub use meta::{Script, ScriptMeta, SourceLocation, SourceMap};
 pub use redis;
 pub use registry::scripts;
 pub use reply::ReplyShape;
@@ -52,7 +52,7 @@ pub use redis_script_macros::redis_script;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::ScriptCall;
-    pub use crate::meta::{Script, ScriptMeta, ScriptParts};
+    pub use crate::meta::{Script, ScriptMeta, ScriptParts, Segment, SourceFile, SourceMap};
     pub use crate::registry::Registration;
     pub use crate::reply::ReplyShape;
     pub use inventory;
@@ -66,6 +66,29 @@ pub mod __private {
     /// The description of a bound script.
     pub const fn script_meta(parts: ScriptParts) -> ScriptMeta {
         ScriptMeta::from_parts(parts)
+    }
+
+    /// Where the lines of a script were written: `files` (its own first) and `segments`.
+    pub const fn source_map(
+        files: &'static [SourceFile],
+        segments: &'static [Segment],
+    ) -> SourceMap {
+        SourceMap::new(files, segments)
+    }
+
+    /// A file of a script, included from line `line` of file `file` (`None` for the
+    /// script's own).
+    pub const fn source_file(
+        path: &'static str,
+        included_from: Option<(usize, usize)>,
+    ) -> SourceFile {
+        SourceFile::new(path, included_from)
+    }
+
+    /// Lines from `first_line` of the script's text come from file `file`, from its line
+    /// `file_line` on.
+    pub const fn segment(first_line: usize, file: usize, file_line: usize) -> Segment {
+        Segment::new(first_line, file, file_line)
     }
 
     /// The registry entry of a bound script.

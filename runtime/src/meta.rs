@@ -26,6 +26,142 @@ pub struct ScriptParts {
     pub returns_declared: &'static str,
     /// Whether the shebang declares `no-writes`.
     pub read_only: bool,
+    /// Where each line of `source` was written.
+    pub source_map: SourceMap,
+}
+
+/// Where the lines of a script's text were written: in the script's own file, or in a
+/// file it pulled in with `--- @include`. Redis numbers lines in the text it was sent;
+/// this map turns such a line into the file and line to open.
+///
+/// ```
+/// # use redis_script::ScriptMeta;
+/// # fn show(meta: &ScriptMeta) {
+/// if let Some(at) = meta.source_map().locate(17) {
+///     println!("{}:{}", at.path(), at.line());
+///     for outer in at.included_from() {
+///         println!("  included from {}:{}", outer.path(), outer.line());
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceMap {
+    files: &'static [SourceFile],
+    segments: &'static [Segment],
+}
+
+/// One file of a script: its path from the crate root, and where it was included from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceFile {
+    path: &'static str,
+    /// The including file (an index in the map's files) and the line of the `@include`.
+    included_from: Option<(usize, usize)>,
+}
+
+/// A run of lines of the script's text that come from one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(hidden)]
+pub struct Segment {
+    /// The run's first line in the script's text (1-based).
+    first_line: usize,
+    /// The file, an index in the map's files.
+    file: usize,
+    /// The run's first line in that file.
+    file_line: usize,
+}
+
+/// A line in the file it was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceLocation {
+    map: SourceMap,
+    file: usize,
+    line: usize,
+}
+
+impl SourceMap {
+    /// A map from `files` (the script's own first) and `segments` (in order).
+    pub(crate) const fn new(files: &'static [SourceFile], segments: &'static [Segment]) -> Self {
+        Self { files, segments }
+    }
+
+    /// The files of the script: its own first, then those it includes, in the order met.
+    pub fn files(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.files.iter().map(|file| file.path)
+    }
+
+    /// Whether the script pulls in other files.
+    pub fn has_includes(&self) -> bool {
+        self.files.len() > 1
+    }
+
+    /// Where line `line` (1-based) of the script's text was written; `None` for a line the
+    /// map does not know.
+    pub fn locate(&self, line: usize) -> Option<SourceLocation> {
+        let segment = self.segments.iter().rev().find(|s| s.first_line <= line)?;
+        self.files.get(segment.file)?;
+        Some(SourceLocation {
+            map: *self,
+            file: segment.file,
+            line: segment.file_line + (line - segment.first_line),
+        })
+    }
+}
+
+impl SourceFile {
+    /// A file at `path`, included from line `line` of the file at index `file`.
+    pub(crate) const fn new(path: &'static str, included_from: Option<(usize, usize)>) -> Self {
+        Self {
+            path,
+            included_from,
+        }
+    }
+}
+
+impl Segment {
+    /// Lines from `first_line` of the script's text on come from file `file`, from its
+    /// line `file_line` on.
+    pub(crate) const fn new(first_line: usize, file: usize, file_line: usize) -> Self {
+        Self {
+            first_line,
+            file,
+            file_line,
+        }
+    }
+}
+
+impl SourceLocation {
+    /// The file's path from the crate root, e.g. `lua_scripts/includes/store.lua`.
+    pub fn path(&self) -> &'static str {
+        self.map.files[self.file].path
+    }
+
+    /// The line in that file (1-based).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The `@include` lines that led to this file, innermost first; empty for the
+    /// script's own file.
+    pub fn included_from(&self) -> Vec<SourceLocation> {
+        let mut chain = Vec::new();
+        let mut file = self.map.files[self.file];
+        while let Some((parent, line)) = file.included_from {
+            chain.push(SourceLocation {
+                map: self.map,
+                file: parent,
+                line,
+            });
+            file = self.map.files[parent];
+        }
+        chain
+    }
+}
+
+impl std::fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path(), self.line)
+    }
 }
 
 impl ScriptMeta {
@@ -70,6 +206,12 @@ impl ScriptMeta {
         self.0.read_only
     }
 
+    /// Where each line of [`source`](Self::source) was written: the script's file, or a
+    /// file it includes.
+    pub const fn source_map(&self) -> &SourceMap {
+        &self.0.source_map
+    }
+
     /// Line `line` (1-based) of the source.
     pub fn source_line(&self, line: usize) -> Option<&'static str> {
         let text = self.0.source.split('\n').nth(line.checked_sub(1)?)?;
@@ -99,5 +241,13 @@ pub(crate) const fn test_meta(
         returns,
         returns_declared: "declared",
         read_only,
+        source_map: TEST_MAP,
     })
 }
+
+/// The source map of [`test_meta`]'s scripts: one file.
+#[cfg(test)]
+const TEST_MAP: SourceMap = SourceMap::new(
+    &[SourceFile::new("lua_scripts/test.lua", None)],
+    &[Segment::new(1, 0, 1)],
+);

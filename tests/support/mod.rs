@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 
-use redis_script::__private::{ScriptParts, call, script_meta};
+use redis_script::__private::{
+    ScriptParts, SourceMap, call, script_meta, segment, source_file, source_map,
+};
 use redis_script::{Batch, ReplyShape, ScriptCall, ScriptMeta};
 
 /// A `MULTI`/`EXEC` transaction, or else a plain pipeline.
@@ -11,6 +13,12 @@ pub fn batch(transaction: bool) -> Batch {
         Batch::new()
     }
 }
+
+/// The source map of the broken script: one file.
+const BROKEN_MAP: SourceMap = source_map(
+    &[source_file("lua_scripts/broken.lua", None)],
+    &[segment(1, 0, 1)],
+);
 
 /// A call of a script Redis cannot compile (`return +`), with no keys: the macro would
 /// refuse such a file, so it is described by hand, through the macro's own contract.
@@ -30,6 +38,7 @@ pub fn broken_call() -> ScriptCall<redis::Value> {
         returns: &ReplyShape::Any,
         returns_declared: "value",
         read_only: false,
+        source_map: BROKEN_MAP,
     })));
     call(broken, 0, 0)
 }

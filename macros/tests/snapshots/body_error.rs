@@ -37,7 +37,8 @@ pub struct Checked;
 impl Checked {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "742a3d6ec37f46816aeb5e614f1122678fe2e28e";
-    /// The script's source: the file's bytes, unchanged.
+    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
+    /// `@include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/tests/ui/lua_scripts/checks/unknown_command.lua"
     );
@@ -52,6 +53,15 @@ impl Checked {
         returns: &::redis_script::__private::ReplyShape::Any,
         returns_declared: "undeclared",
         read_only: false,
+        source_map: ::redis_script::__private::source_map(
+            &[
+                ::redis_script::__private::source_file(
+                    "lua_scripts/checks/unknown_command.lua",
+                    ::core::option::Option::None,
+                ),
+            ],
+            &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
+        ),
     });
     /**Prepares a call of `lua_scripts/checks/unknown_command.lua`: Checks one rule.
 

@@ -58,7 +58,8 @@ pub struct EchoKeys;
 impl EchoKeys {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "cf4bea1b0586107f346941b5675cbeefdc702634";
-    /// The script's source: the file's bytes, unchanged.
+    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
+    /// `@include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/lua_scripts/testing/echo_keys.lua"
     );
@@ -75,6 +76,15 @@ impl EchoKeys {
         ),
         returns_declared: "[bytes]",
         read_only: false,
+        source_map: ::redis_script::__private::source_map(
+            &[
+                ::redis_script::__private::source_file(
+                    "lua_scripts/testing/echo_keys.lua",
+                    ::core::option::Option::None,
+                ),
+            ],
+            &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
+        ),
     });
     /**Prepares a call of `lua_scripts/testing/echo_keys.lua`: Returns its keys followed by its arguments, to test how calls are encoded.
 

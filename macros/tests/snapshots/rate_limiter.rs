@@ -51,7 +51,8 @@ pub struct RateLimiter;
 impl RateLimiter {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "f85d82d4893eb5ebc9429f2abe2e8f906afc5be4";
-    /// The script's source: the file's bytes, unchanged.
+    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
+    /// `@include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/lua_scripts/rate_limiter.lua"
     );
@@ -66,6 +67,15 @@ impl RateLimiter {
         returns: &::redis_script::__private::ReplyShape::Int,
         returns_declared: "int",
         read_only: false,
+        source_map: ::redis_script::__private::source_map(
+            &[
+                ::redis_script::__private::source_file(
+                    "lua_scripts/rate_limiter.lua",
+                    ::core::option::Option::None,
+                ),
+            ],
+            &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
+        ),
     });
     /**Prepares a call of `lua_scripts/rate_limiter.lua`: Rate limiter script
 

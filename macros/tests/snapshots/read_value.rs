@@ -33,7 +33,8 @@ pub struct ReadValue;
 impl ReadValue {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "daaa55179e3b607922de966c0fa314d756a88367";
-    /// The script's source: the file's bytes, unchanged.
+    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
+    /// `@include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/lua_scripts/testing/read_value.lua"
     );
@@ -50,6 +51,15 @@ impl ReadValue {
         ),
         returns_declared: "string?",
         read_only: true,
+        source_map: ::redis_script::__private::source_map(
+            &[
+                ::redis_script::__private::source_file(
+                    "lua_scripts/testing/read_value.lua",
+                    ::core::option::Option::None,
+                ),
+            ],
+            &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
+        ),
     });
     /**Prepares a call of `lua_scripts/testing/read_value.lua`: Reads a string value; declared read-only, so it runs on replicas.
 

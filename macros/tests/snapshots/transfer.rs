@@ -72,7 +72,8 @@ pub struct Transfer;
 impl Transfer {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "bc41e627a8e8ad46edfdafd4a1b83ef637819c75";
-    /// The script's source: the file's bytes, unchanged.
+    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
+    /// `@include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/lua_scripts/transfer.lua"
     );
@@ -87,6 +88,15 @@ impl Transfer {
         returns: &::redis_script::__private::ReplyShape::String,
         returns_declared: "string",
         read_only: false,
+        source_map: ::redis_script::__private::source_map(
+            &[
+                ::redis_script::__private::source_file(
+                    "lua_scripts/transfer.lua",
+                    ::core::option::Option::None,
+                ),
+            ],
+            &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
+        ),
     });
     /**Prepares a call of `lua_scripts/transfer.lua`: Atomic transfer: moves an amount from one balance to another, or changes
 

@@ -1,0 +1,4 @@
+-- Increments a counter (the including script defines `rcall`).
+local function bump(key)
+    return rcall('INCRR', key)
+end

@@ -1,0 +1,3 @@
+-- The first helper.
+--- @include "second"
+local function first() return 1 end

@@ -1,0 +1,3 @@
+-- The second helper, which wants the first one again.
+--- @include "first"
+local function second() return 2 end
