@@ -1,16 +1,26 @@
-//! `redis.call` and `redis.pcall` with a literal command name: the command must exist, be
-//! allowed in scripts, get a number of arguments its arity accepts, and not write in a
-//! `no-writes` script.
+//! `redis.call` and `redis.pcall` with a literal command name (also through an alias or a
+//! forwarding function): the command must exist, be allowed in scripts, get a number of
+//! arguments its arity accepts and words of the shape its docs describe (option tokens,
+//! repeated groups; see [`shapes`](crate::redis::shapes)), and not write in a `no-writes`
+//! script.
 //!
 //! Commands of modules (`JSON.SET`, `FT.SEARCH`: any name with a dot) are not checked: the
 //! table only knows Redis's own commands.
 
 use crate::diagnostic::Diagnostic;
-use crate::lua::facts::{CommandCall, Facts};
-use crate::redis::commands::{self, Command};
+use crate::lua::facts::{CommandCall, Facts, Word};
+use crate::redis::commands::{self, Arg, ArgKind, Command};
+use crate::redis::shapes::{self, Mismatch};
+use crate::redis::version::RedisVersion;
 
 /// Checks every call with a literal command name.
-pub fn check(read_only: bool, facts: &Facts, later_target: bool, out: &mut Vec<Diagnostic>) {
+pub fn check(
+    read_only: bool,
+    facts: &Facts,
+    target: RedisVersion,
+    later_target: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     for call in &facts.commands {
         let Some(name) = call.name.as_deref() else {
             continue;
@@ -30,9 +40,14 @@ pub fn check(read_only: bool, facts: &Facts, later_target: bool, out: &mut Vec<D
             });
             continue;
         };
-        let (command, full_name) = match (command.subcommands.is_empty(), call.first_arg()) {
+        let (command, full_name, skipped) = match (command.subcommands.is_empty(), call.first_arg())
+        {
             (false, Some(sub)) => match command.subcommand(sub) {
-                Some(subcommand) => (subcommand, format!("{upper} {}", sub.to_ascii_uppercase())),
+                Some(subcommand) => (
+                    subcommand,
+                    format!("{upper} {}", sub.to_ascii_uppercase()),
+                    1,
+                ),
                 None => {
                     out.push(
                         problem(
@@ -44,7 +59,7 @@ pub fn check(read_only: bool, facts: &Facts, later_target: bool, out: &mut Vec<D
                     continue;
                 }
             },
-            _ => (command, upper),
+            _ => (command, upper, 0),
         };
         if command.noscript {
             out.push(
@@ -67,6 +82,8 @@ pub fn check(read_only: bool, facts: &Facts, later_target: bool, out: &mut Vec<D
                 )
                 .with_help("Redis fails the call at run time with: Wrong number of args calling Redis command from script"),
             );
+        } else if let Some(diagnostic) = shape_problem(call, command, &full_name, skipped, target) {
+            out.push(diagnostic);
         }
         if read_only && command.writes() {
             out.push(
@@ -74,6 +91,102 @@ pub fn check(read_only: bool, facts: &Facts, later_target: bool, out: &mut Vec<D
                     .with_help("Redis refuses the write at run time: remove `no-writes` from the `#!lua` line, or the write"),
             );
         }
+    }
+}
+
+/// The words of `call` (after its first `skipped`, the subcommand) against the shape of
+/// `command`'s arguments.
+fn shape_problem(
+    call: &CommandCall,
+    command: &Command,
+    full_name: &str,
+    skipped: usize,
+    target: RedisVersion,
+) -> Option<Diagnostic> {
+    if call.open_ended || command.args.is_empty() {
+        return None;
+    }
+    let given = &call.args[skipped..];
+    let words: Vec<shapes::Word<'_>> = given
+        .iter()
+        .map(|arg| match &arg.word {
+            Word::Text(text) => shapes::Word::Text(text),
+            Word::Number(_) => shapes::Word::Number,
+            Word::Dynamic => shapes::Word::Dynamic,
+        })
+        .collect();
+    let Mismatch {
+        at,
+        expected,
+        could_end,
+    } = shapes::check(command.args, &words, target).err()?;
+    let expected = expected.join(", ");
+    let usage = format!("{full_name} {}", usage(command.args));
+    let (site, message) = match given.get(at) {
+        Some(arg) => {
+            let word = match &arg.word {
+                Word::Text(text) => format!("`{text}`"),
+                Word::Number(number) => format!("`{number}`"),
+                Word::Dynamic => "this value".to_owned(),
+            };
+            let message = match (expected.is_empty(), could_end) {
+                (true, _) => {
+                    format!("`{full_name}` takes nothing after the argument before {word}")
+                }
+                (false, true) => format!(
+                    "`{full_name}` does not take {word} here: it takes {expected}, or nothing more"
+                ),
+                (false, false) => {
+                    format!("`{full_name}` does not take {word} here: it expects {expected}")
+                }
+            };
+            (arg.site, message)
+        }
+        None => (
+            given.last().map_or(call.site, |arg| arg.site),
+            format!("`{full_name}` needs more after this argument: {expected}"),
+        ),
+    };
+    Some(
+        Diagnostic::new(message, site.at, site.width).with_help(format!(
+            "Redis's docs give its arguments as `{usage}`; Redis refuses other words at run time (a syntax error)"
+        )),
+    )
+}
+
+/// A command's arguments written as Redis's docs show them: `key field value [field value ...]`.
+fn usage(args: &[Arg]) -> String {
+    args.iter().map(arg_usage).collect::<Vec<_>>().join(" ")
+}
+
+fn arg_usage(arg: &Arg) -> String {
+    let body = match arg.kind {
+        ArgKind::PureToken => String::new(),
+        ArgKind::OneOf => arg
+            .args
+            .iter()
+            .map(arg_usage)
+            .collect::<Vec<_>>()
+            .join(" | "),
+        ArgKind::Block => usage(arg.args),
+        _ => arg.name.to_owned(),
+    };
+    let once = match (arg.token, body.is_empty()) {
+        (Some(token), true) => token.to_owned(),
+        (Some(token), false) => format!("{token} {body}"),
+        (None, _) if arg.kind == ArgKind::OneOf => format!("<{body}>"),
+        (None, _) => body,
+    };
+    let repeated = if arg.multiple() {
+        format!("{once} [{once} ...]")
+    } else {
+        once
+    };
+    if arg.optional() {
+        let inner = repeated.trim_start_matches('<').trim_end_matches('>');
+        format!("[{inner}]")
+    } else {
+        repeated
     }
 }
 

@@ -93,7 +93,7 @@ fn reads_of(facts: &Facts, kind: ParamKind) -> (usize, bool) {
         .filter(|&i| i <= crate::header::MAX_INDEX)
         .max()
         .unwrap_or(0);
-    (highest, uses.clone().any(|u| u.index.is_none()))
+    (highest, uses.clone().any(ArrayUse::dynamic))
 }
 
 /// A header declaring what the body reads: an entry per literal index, and a variadic
@@ -124,7 +124,7 @@ fn skeleton(facts: &Facts) -> String {
 fn check_array(kind: ParamKind, params: &Params, facts: &Facts, out: &mut Vec<Diagnostic>) {
     let array = kind.array_name();
     let uses: Vec<&ArrayUse> = facts.arrays.iter().filter(|u| u.kind == kind).collect();
-    let dynamic = uses.iter().find(|u| u.index.is_none());
+    let dynamic = uses.iter().find(|u| u.dynamic());
     let declared = params.fixed.len();
     if params.tail.is_none() {
         for read in &uses {

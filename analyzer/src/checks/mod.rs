@@ -57,6 +57,7 @@ pub fn run(
     calls::check(
         read_only,
         facts,
+        options.target,
         options.target > RedisVersion::BASELINE,
         out,
     );
@@ -360,9 +361,33 @@ return n";
     }
 
     #[test]
+    fn checking_how_many_values_came_needs_no_tail() {
+        clean(&with_header(
+            "assert(#KEYS == 1 and #ARGV >= 1, 'one key and a value')\nreturn redis.call('SET', KEYS[1], ARGV[1])",
+        ));
+    }
+
+    #[test]
+    fn arguments_must_have_the_shape_redis_documents() {
+        assert_eq!(
+            errors(&with_header(
+                "redis.call('HSET', KEYS[1], 'a', ARGV[1], 'b')\nredis.call('SET', KEYS[1], ARGV[1], 'EXX', 10)\nredis.call('SET', KEYS[1], ARGV[1], 'NX', 'NX')\nreturn redis.call('ZADD', KEYS[1], 'NX', 'GT', 1, ARGV[1], 2)"
+            )),
+            [
+                "7:43 `HSET` needs more after this argument: <value>",
+                "8:37 `SET` does not take `EXX` here: it takes EX, EXAT, GET, KEEPTTL, NX, PX, PXAT, XX, or nothing more",
+                "9:43 `SET` does not take `NX` here: it takes EX, EXAT, GET, KEEPTTL, PX, PXAT, or nothing more",
+                "10:60 `ZADD` needs more after this argument: <member>",
+            ]
+        );
+        clean(&with_header(
+            "local mode = ARGV[1]\nredis.call('SET', KEYS[1], ARGV[1], 'PX', 100, 'NX')\nredis.call('SET', KEYS[1], ARGV[1], mode, 10)\nredis.call('HSET', KEYS[1], unpack({'a', 'b', 'c'}))\nredis.call('ZADD', KEYS[1], 'XX', 'CH', 1, 'm', 2, 'n')\nreturn redis.call('XADD', KEYS[1], 'MAXLEN', '~', 1000, '*', 'f', ARGV[1])",
+        ));
+    }
+
+    #[test]
     fn dynamic_reads_need_a_variadic_tail() {
         for body in [
-            "return #KEYS",
             "local i = 1\nreturn KEYS[i]",
             "return unpack(ARGV)",
             "for _, k in ipairs(KEYS) do end\nreturn 1",

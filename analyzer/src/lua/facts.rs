@@ -29,8 +29,19 @@ pub struct ArrayUse {
     /// `Some(n)` for `KEYS[n]` with a literal `n`; `None` for any other use (`#KEYS`,
     /// `KEYS[i]`, `unpack(KEYS)`, passing `KEYS` around).
     pub index: Option<usize>,
+    /// Whether it only reads the array's length (`#KEYS`), as scripts do to check how
+    /// many values they were given.
+    pub length: bool,
     /// Where.
     pub site: Site,
+}
+
+impl ArrayUse {
+    /// Whether it reads values at indices the code computes, or the array as a whole:
+    /// `KEYS[i]`, `unpack(KEYS)`, passing `KEYS` around (not `#KEYS`).
+    pub fn dynamic(&self) -> bool {
+        self.index.is_none() && !self.length
+    }
 }
 
 /// One word passed to a command, as far as its form tells.
@@ -44,6 +55,15 @@ pub enum Word {
     Dynamic,
 }
 
+/// One argument of a command call: what it is, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Argument {
+    /// What it is, as far as its form tells.
+    pub word: Word,
+    /// Where it is.
+    pub site: Site,
+}
+
 /// A call of a Redis command: `redis.call(...)`, `redis.pcall(...)`, or the same through an
 /// alias or a forwarding local function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +71,7 @@ pub struct CommandCall {
     /// The command name when it is a string literal.
     pub name: Option<String>,
     /// The words after the name, as far as they are known.
-    pub args: Vec<Word>,
+    pub args: Vec<Argument>,
     /// Whether the last argument may expand to any number of words (a call or `...`):
     /// then `args` ends with it, as one [`Word::Dynamic`], and the count is unknown.
     pub open_ended: bool,
@@ -62,7 +82,7 @@ pub struct CommandCall {
 impl CommandCall {
     /// The first argument after the name when it is a string literal (a subcommand).
     pub fn first_arg(&self) -> Option<&str> {
-        match self.args.first() {
+        match self.args.first().map(|arg| &arg.word) {
             Some(Word::Text(text)) => Some(text),
             _ => None,
         }

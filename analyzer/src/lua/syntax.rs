@@ -25,17 +25,26 @@ pub fn parenthesized(args: &FunctionArgs) -> Option<Vec<&Expression>> {
     }
 }
 
-/// `f` or `lib.f` for a call of a plain or library function (the names as written).
-pub fn called_name(call: &FunctionCall) -> Option<String> {
+/// `(f, None)` or `(lib, Some(f))` for a call of a plain or library function, as written.
+pub fn called_name(call: &FunctionCall) -> Option<(&str, Option<&str>)> {
     let Prefix::Name(base) = call.prefix() else {
         return None;
     };
-    let suffixes: Vec<&Suffix> = call.suffixes().collect();
-    match suffixes.as_slice() {
-        [Suffix::Call(_)] => Some(token_text(base)),
-        [Suffix::Index(Index::Dot { name, .. }), Suffix::Call(_)] => {
-            Some(format!("{}.{}", token_text(base), token_text(name)))
+    let mut suffixes = call.suffixes();
+    let called = match (suffixes.next(), suffixes.next(), suffixes.next()) {
+        (Some(Suffix::Call(_)), None, _) => (identifier(base)?, None),
+        (Some(Suffix::Index(Index::Dot { name, .. })), Some(Suffix::Call(_)), None) => {
+            (identifier(base)?, Some(identifier(name)?))
         }
+        _ => return None,
+    };
+    Some(called)
+}
+
+/// The text of an identifier token.
+fn identifier(token: &Token) -> Option<&str> {
+    match token.token_type() {
+        TokenType::Identifier { identifier } => Some(identifier.as_str()),
         _ => None,
     }
 }

@@ -13,8 +13,8 @@ use full_moon::node::Node;
 use full_moon::tokenizer::TokenReference;
 
 use super::facts::{
-    ArrayUse, CommandCall, ErrorLiteral, Facts, MAX_LOCALS, MemberRead, NameUse, ReturnSite,
-    Returned, Site,
+    Argument, ArrayUse, CommandCall, ErrorLiteral, Facts, MAX_LOCALS, MemberRead, NameUse,
+    ReturnSite, Returned, Site,
 };
 use super::syntax::{
     bare_name, call_arguments, called_name, dotted_name, expands, integer_literal, is_ellipsis,
@@ -77,7 +77,7 @@ fn always_returns(block: &Block, error_is_builtin: bool) -> bool {
         }
         Some(Stmt::Do(inner)) => all(inner.block()),
         Some(Stmt::FunctionCall(call)) => {
-            error_is_builtin && called_name(call).as_deref() == Some("error")
+            error_is_builtin && called_name(call) == Some(("error", None))
         }
         _ => false,
     }
@@ -171,10 +171,10 @@ impl Walker {
 
     /// The global a name stands for: itself when no local shadows it, or the global a
     /// local aliases (`local t = table`).
-    fn global_of(&self, name: &str) -> Option<String> {
+    fn global_of<'a>(&'a self, name: &'a str) -> Option<&'a str> {
         match self.resolve(name) {
-            None => Some(name.to_owned()),
-            Some(Binding::Global(global)) => Some(global.clone()),
+            None => Some(name),
+            Some(Binding::Global(global)) => Some(global),
             Some(_) => None,
         }
     }
@@ -217,7 +217,7 @@ impl Walker {
     /// Whether `name` stands for `redis` (or Valkey's `server`).
     fn is_command_table(&self, name: &str) -> bool {
         self.global_of(name)
-            .is_some_and(|global| COMMAND_TABLES.contains(&global.as_str()))
+            .is_some_and(|global| COMMAND_TABLES.contains(&global))
     }
 
     fn stmt(&mut self, stmt: &Stmt) {
@@ -469,6 +469,7 @@ impl Walker {
                     self.facts.arrays.push(ArrayUse {
                         kind,
                         index: None,
+                        length: true,
                         site: site_of_node(expression),
                     });
                 } else {
@@ -499,6 +500,7 @@ impl Walker {
                 self.facts.arrays.push(ArrayUse {
                     kind,
                     index: None,
+                    length: false,
                     site: site_of_token(name),
                 });
             }
@@ -517,7 +519,7 @@ impl Walker {
             self.facts.commands.push(command);
         }
         if self.is_command_table("redis")
-            && called_name(call).as_deref() == Some("redis.error_reply")
+            && called_name(call) == Some(("redis", Some("error_reply")))
             && let Some(text) = call_arguments(call).and_then(|args| args.first().copied())
             && let Some(literal) = string_literal(text)
         {
@@ -569,7 +571,14 @@ impl Walker {
             .map_or_else(|| site_of_node(call), |first| site_of_node(*first));
         Some(CommandCall {
             name: arguments.first().and_then(|e| string_literal(e)),
-            args: arguments.iter().skip(1).map(|e| word(e)).collect(),
+            args: arguments
+                .iter()
+                .skip(1)
+                .map(|e| Argument {
+                    word: word(e),
+                    site: site_of_node(*e),
+                })
+                .collect(),
             open_ended,
             site,
         })
@@ -597,7 +606,12 @@ impl Walker {
                     };
                     let end = suffixes.len() - rest.len();
                     let site = span_between(name, suffixes[..end].last().copied());
-                    self.facts.arrays.push(ArrayUse { kind, index, site });
+                    self.facts.arrays.push(ArrayUse {
+                        kind,
+                        index,
+                        length: false,
+                        site,
+                    });
                 } else {
                     self.name_read(name, false);
                     if let Some(global) = self.global_of(&text)
@@ -709,17 +723,16 @@ impl Walker {
                 _ => Returned::Unknown,
             },
             Expression::FunctionCall(call) => {
-                let Some(name) = called_name(call) else {
+                let Some((base, member)) = called_name(call) else {
                     return Returned::Unknown;
                 };
-                let base = name.split('.').next().unwrap_or_default();
                 if self.resolve(base).is_some() {
                     return Returned::Unknown;
                 }
-                match name.as_str() {
-                    "redis.status_reply" => Returned::Status,
-                    "redis.error_reply" => Returned::Error,
-                    "tostring" => Returned::String,
+                match (base, member) {
+                    ("redis", Some("status_reply")) => Returned::Status,
+                    ("redis", Some("error_reply")) => Returned::Error,
+                    ("tostring", None) => Returned::String,
                     _ => Returned::Unknown,
                 }
             }

@@ -1,5 +1,8 @@
 //! Redis's command table, as scripts see it: which commands exist, how many arguments
-//! they take, which write and which scripts may not call.
+//! they take and in what shape (from `COMMAND DOCS`), which write and which scripts may
+//! not call.
+
+use super::version::RedisVersion;
 
 /// A command (or a subcommand such as `CONFIG GET`) of the Redis the tables were read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,8 +16,97 @@ pub struct Command {
     pub write: bool,
     /// Whether scripts may not call it.
     pub noscript: bool,
+    /// The version that added it, when the docs say.
+    pub since: Option<RedisVersion>,
+    /// Its arguments, as `COMMAND DOCS` describes them (after the name, and after the
+    /// subcommand for a subcommand); empty when the docs give none.
+    pub args: &'static [Arg],
     /// Subcommands, sorted by name.
     pub subcommands: &'static [Command],
+}
+
+/// One argument of a command, as Redis's command docs describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arg {
+    /// Its name in the docs (`key`, `condition`, `seconds`).
+    pub name: &'static str,
+    /// What it is.
+    pub kind: ArgKind,
+    /// The word written before it (`EX` before the seconds of `SET`), or the word itself
+    /// for a [`ArgKind::PureToken`].
+    pub token: Option<&'static str>,
+    /// [`Arg::OPTIONAL`], [`Arg::MULTIPLE`], [`Arg::MULTIPLE_TOKEN`].
+    pub flags: u8,
+    /// The version that added it, when the docs say.
+    pub since: Option<RedisVersion>,
+    /// The alternatives of a [`ArgKind::OneOf`], the parts of a [`ArgKind::Block`].
+    pub args: &'static [Arg],
+}
+
+/// What an argument is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A key name.
+    Key,
+    /// Any string.
+    String,
+    /// An integer.
+    Integer,
+    /// A floating-point number (or `-inf`, `+inf`, `(1.5`...).
+    Double,
+    /// A glob-style pattern.
+    Pattern,
+    /// A Unix time.
+    UnixTime,
+    /// Its token alone (`NX`).
+    PureToken,
+    /// One of its alternatives.
+    OneOf,
+    /// Its parts, in order.
+    Block,
+}
+
+impl Arg {
+    /// May be left out.
+    pub const OPTIONAL: u8 = 1;
+    /// May be repeated.
+    pub const MULTIPLE: u8 = 2;
+    /// Repeated with its token before each repetition.
+    pub const MULTIPLE_TOKEN: u8 = 4;
+
+    /// An argument, for the generated tables.
+    pub const fn new(
+        name: &'static str,
+        kind: ArgKind,
+        token: Option<&'static str>,
+        flags: u8,
+        since: Option<RedisVersion>,
+        args: &'static [Arg],
+    ) -> Self {
+        Self {
+            name,
+            kind,
+            token,
+            flags,
+            since,
+            args,
+        }
+    }
+
+    /// Whether it may be left out.
+    pub fn optional(&self) -> bool {
+        self.flags & Self::OPTIONAL != 0
+    }
+
+    /// Whether it may be repeated.
+    pub fn multiple(&self) -> bool {
+        self.flags & Self::MULTIPLE != 0
+    }
+
+    /// Whether its token is written before each repetition.
+    pub fn multiple_token(&self) -> bool {
+        self.flags & Self::MULTIPLE_TOKEN != 0
+    }
 }
 
 impl Command {

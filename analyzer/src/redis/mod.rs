@@ -9,6 +9,7 @@ pub mod commands;
 pub mod environment;
 pub mod errors;
 pub mod flags;
+pub mod shapes;
 #[rustfmt::skip]
 pub mod tables;
 pub mod version;

@@ -7,4 +7,7 @@
         [1] value - A value
 --]]
 local n = redis.call("SET", KEYS[1], ARGV[1])
-return #KEYS
+for i = 2, #KEYS do
+    redis.call("DEL", KEYS[i])
+end
+return n
