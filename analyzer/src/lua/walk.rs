@@ -397,7 +397,7 @@ impl Walker {
                     };
                     let global = self.global_of(&base_name);
                     let only_suffix = expression.suffixes().count() == 1;
-                    if global.as_deref() == Some("_G") && only_suffix {
+                    if global == Some("_G") && only_suffix {
                         self.facts.global_writes.push(NameUse {
                             name: member,
                             site: site_of_node(&**expression),
