@@ -100,34 +100,23 @@ impl Expansion {
         let at = Location::new(self.lines + 1, column);
         let width = target.chars().count() + 2;
         let including = &self.sources.files[from];
-        let base = including
-            .absolute
-            .as_deref()
-            .and_then(Path::parent)
-            .map_or_else(|| self.root.clone(), Path::to_path_buf);
         let with_extension = if Path::new(target).extension().is_some() {
             target.to_owned()
         } else {
             format!("{target}.lua")
         };
-        let wanted = base.join(&with_extension);
+        // Paths are resolved by their text, from the including file's place in the
+        // folder: `..` may not climb out of it (a symbolic link inside may point anywhere).
+        let including_dir = Path::new(
+            including
+                .path
+                .strip_prefix("lua_scripts/")
+                .unwrap_or(&including.path),
+        )
+        .parent()
+        .unwrap_or(Path::new(""));
         let chain = self.chain_text(stack);
-        let Ok(absolute) = wanted.canonicalize() else {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    format!("the included file `{target}` does not exist"),
-                    at,
-                    width,
-                )
-                .with_help(format!(
-                    "looked for {}, relative to {} (`.lua` is added when the path has no extension){chain}",
-                    self.shown(&wanted),
-                    including.path
-                )),
-            );
-            return None;
-        };
-        let Ok(relative) = absolute.strip_prefix(&self.root) else {
+        let Some(relative) = normalized(&including_dir.join(&with_extension)) else {
             self.diagnostics.push(
                 Diagnostic::new(
                     format!("the included file `{target}` is outside lua_scripts/"),
@@ -138,7 +127,22 @@ impl Expansion {
             );
             return None;
         };
-        let relative = relative.to_string_lossy().replace('\\', "/");
+        let wanted = self.root.join(&relative);
+        let Ok(absolute) = wanted.canonicalize() else {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    format!("the included file `{target}` does not exist"),
+                    at,
+                    width,
+                )
+                .with_help(format!(
+                    "looked for {}, relative to {} (`.lua` is added when the path has no extension){chain}",
+                    display_path(&relative),
+                    including.path
+                )),
+            );
+            return None;
+        };
         if let Some(position) = stack
             .iter()
             .position(|&i| self.sources.files[i].absolute.as_deref() == Some(absolute.as_path()))
@@ -212,14 +216,23 @@ impl Expansion {
             .map(|(path, line)| format!("; included from {path}:{line}"))
             .collect()
     }
+}
 
-    /// `path` as messages show it: inside the scripts folder as `lua_scripts/...`.
-    fn shown(&self, path: &Path) -> String {
-        match path.strip_prefix(&self.root) {
-            Ok(relative) => display_path(&relative.to_string_lossy()),
-            Err(_) => path.display().to_string(),
+/// `path` with `.` and `..` resolved by its text, `/`-separated; `None` when `..` climbs
+/// above its start.
+fn normalized(path: &Path) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                parts.pop()?;
+            }
+            _ => return None,
         }
     }
+    Some(parts.join("/"))
 }
 
 /// The target of `--- @include "path"` (or `'path'`) on `line`, and the 1-based column of
