@@ -96,6 +96,7 @@ fn test() -> Result<(), String> {
     )
     .with_env("RUSTDOCFLAGS", "-D warnings")
     .run()?;
+    run::forget_earlier_packages();
     Step::cargo(
         "package the published crates",
         &[
@@ -109,6 +110,7 @@ fn test() -> Result<(), String> {
             "--quiet",
         ],
     )
+    .with_env("CARGO_TARGET_DIR", run::PACKAGE_TARGET)
     .run()?;
     if counts.passed == 0 {
         return Err("no test ran".to_owned());

@@ -148,6 +148,51 @@ pub fn ensure_components() -> Result<(), String> {
     Ok(())
 }
 
+/// Where `cargo package` builds the packages it verifies.
+pub const PACKAGE_TARGET: &str = "target/package-verify";
+
+/// Removes what an earlier `cargo package` of this workspace left: cargo takes a package
+/// of a registry for immutable, so it would verify a new package against the sources, and
+/// the build, of the old one of the same version. It keeps them in `target/package`,
+/// unpacked in its registry cache, and in [`PACKAGE_TARGET`].
+pub fn forget_earlier_packages() {
+    let root = workspace_root();
+    let _ = std::fs::remove_dir_all(root.join("target").join("package"));
+    let build = root.join(PACKAGE_TARGET).join("debug");
+    for folder in [".fingerprint", "deps", "build"] {
+        if let Ok(entries) = std::fs::read_dir(build.join(folder)) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.contains("redis-script") || name.contains("redis_script") {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(
+        || std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"),
+        std::path::PathBuf::from,
+    );
+    let Ok(registries) = std::fs::read_dir(cargo_home.join("registry").join("src")) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for unpacked in crates.flatten() {
+            if unpacked
+                .file_name()
+                .to_string_lossy()
+                .starts_with("redis-script")
+            {
+                let _ = std::fs::remove_dir_all(unpacked.path());
+            }
+        }
+    }
+}
+
 /// The workspace root: the parent of this crate's folder.
 pub fn workspace_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
