@@ -325,7 +325,8 @@ fn a_read_only_script_runs_on_a_replica_when_the_client_reads_from_replicas() {
     assert_eq!(acknowledged, 1, "the replica has the write");
 
     let mut replica_reader = redis::cluster::ClusterClient::builder(cluster.urls())
-        .read_routing_strategy(redis::cluster_read_routing::RandomReplicaStrategy)
+        // `default()`: redis-rs 2.0 makes the struct non-exhaustive.
+        .read_routing_strategy(redis_2_ready_strategy())
         .build()
         .unwrap()
         .get_connection()
@@ -873,4 +874,11 @@ async fn a_script_redis_cannot_compile_stops_a_cluster_transaction_before_it_is_
         .query(&mut sync_con)
         .unwrap();
     assert_eq!(value, None, "nothing of either transaction ran");
+}
+
+/// Reads from random replicas; built with `default()`, which redis-rs 2.0 requires (its
+/// struct is non-exhaustive there) and 1.8 allows.
+#[allow(clippy::default_constructed_unit_structs)]
+fn redis_2_ready_strategy() -> redis::cluster_read_routing::RandomReplicaStrategy {
+    redis::cluster_read_routing::RandomReplicaStrategy::default()
 }

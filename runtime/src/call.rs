@@ -68,7 +68,7 @@ impl<R> ScriptCall<R> {
     /// other slots through `redis.call`, but Redis still refuses declared keys that do not
     /// share a slot.)
     pub fn slot(&self) -> Result<Option<u16>, Error> {
-        cluster::shared_slot([(&self.cmd, self.num_keys)])
+        cluster::shared_slot([(self.cmd.args_iter(), self.num_keys)])
             .map_err(|keys| Error::new(self.meta, ErrorKind::CrossSlot { keys }))
     }
 
@@ -76,7 +76,7 @@ impl<R> ScriptCall<R> {
     /// and arguments: runs the script whether or not the server has it cached.
     #[cfg(feature = "cluster")]
     fn eval_command(&self) -> Cmd {
-        invocation::eval(self.meta, &self.cmd)
+        invocation::eval(self.meta, self.cmd.args_iter())
     }
 
     /// How many of the call's values are keys.
@@ -183,7 +183,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// The typed result of the reply; a `CROSSSLOT` refusal names the keys and their slots.
     fn outcome(&self, reply: RedisResult<Value>) -> Result<R, Error> {
         if is_cross_slot(&reply) {
-            let keys = cluster::key_slots([(&self.cmd, self.num_keys)]);
+            let keys = cluster::key_slots([(self.cmd.args_iter(), self.num_keys)]);
             return Err(Error::new(self.meta, ErrorKind::CrossSlot { keys }));
         }
         typed_reply(self.meta, reply)
@@ -264,7 +264,7 @@ impl<R> fmt::Debug for ScriptCall<R> {
         // Keys and arguments may carry secrets: show only how many there are.
         f.debug_struct("ScriptCall")
             .field("script", &self.meta.name())
-            .field("args", &invocation::value_count(&self.cmd))
+            .field("args", &invocation::value_count(self.cmd.args_iter()))
             .finish()
     }
 }

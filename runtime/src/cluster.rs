@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use redis::Cmd;
+use redis::Arg;
 
 /// The number of hash slots of a Redis Cluster.
 pub const SLOT_COUNT: u16 = 16384;
@@ -66,16 +66,16 @@ impl fmt::Display for KeySlot {
     }
 }
 
-/// A script call as sent, `EVALSHA <sha1> <numkeys> keys... args...`, with its number
-/// of keys.
-pub(crate) type Call<'a> = (&'a Cmd, usize);
-
-/// The slot shared by every key of `calls`: `Ok(None)` without keys, `Err` with every key
-/// and its slot when they differ. Slots are computed without allocating; the keys are
-/// copied only for the error.
-pub(crate) fn shared_slot<'a>(
-    calls: impl IntoIterator<Item = Call<'a>> + Clone,
-) -> Result<Option<u16>, Vec<KeySlot>> {
+/// The slot shared by every key of `calls`, each the words of a call as sent
+/// (`EVALSHA <sha1> <numkeys> keys... args...`) with its number of keys: `Ok(None)` without
+/// keys, `Err` with every key and its slot when they differ. Slots are computed without
+/// allocating; the keys are copied only for the error.
+pub(crate) fn shared_slot<'a, W>(
+    calls: impl IntoIterator<Item = (W, usize)> + Clone,
+) -> Result<Option<u16>, Vec<KeySlot>>
+where
+    W: IntoIterator<Item = Arg<&'a [u8]>>,
+{
     let mut slots = all_keys(calls.clone()).map(key_slot);
     let Some(slot) = slots.next() else {
         return Ok(None);
@@ -87,7 +87,10 @@ pub(crate) fn shared_slot<'a>(
 }
 
 /// Every key of `calls` with its slot.
-pub(crate) fn key_slots<'a>(calls: impl IntoIterator<Item = Call<'a>>) -> Vec<KeySlot> {
+pub(crate) fn key_slots<'a, W>(calls: impl IntoIterator<Item = (W, usize)>) -> Vec<KeySlot>
+where
+    W: IntoIterator<Item = Arg<&'a [u8]>>,
+{
     all_keys(calls)
         .map(|key| KeySlot {
             key: String::from_utf8_lossy(key).into_owned(),
@@ -97,12 +100,13 @@ pub(crate) fn key_slots<'a>(calls: impl IntoIterator<Item = Call<'a>>) -> Vec<Ke
 }
 
 /// The keys of `calls`, in order.
-pub(crate) fn all_keys<'a>(
-    calls: impl IntoIterator<Item = Call<'a>>,
-) -> impl Iterator<Item = &'a [u8]> {
+fn all_keys<'a, W>(calls: impl IntoIterator<Item = (W, usize)>) -> impl Iterator<Item = &'a [u8]>
+where
+    W: IntoIterator<Item = Arg<&'a [u8]>>,
+{
     calls
         .into_iter()
-        .flat_map(|(cmd, num_keys)| crate::invocation::keys(cmd, num_keys))
+        .flat_map(|(words, num_keys)| crate::invocation::keys(words, num_keys))
 }
 
 #[cfg(test)]
@@ -142,12 +146,15 @@ mod tests {
             .arg("{u}:a")
             .arg("{u}:b")
             .arg("not-a-key");
-        assert_eq!(shared_slot([(&cmd, 2)]), Ok(Some(key_slot(b"u"))));
-        assert_eq!(shared_slot([(&cmd, 0)]), Ok(None));
+        assert_eq!(
+            shared_slot([(cmd.args_iter(), 2)]),
+            Ok(Some(key_slot(b"u")))
+        );
+        assert_eq!(shared_slot([(cmd.args_iter(), 0)]), Ok(None));
 
         let mut cmd = redis::cmd("EVALSHA");
         cmd.arg("sha").arg(2).arg("a").arg("b");
-        let keys = shared_slot([(&cmd, 2)]).unwrap_err();
+        let keys = shared_slot([(cmd.args_iter(), 2)]).unwrap_err();
         assert_eq!(
             keys,
             [

@@ -79,7 +79,7 @@ impl<R> ScriptCall<R> {
         };
         let mut line = format!("redis-cli --ldb --eval {}", shell_quote(file.as_bytes()));
         let num_keys = self.num_keys();
-        for (i, value) in invocation::values(self.command()).enumerate() {
+        for (i, value) in invocation::values(self.command().args_iter()).enumerate() {
             if i == num_keys {
                 line.push_str(" ,");
             }

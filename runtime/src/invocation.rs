@@ -1,6 +1,10 @@
 //! The wire layout of a script call, `EVALSHA <sha1> <numkeys> keys... args...`: the one
 //! place that builds it and reads it back (keys for cluster slots, the `EVAL` form, the
 //! words of a debugger command line).
+//!
+//! The readers take the command's words (`Cmd::args_iter()`), not the command: a batch
+//! holds its commands in a redis-rs `Pipeline`, which hands out borrowed views of them
+//! rather than `&Cmd` from redis-rs 2.0 on, with the same words.
 
 use redis::{Arg, Cmd};
 
@@ -29,35 +33,54 @@ pub(crate) fn evalsha(meta: &ScriptMeta, num_keys: usize, num_args: usize) -> Cm
     cmd
 }
 
-/// The keys and arguments of a call, in order.
-pub(crate) fn values(cmd: &Cmd) -> impl Iterator<Item = &[u8]> {
-    cmd.args_iter().skip(PREAMBLE).filter_map(|arg| match arg {
-        Arg::Simple(bytes) => Some(bytes),
-        _ => None,
-    })
+/// The keys and arguments of a call (of its `words`), in order.
+pub(crate) fn values<'a>(
+    words: impl IntoIterator<Item = Arg<&'a [u8]>>,
+) -> impl Iterator<Item = &'a [u8]> {
+    simple(words).skip(PREAMBLE)
 }
 
 /// The keys of a call with `num_keys` keys.
-pub(crate) fn keys(cmd: &Cmd, num_keys: usize) -> impl Iterator<Item = &[u8]> {
-    values(cmd).take(num_keys)
+pub(crate) fn keys<'a>(
+    words: impl IntoIterator<Item = Arg<&'a [u8]>>,
+    num_keys: usize,
+) -> impl Iterator<Item = &'a [u8]> {
+    values(words).take(num_keys)
 }
 
 /// How many keys and arguments a call has.
-pub(crate) fn value_count(cmd: &Cmd) -> usize {
-    cmd.args_iter().count().saturating_sub(PREAMBLE)
+pub(crate) fn value_count<'a>(words: impl IntoIterator<Item = Arg<&'a [u8]>>) -> usize {
+    values(words).count()
 }
 
 /// `EVAL <source> <numkeys> keys... args...` (`EVAL_RO` for a `no-writes` script): the
-/// call `cmd` of `meta`, runnable whether or not the server has the script cached.
-pub(crate) fn eval(meta: &ScriptMeta, cmd: &Cmd) -> Cmd {
+/// call of `meta` with these `words`, runnable whether or not the server has the script
+/// cached.
+pub(crate) fn eval<'a>(meta: &ScriptMeta, words: impl IntoIterator<Item = Arg<&'a [u8]>>) -> Cmd {
     let mut eval = redis::cmd(if meta.read_only() { "EVAL_RO" } else { "EVAL" });
     eval.arg(meta.source());
-    for word in cmd.args_iter().skip(2) {
-        if let Arg::Simple(bytes) = word {
-            eval.arg(bytes);
-        }
+    for word in simple(words).skip(2) {
+        eval.arg(word);
     }
     eval
+}
+
+/// A command made of `words`.
+#[cfg(feature = "cluster")]
+pub(crate) fn command<'a>(words: impl IntoIterator<Item = Arg<&'a [u8]>>) -> Cmd {
+    let mut cmd = Cmd::new();
+    for word in simple(words) {
+        cmd.arg(word);
+    }
+    cmd
+}
+
+/// The bytes of each word.
+fn simple<'a>(words: impl IntoIterator<Item = Arg<&'a [u8]>>) -> impl Iterator<Item = &'a [u8]> {
+    words.into_iter().filter_map(|arg| match arg {
+        Arg::Simple(bytes) => Some(bytes),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -76,10 +99,13 @@ mod tests {
             cmd.args_iter().next(),
             Some(Arg::Simple(&b"EVALSHA_RO"[..]))
         );
-        assert_eq!(keys(&cmd, 2).collect::<Vec<_>>(), [b"a", b"b"]);
-        assert_eq!(values(&cmd).collect::<Vec<_>>(), [&b"a"[..], b"b", b"7"]);
-        assert_eq!(value_count(&cmd), 3);
-        let eval = eval(&META, &cmd);
+        assert_eq!(keys(cmd.args_iter(), 2).collect::<Vec<_>>(), [b"a", b"b"]);
+        assert_eq!(
+            values(cmd.args_iter()).collect::<Vec<_>>(),
+            [&b"a"[..], b"b", b"7"]
+        );
+        assert_eq!(value_count(cmd.args_iter()), 3);
+        let eval = eval(&META, cmd.args_iter());
         let words: Vec<_> = eval.args_iter().collect();
         assert_eq!(
             words,

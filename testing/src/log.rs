@@ -56,7 +56,8 @@ pub enum LogLevel {
 pub struct LogLine {
     /// Its level.
     pub level: LogLevel,
-    /// The message, without the process id, time and level.
+    /// The message, without the process id, time and level (nor the `<lua> ` Valkey 9 puts
+    /// before what scripts log).
     pub message: String,
 }
 
@@ -74,9 +75,32 @@ impl LogLine {
             "#" => LogLevel::Warning,
             _ => return None,
         };
+        let message = parts.next().unwrap_or_default();
+        // Valkey 9, where Lua is an engine among others, marks what scripts log.
+        let message = message.strip_prefix("<lua> ").unwrap_or(message);
         Some(Self {
             level,
-            message: parts.next().unwrap_or_default().to_owned(),
+            message: message.to_owned(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_lines_of_every_server() {
+        let redis = LogLine::parse("4242:M 02 Dec 2026 04:11:07.162 # hello from lua").unwrap();
+        assert_eq!(
+            (redis.level, redis.message.as_str()),
+            (LogLevel::Warning, "hello from lua")
+        );
+        let valkey_9 = LogLine::parse("4242:M 02 Dec 2026 04:11:07.162 * <lua> hello").unwrap();
+        assert_eq!(
+            (valkey_9.level, valkey_9.message.as_str()),
+            (LogLevel::Notice, "hello")
+        );
+        assert_eq!(LogLine::parse("not a log line"), None);
     }
 }

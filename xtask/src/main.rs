@@ -2,18 +2,24 @@
 //!
 //! - `demo`: runs the rate limiter example against a throwaway Redis server.
 //! - `test`: the whole suite: fmt check, clippy with warnings denied, every test (unit,
-//!   integration against real Redis, UI, doc tests), rustdoc with warnings denied, and
-//!   `cargo package` of the published crates.
+//!   integration against real Redis, UI, doc tests), then the tests that start servers
+//!   once more on each newer server (Redis 8.0, Valkey 8.1, Valkey 9), rustdoc with
+//!   warnings denied, and `cargo package` of the published crates.
+//! - `servers`: fetches the newer servers into `target/servers/` (see [`servers`]).
+//! - `redis-2`: builds and tests a scratch copy against redis-rs 2.0's release candidate.
 //! - `bench`: the throughput table (typed call against hand-written `EVALSHA`,
 //!   `redis::Script` and `redis-benchmark`), then the compile cost of bound scripts.
 //! - `redis-tables`: regenerates the analyzer's Redis command table and Lua environment
 //!   from the installed `redis-server`.
 //!
-//! All find `redis-server` on `PATH` (or in `REDIS_SERVER_BIN`), or install it.
+//! All find `redis-server` on `PATH` (or in `REDIS_SERVER_BIN`), or install it: Debian
+//! 12's package is Redis 7.0, the first server of the suite.
 
 mod compile_cost;
+mod redis_2;
 mod redis_server;
 mod run;
+mod servers;
 mod tables;
 
 use std::process::ExitCode;
@@ -26,16 +32,20 @@ fn main() -> ExitCode {
         "demo" => demo(),
         "test" => test(),
         "bench" => bench(),
+        "servers" => servers::ensure(&run::workspace_root()).map(drop),
+        "redis-2" => redis_server::ensure().and_then(|()| redis_2::check(&run::workspace_root())),
         "redis-tables" => {
             redis_server::ensure().and_then(|()| tables::generate(&run::workspace_root()))
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo|test|bench|redis-tables>\n\n  \
+                "usage: cargo xtask <demo|test|bench|servers|redis-tables|redis-2>\n\n  \
                  demo          run the rate limiter example against a throwaway Redis\n  \
-                 test          fmt, clippy, every test, the docs and cargo package\n  \
+                 test          fmt, clippy, every test (on each server), the docs and cargo package\n  \
+                 servers       fetch Redis 8.0, Valkey 8.1 and Valkey 9 into target/servers\n  \
                  bench         throughput, allocations and compile cost, against redis-rs\n  \
-                 redis-tables  regenerate analyzer/src/redis/tables.rs from the installed redis-server"
+                 redis-tables  regenerate analyzer/src/redis/tables.rs from the installed redis-server\n  \
+                 redis-2       build and test a scratch copy against redis-rs 2.0's release candidate"
             );
             return ExitCode::from(2);
         }
@@ -71,7 +81,9 @@ fn bench() -> Result<(), String> {
 }
 
 fn test() -> Result<(), String> {
+    let root = run::workspace_root();
     redis_server::ensure()?;
+    let newer = servers::ensure(&root)?;
     run::ensure_components()?;
     Step::cargo("check formatting", &["fmt", "--all", "--", "--check"]).run()?;
     Step::cargo(
@@ -87,9 +99,41 @@ fn test() -> Result<(), String> {
         ],
     )
     .run()?;
-    let counts: TestCounts = Step::cargo("every test", &["test", "--workspace", "--all-features"])
+    let mut results = vec![(
+        redis_server::default_name(),
+        Step::cargo(
+            "every test",
+            &["test", "--workspace", "--all-features", "--no-fail-fast"],
+        )
         .without_env("REDIS_URL")
-        .run_counting_tests()?;
+        .run_counting_tests(),
+    )];
+    for server in &newer {
+        let title = format!("the tests that start servers, on {}", server.name);
+        let counts = Step::cargo_owned(
+            title,
+            &[
+                "test",
+                "-p",
+                "redis-script-examples",
+                "-p",
+                "redis-script-testing",
+                "--all-features",
+                "--tests",
+                "--no-fail-fast",
+                "--",
+                // The UI tests compile code: they do not depend on the server.
+                "--exact",
+                "--skip",
+                "ui",
+            ],
+        )
+        .without_env("REDIS_URL")
+        .with_env_path("REDIS_SERVER_BIN", &server.server)
+        .with_env_path("REDIS_CLI_BIN", &server.cli)
+        .run_counting_tests();
+        results.push((server.name.to_owned(), counts));
+    }
     Step::cargo(
         "docs, warnings denied",
         &["doc", "--workspace", "--no-deps", "--all-features"],
@@ -112,10 +156,31 @@ fn test() -> Result<(), String> {
     )
     .with_env("CARGO_TARGET_DIR", run::PACKAGE_TARGET)
     .run()?;
-    if counts.passed == 0 {
-        return Err("no test ran".to_owned());
+    println!();
+    let mut total = TestCounts::default();
+    let mut failed = Vec::new();
+    for (server, (counts, outcome)) in &results {
+        println!(
+            "{server}: {} passed, {} failed{}",
+            counts.passed,
+            counts.failed,
+            if outcome.is_err() {
+                " (the step failed)"
+            } else {
+                ""
+            }
+        );
+        total.add(*counts);
+        if let Err(message) = outcome {
+            failed.push(format!("{server}: {message}"));
+        } else if counts.passed == 0 {
+            failed.push(format!("{server}: no test ran"));
+        }
+    }
+    if !failed.is_empty() {
+        return Err(failed.join("; "));
     }
     println!("\nxtask test: all steps passed");
-    println!("{} passed, {} failed", counts.passed, counts.failed);
+    println!("{} passed, {} failed", total.passed, total.failed);
     Ok(())
 }

@@ -58,3 +58,23 @@ fn apt_get(args: &[&str]) -> Result<(), String> {
         Err(format!("apt-get {} failed with {status}", args.join(" ")))
     }
 }
+
+/// How the suite names the default server: `redis-7.0` for Redis 7.0.15, from its version.
+pub fn default_name() -> String {
+    let binary = std::env::var_os("REDIS_SERVER_BIN").unwrap_or_else(|| "redis-server".into());
+    let output = Command::new(&binary).arg("--version").output();
+    let text = output
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let family = if text.contains("Valkey") {
+        "valkey"
+    } else {
+        "redis"
+    };
+    let version = text
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("v="))
+        .map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."))
+        .unwrap_or_else(|| "?".to_owned());
+    format!("{family}-{version}")
+}

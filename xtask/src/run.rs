@@ -6,7 +6,7 @@ use std::time::Instant;
 
 /// One step of a task.
 pub struct Step {
-    title: &'static str,
+    title: String,
     command: Command,
 }
 
@@ -22,12 +22,29 @@ pub struct TestCounts {
 impl Step {
     /// `cargo <args>`, run from the workspace root.
     pub fn cargo(title: &'static str, args: &[&str]) -> Self {
+        Self::cargo_owned(title.to_owned(), args)
+    }
+
+    /// [`cargo`](Self::cargo) with a title made at run time.
+    pub fn cargo_owned(title: String, args: &[&str]) -> Self {
         let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         command
             .args(args)
             .current_dir(workspace_root())
             .stdin(Stdio::null());
         Self { title, command }
+    }
+
+    /// Runs the step in `dir` instead of the workspace root.
+    pub fn in_dir(mut self, dir: &std::path::Path) -> Self {
+        self.command.current_dir(dir);
+        self
+    }
+
+    /// Sets an environment variable to a path for the step.
+    pub fn with_env_path(mut self, key: &str, value: &std::path::Path) -> Self {
+        self.command.env(key, value);
+        self
     }
 
     /// Sets an environment variable for the step.
@@ -53,23 +70,21 @@ impl Step {
     }
 
     /// Runs a `cargo test` step, passing its output through and adding up its results.
-    pub fn run_counting_tests(mut self) -> Result<TestCounts, String> {
+    /// The counts are kept when the step fails, with why it failed.
+    pub fn run_counting_tests(mut self) -> (TestCounts, Result<(), String>) {
         let started = self.announce();
-        let mut child = self
-            .command
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("{}: {e}", self.title))?;
         let mut counts = TestCounts::default();
+        let mut child = match self.command.stdout(Stdio::piped()).spawn() {
+            Ok(child) => child,
+            Err(e) => return (counts, Err(format!("{}: {e}", self.title))),
+        };
         let stdout = child.stdout.take().expect("stdout is piped");
-        for line in BufReader::new(stdout).lines() {
-            let line = line.map_err(|e| format!("{}: {e}", self.title))?;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             println!("{line}");
             counts.add(parse_test_result(&line));
         }
-        let status = child.wait().map_err(|e| format!("{}: {e}", self.title))?;
-        self.finish(started, status.success())?;
-        Ok(counts)
+        let success = child.wait().is_ok_and(|status| status.success());
+        (counts, self.finish(started, success))
     }
 
     fn announce(&self) -> Instant {
@@ -94,7 +109,8 @@ impl Step {
 }
 
 impl TestCounts {
-    fn add(&mut self, other: TestCounts) {
+    /// Adds `other` to these counts.
+    pub fn add(&mut self, other: TestCounts) {
         self.passed += other.passed;
         self.failed += other.failed;
     }

@@ -139,9 +139,9 @@ impl Batch {
 
     /// The first key of the batch's script calls.
     fn first_script_key(&self) -> Option<&[u8]> {
-        self.entries_with_commands().find_map(|(entry, cmd)| {
+        self.entries_with_words().find_map(|(entry, words)| {
             entry.script?;
-            invocation::keys(cmd, entry.num_keys).next()
+            invocation::keys(words, entry.num_keys).next()
         })
     }
 
@@ -180,7 +180,7 @@ impl Batch {
     /// not all in one slot.
     fn check_one_slot(&self) -> Result<Option<u16>, BatchError> {
         let calls = self.script_calls();
-        crate::cluster::shared_slot(calls.iter().copied()).map_err(BatchError::CrossSlot)
+        crate::cluster::shared_slot(calls.iter().cloned()).map_err(BatchError::CrossSlot)
     }
 
     /// The batch as a transaction without `SCRIPT LOAD`s, the first call of each script
@@ -196,25 +196,25 @@ impl Batch {
             pipeline.add_command(slot_probe(key)).ignore();
         }
         let mut seen: Vec<&str> = Vec::new();
-        for (entry, cmd) in self.entries_with_commands() {
+        for (entry, words) in self.entries_with_words() {
             match entry.script {
                 Some(meta) if !seen.contains(&meta.sha1()) => {
                     seen.push(meta.sha1());
-                    pipeline.add_command(invocation::eval(meta, cmd));
+                    pipeline.add_command(invocation::eval(meta, words));
                 }
                 _ => {
-                    pipeline.add_command(cmd.clone());
+                    pipeline.add_command(invocation::command(words));
                 }
             }
         }
         pipeline
     }
 
-    /// The script calls of the batch, as sent, with their numbers of keys.
-    fn script_calls(&self) -> Vec<crate::cluster::Call<'_>> {
-        self.entries_with_commands()
+    /// The script calls of the batch, as their words, with their numbers of keys.
+    fn script_calls(&self) -> Vec<(impl Iterator<Item = redis::Arg<&[u8]>> + Clone + '_, usize)> {
+        self.entries_with_words()
             .filter(|(entry, _)| entry.script.is_some())
-            .map(|(entry, cmd)| (cmd, entry.num_keys))
+            .map(|(entry, words)| (words, entry.num_keys))
             .collect()
     }
 }

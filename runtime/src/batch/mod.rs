@@ -220,15 +220,18 @@ impl Batch {
         }
     }
 
-    /// Each command added, with its entry, in order (the `SCRIPT LOAD`s left out).
-    fn entries_with_commands(&self) -> impl Iterator<Item = (Entry, &Cmd)> {
+    /// Each command added, as its words, with its entry, in order (the `SCRIPT LOAD`s left
+    /// out).
+    fn entries_with_words(
+        &self,
+    ) -> impl Iterator<Item = (Entry, impl Iterator<Item = redis::Arg<&[u8]>> + Clone + '_)> {
         let mut entries = self.entries.iter().copied().peekable();
         self.pipeline
             .cmd_iter()
             .enumerate()
             .filter_map(move |(position, cmd)| {
                 let entry = entries.next_if(|e| e.position == position)?;
-                Some((entry, cmd))
+                Some((entry, cmd.args_iter()))
             })
     }
 }

@@ -203,11 +203,11 @@ impl<'a> Run<'a> {
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors();
         let mut resent = self.resent.iter().peekable();
-        for (index, (entry, cmd)) in self.batch.entries_with_commands().enumerate() {
+        for (index, (entry, words)) in self.batch.entries_with_words().enumerate() {
             if resent.next_if(|&&i| i == index).is_some()
                 && let Some(meta) = entry.script
             {
-                pipeline.add_command(invocation::eval(meta, cmd));
+                pipeline.add_command(invocation::eval(meta, words));
             }
         }
         pipeline
