@@ -40,8 +40,7 @@ pub use checks::Options;
 pub use diagnostic::{Diagnostic, Location, Severity, source_line};
 pub use model::{DeclaredError, Param, ParamKind, Params, Returns, Script, Shebang};
 pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
-/// The Redis version whose command table and Lua environment the checks use.
-pub use redis::tables::REDIS_VERSION;
+pub use redis::target::{Family, Target};
 pub use redis::version::RedisVersion;
 pub use source::{Origin, Segment, SourceFile, Sources, expand};
 pub use types::{ParamType, ReturnType};
@@ -99,7 +98,7 @@ impl Analysis {
 }
 
 /// Reads `source`, the text of the script at `path` (the path is only used in messages),
-/// into a [`Script`], checking it for Redis 7.0; on failure returns every error found, in
+/// into a [`Script`], checking it for Redis 7.0 (the default [`Target`]); on failure returns every error found, in
 /// file order. Use [`check`] for the warnings, or for the model of a script with errors.
 pub fn analyze(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     check(path, source, &Options::default()).into_result()

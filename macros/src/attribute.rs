@@ -1,8 +1,8 @@
 //! The attribute's arguments: the script's path relative to `lua_scripts/` (checked before
-//! any file is touched), then options: `#[redis_script("x.lua", target = "7.4")]`.
+//! any file is touched), then options: `#[redis_script("x.lua", target = "redis-8.0")]`.
 
 use proc_macro2::TokenStream;
-use redis_script_analyzer::{Options, RedisVersion};
+use redis_script_analyzer::{Options, Target};
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
 
@@ -12,6 +12,8 @@ pub struct Arguments {
     pub path: ScriptPath,
     /// How to check it.
     pub options: Options,
+    /// Whether the attribute names the target (else the crate's default applies).
+    pub target_given: bool,
 }
 
 /// The script path as written in `#[redis_script("rate_limiting/token_bucket.lua")]`.
@@ -45,6 +47,7 @@ impl Parse for Arguments {
         let relative = check_relative(&literal.value())
             .map_err(|message| syn::Error::new(literal.span(), message))?;
         let mut options = Options::default();
+        let mut target_given = false;
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -55,15 +58,15 @@ impl Parse for Arguments {
             let value: LitStr = input.parse()?;
             match name.to_string().as_str() {
                 "target" => {
-                    options.target = RedisVersion::parse(&value.value()).ok_or_else(|| {
-                        syn::Error::new(value.span(), "expected a Redis version like \"7.4\"")
-                    })?;
+                    options.target = Target::parse(&value.value())
+                        .map_err(|message| syn::Error::new(value.span(), message))?;
+                    target_given = true;
                 }
                 other => {
                     return Err(syn::Error::new(
                         name.span(),
                         format!(
-                            "unknown option `{other}`: the only option is `target = \"7.4\"`, the oldest Redis the script must run on"
+                            "unknown option `{other}`: the only option is `target = \"redis-8.0\"`, the server the script must run on and its oldest version"
                         ),
                     ));
                 }
@@ -72,6 +75,7 @@ impl Parse for Arguments {
         Ok(Self {
             path: ScriptPath { literal, relative },
             options,
+            target_given,
         })
     }
 }

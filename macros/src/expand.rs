@@ -7,11 +7,12 @@ use std::path::Path;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use redis_script_analyzer::{Script, Sources};
+use redis_script_analyzer::{Options, Script, Sources, Target};
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attribute::{self, ScriptPath};
 use crate::locate::{self, ScriptFile};
+use crate::manifest;
 use crate::{docs, rust_types};
 
 /// Expands `#[redis_script(attr)] item` in the crate being compiled.
@@ -39,11 +40,21 @@ pub fn expand_in(crate_root: &Path, attr: TokenStream, item: TokenStream) -> Tok
     let unit_struct = check_unit_struct(&input)
         .map_err(|e| errors.push(e))
         .is_ok();
+    let settings = manifest::read(crate_root);
     let read = attribute::parse(attr).and_then(|arguments| {
         let path = arguments.path;
+        let mut options = arguments.options;
+        if let (false, Some(target)) = (arguments.target_given, &settings.target) {
+            options.target = Target::parse(target).map_err(|message| {
+                syn::Error::new(
+                    path.literal.span(),
+                    format!("in Cargo.toml, [package.metadata.redis-script] target: {message}"),
+                )
+            })?;
+        }
         let file =
             locate::read(crate_root, &path).map_err(|m| syn::Error::new(path.literal.span(), m))?;
-        Ok((path, file, arguments.options))
+        Ok((path, file, options))
     });
     let (path, file, options) = match read {
         Ok(read) => read,
@@ -69,9 +80,16 @@ pub fn expand_in(crate_root: &Path, attr: TokenStream, item: TokenStream) -> Tok
         // The header was read: the whole API is generated next to the errors, so code
         // calling the script compiles on and shows no second, misleading error.
         Some(script) if unit_struct => {
-            let api = generate(&input, &path, &file, script, &analysis.sources);
+            let api = generate(&input, &path, &file, script, &analysis.sources, &options);
             let errors = errors.iter().map(syn::Error::to_compile_error);
-            quote!(#(#warnings)* #api #(#errors)*)
+            let settings = settings.manifest.as_ref().map(|manifest| {
+                let manifest = LitStr::new(&manifest.to_string_lossy(), span);
+                // Editing the crate's settings rebuilds what they apply to.
+                quote!(
+                    const _: &[u8] = ::core::include_bytes!(#manifest);
+                )
+            });
+            quote!(#(#warnings)* #api #settings #(#errors)*)
         }
         _ => with_errors(&input, errors),
     }
@@ -111,6 +129,7 @@ fn generate(
     file: &ScriptFile,
     script: &Script,
     sources: &Sources,
+    options: &Options,
 ) -> TokenStream {
     let DeriveInput {
         attrs, vis, ident, ..
@@ -130,6 +149,7 @@ fn generate(
         .as_ref()
         .is_some_and(|shebang| shebang.has_flag("no-writes"));
     let call = call_fn(vis, script, &call_docs);
+    let target = options.target.name();
     let errors = error_enum(vis, ident, script);
     quote! {
         #(#attrs)*
@@ -154,6 +174,7 @@ fn generate(
                     returns: &#shape,
                     returns_declared: #returns_declared,
                     read_only: #read_only,
+                    target: #target,
                     source_map: #source_map,
                 });
 

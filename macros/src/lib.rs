@@ -10,6 +10,7 @@ mod attribute;
 mod docs;
 mod expand;
 mod locate;
+mod manifest;
 mod rust_types;
 
 use proc_macro::TokenStream;

@@ -90,6 +90,15 @@ pub enum ErrorKind {
         /// Why the conversion failed, when it got that far.
         detail: Option<String>,
     },
+    /// The script was checked at compile time for a newer server (or another family) than
+    /// the one the connection reaches: it may call commands or use Lua the server lacks.
+    /// Reported by [`load_all`](crate::load_all) before anything runs.
+    Target {
+        /// The script's target, e.g. `redis-8.0`.
+        target: &'static str,
+        /// The server, e.g. `Redis 7.0.15`.
+        server: String,
+    },
     /// The call's keys are in different hash slots, which a Redis Cluster refuses: the
     /// script did not run. Calls made for a cluster connection
     /// ([`invoke_cluster`](crate::ScriptCall::invoke_cluster)) are checked before they are
@@ -116,6 +125,7 @@ impl ErrorKind {
             Self::Redis(_) => "redis",
             Self::Reply { .. } => "reply",
             Self::CrossSlot { .. } => "cross_slot",
+            Self::Target { .. } => "target",
         }
     }
 }
@@ -180,7 +190,8 @@ impl Error {
             ErrorKind::Compile { .. }
             | ErrorKind::Load(_)
             | ErrorKind::Busy(_)
-            | ErrorKind::CrossSlot { .. } => false,
+            | ErrorKind::CrossSlot { .. }
+            | ErrorKind::Target { .. } => false,
         }
     }
 
@@ -276,6 +287,12 @@ impl fmt::Display for Error {
                     None => Ok(()),
                 }
             }
+            ErrorKind::Target { target, server } => write!(
+                f,
+                "script {name} ({path}) was checked for {target}, but the server is {server}: it may \
+                 use commands or Lua the server lacks; check it for an older target \
+                 (`target = \"...\"` in its #[redis_script] attribute or in Cargo.toml) or run a newer server"
+            ),
             ErrorKind::CrossSlot { keys } => {
                 write!(
                     f,

@@ -12,6 +12,7 @@ mod load;
 mod meta;
 mod registry;
 mod reply;
+mod server;
 mod trace;
 
 /// Throwaway Redis servers and clusters for tests: the `redis-script-testing` crate,

@@ -102,14 +102,20 @@ pub(crate) fn is_noscript(reply: &RedisResult<Value>) -> bool {
 }
 
 /// Loads every bound script ([`scripts`]) on the server behind `con` in one round trip
-/// (a pipeline of `SCRIPT LOAD`s) and returns them, so callers can report name → SHA1.
+/// (a pipeline of `SCRIPT LOAD`s, and `INFO server`) and returns them, so callers can
+/// report name → SHA1.
+///
+/// It also checks that the server runs what each script was checked for at compile time
+/// ([`ScriptMeta::target`]): a script checked for `redis-8.0` on a Redis 7.0 server fails
+/// here with [`ErrorKind::Target`], before any call meets "Unknown command" in
+/// production. (Calls do not check this themselves: that would cost every call.)
 ///
 /// On a connection that does not pipeline, such as a sync Redis Cluster connection, the
-/// scripts are loaded one `SCRIPT LOAD` at a time; the cluster client sends each to every
-/// node, primaries and replicas.
+/// scripts are loaded one `SCRIPT LOAD` at a time, without the server check; the cluster
+/// client sends each to every node, primaries and replicas.
 ///
 /// Fails with the first script, in [`scripts`] order, that the server refused (for
-/// example one Redis cannot compile), or on a connection error.
+/// example one Redis cannot compile) or does not run, or on a connection error.
 pub fn load_all(con: &mut dyn ConnectionLike) -> Result<Vec<&'static ScriptMeta>, Error> {
     let scripts = scripts();
     if scripts.is_empty() {
@@ -121,12 +127,51 @@ pub fn load_all(con: &mut dyn ConnectionLike) -> Result<Vec<&'static ScriptMeta>
         }
         return Ok(scripts);
     }
-    let replies = load_pipeline(&scripts).query::<Value>(con);
-    check_all_loaded(&scripts, replies)?;
+    let replies = load_and_describe(&scripts).query::<Value>(con);
+    check_loaded_on_server(&scripts, replies)?;
     Ok(scripts)
 }
 
-/// Async [`load_all`]. Not for an async Redis Cluster connection, which would send the
+/// The `SCRIPT LOAD`s of `scripts`, then `INFO server`.
+fn load_and_describe(scripts: &[&'static ScriptMeta]) -> Pipeline {
+    let mut pipeline = load_pipeline(scripts);
+    pipeline.add_command(redis::cmd("INFO").arg("server").to_owned());
+    pipeline
+}
+
+/// Reads the replies of [`load_and_describe`]: each script loaded, and the server runs
+/// what each was checked for.
+fn check_loaded_on_server(
+    scripts: &[&'static ScriptMeta],
+    replies: RedisResult<Value>,
+) -> Result<(), Error> {
+    let mut replies = match replies {
+        Ok(Value::Array(values)) => values,
+        other => return check_all_loaded(scripts, other),
+    };
+    let info = replies.pop();
+    check_all_loaded(scripts, Ok(Value::Array(replies)))?;
+    let server = match &info {
+        Some(Value::BulkString(bytes)) => crate::server::from_info(&String::from_utf8_lossy(bytes)),
+        Some(Value::VerbatimString { text, .. }) => crate::server::from_info(text),
+        _ => None,
+    };
+    let Some(server) = server else {
+        return Ok(());
+    };
+    match scripts.iter().find(|meta| !server.runs(meta.target())) {
+        Some(meta) => Err(Error::new(
+            meta,
+            ErrorKind::Target {
+                target: meta.target(),
+                server: server.display,
+            },
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Async [`load_all`], with the same server check. Not for an async Redis Cluster connection, which would send the
 /// whole pipeline to one node: use [`load_all_cluster_async`] there.
 #[cfg(feature = "aio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aio")))]
@@ -137,8 +182,8 @@ pub async fn load_all_async<C: redis::aio::ConnectionLike>(
     if scripts.is_empty() {
         return Ok(scripts);
     }
-    let replies = load_pipeline(&scripts).query_async::<Value>(con).await;
-    check_all_loaded(&scripts, replies)?;
+    let replies = load_and_describe(&scripts).query_async::<Value>(con).await;
+    check_loaded_on_server(&scripts, replies)?;
     Ok(scripts)
 }
 

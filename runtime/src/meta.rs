@@ -26,6 +26,8 @@ pub struct ScriptParts {
     pub returns_declared: &'static str,
     /// Whether the shebang declares `no-writes`.
     pub read_only: bool,
+    /// The server it was checked for: `redis-7.0`, `valkey-9.0`.
+    pub target: &'static str,
     /// Where each line of `source` was written.
     pub source_map: SourceMap,
 }
@@ -206,6 +208,13 @@ impl ScriptMeta {
         self.0.read_only
     }
 
+    /// The server the script was checked for at compile time, and its oldest version:
+    /// `redis-7.0` (the default), `redis-8.0`, `valkey-9.0`... [`load_all`](crate::load_all)
+    /// refuses to load it on an older server.
+    pub const fn target(&self) -> &'static str {
+        self.0.target
+    }
+
     /// Where each line of [`source`](Self::source) was written: the script's file, or a
     /// file it includes.
     pub const fn source_map(&self) -> &SourceMap {
@@ -241,6 +250,7 @@ pub(crate) const fn test_meta(
         returns,
         returns_declared: "declared",
         read_only,
+        target: "redis-7.0",
         source_map: TEST_MAP,
     })
 }

@@ -48,6 +48,16 @@ impl RedisServer {
         Self::start_binary(&server_binary(), config, false)
     }
 
+    /// Starts the server binary `binary` (rather than the one `REDIS_SERVER_BIN` or `PATH`
+    /// names) with extra configuration: to run a test against several servers at once.
+    ///
+    /// # Panics
+    ///
+    /// When the binary cannot be run or the server does not start; the message says why.
+    pub fn start_from(binary: &Path, config: &[&str]) -> Self {
+        Self::start_binary(binary, config, false)
+    }
+
     /// Starts a server; with `cluster_bus`, also gives it a free cluster bus port
     /// (`--cluster-port`), chosen again with the client port on each attempt.
     pub(crate) fn start_binary(binary: &Path, config: &[&str], cluster_bus: bool) -> Self {

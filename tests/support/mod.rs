@@ -38,6 +38,7 @@ pub fn broken_call() -> ScriptCall<redis::Value> {
         returns: &ReplyShape::Any,
         returns_declared: "value",
         read_only: false,
+        target: "redis-7.0",
         source_map: BROKEN_MAP,
     })));
     call(broken, 0, 0)

@@ -9,8 +9,8 @@
 //! - `redis-2`: builds and tests a scratch copy against redis-rs 2.0's release candidate.
 //! - `bench`: the throughput table (typed call against hand-written `EVALSHA`,
 //!   `redis::Script` and `redis-benchmark`), then the compile cost of bound scripts.
-//! - `redis-tables`: regenerates the analyzer's Redis command table and Lua environment
-//!   from the installed `redis-server`.
+//! - `redis-tables`: regenerates the analyzer's command tables and Lua environments from
+//!   every server of the suite.
 //!
 //! All find `redis-server` on `PATH` (or in `REDIS_SERVER_BIN`), or install it: Debian
 //! 12's package is Redis 7.0, the first server of the suite.
@@ -34,9 +34,7 @@ fn main() -> ExitCode {
         "bench" => bench(),
         "servers" => servers::ensure(&run::workspace_root()).map(drop),
         "redis-2" => redis_server::ensure().and_then(|()| redis_2::check(&run::workspace_root())),
-        "redis-tables" => {
-            redis_server::ensure().and_then(|()| tables::generate(&run::workspace_root()))
-        }
+        "redis-tables" => redis_tables(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <demo|test|bench|servers|redis-tables|redis-2>\n\n  \
@@ -44,7 +42,7 @@ fn main() -> ExitCode {
                  test          fmt, clippy, every test (on each server), the docs and cargo package\n  \
                  servers       fetch Redis 8.0, Valkey 8.1 and Valkey 9 into target/servers\n  \
                  bench         throughput, allocations and compile cost, against redis-rs\n  \
-                 redis-tables  regenerate analyzer/src/redis/tables.rs from the installed redis-server\n  \
+                 redis-tables  regenerate analyzer/src/redis/tables.rs from every server of the suite\n  \
                  redis-2       build and test a scratch copy against redis-rs 2.0's release candidate"
             );
             return ExitCode::from(2);
@@ -57,6 +55,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Regenerates the analyzer's tables from every server the suite runs on.
+fn redis_tables() -> Result<(), String> {
+    let root = run::workspace_root();
+    redis_server::ensure()?;
+    let mut binaries = vec![redis_server::default_binary()];
+    binaries.extend(servers::ensure(&root)?.into_iter().map(|s| s.server));
+    tables::generate(&root, &binaries)
 }
 
 fn demo() -> Result<(), String> {

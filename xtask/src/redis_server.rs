@@ -59,9 +59,14 @@ fn apt_get(args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// The default server binary: `REDIS_SERVER_BIN`, else `redis-server` from `PATH`.
+pub fn default_binary() -> std::path::PathBuf {
+    std::env::var_os("REDIS_SERVER_BIN").map_or_else(|| "redis-server".into(), Into::into)
+}
+
 /// How the suite names the default server: `redis-7.0` for Redis 7.0.15, from its version.
 pub fn default_name() -> String {
-    let binary = std::env::var_os("REDIS_SERVER_BIN").unwrap_or_else(|| "redis-server".into());
+    let binary = default_binary();
     let output = Command::new(&binary).arg("--version").output();
     let text = output
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())

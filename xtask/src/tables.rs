@@ -1,13 +1,17 @@
-//! `cargo xtask redis-tables`: writes `analyzer/src/redis/tables.rs` from a real
-//! redis-server: its command table (`COMMAND`: arity and flags, subcommands included) and
+//! `cargo xtask redis-tables`: writes `analyzer/src/redis/tables.rs` from real servers
+//! (every server the suite runs on): each one's command table (`COMMAND`: arity and flags,
+//! subcommands included; `COMMAND DOCS`: arguments and the version that added each), and
 //! the globals and library functions of its Lua environment. The analyzer checks scripts
 //! against these tables; the file is checked in, so builds need no server.
+//!
+//! Commands that are the same on several servers are written once and shared.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use redis::Value;
-use redis_script::testing::RedisServer;
+use redis_script_testing::RedisServer;
 
 /// Where the generated tables go, from the workspace root.
 const OUTPUT: &str = "analyzer/src/redis/tables.rs";
@@ -41,17 +45,68 @@ struct Command {
 /// What `COMMAND DOCS` says of a command or an argument, as key/value pairs.
 type Doc<'a> = Vec<(String, &'a Value)>;
 
-/// Starts a throwaway server, reads its tables and writes them to [`OUTPUT`].
-pub fn generate(root: &std::path::Path) -> Result<(), String> {
-    let server = RedisServer::start();
+/// What one server's tables say.
+struct ServerTables {
+    /// The constant's name: `REDIS_7_0`.
+    ident: String,
+    /// `Redis 7.0.15`.
+    display: String,
+    /// `Redis` or `Valkey`.
+    family: &'static str,
+    /// Major and minor version.
+    version: (u32, u32),
+    /// Each command, rendered, sorted by name.
+    commands: Vec<String>,
+    /// The globals of its Lua environment, sorted.
+    globals: Vec<String>,
+    /// The members of its library tables, sorted.
+    members: Vec<String>,
+}
+
+/// Starts each server binary of `binaries`, reads its tables and writes them all to
+/// [`OUTPUT`].
+pub fn generate(root: &Path, binaries: &[PathBuf]) -> Result<(), String> {
+    let tables = binaries
+        .iter()
+        .map(|binary| read_server(binary))
+        .collect::<Result<Vec<_>, _>>()?;
+    let text = render(&tables);
+    let path = root.join(OUTPUT);
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let servers: Vec<&str> = tables.iter().map(|t| t.display.as_str()).collect();
+    println!("wrote {} from {}", path.display(), servers.join(", "));
+    Ok(())
+}
+
+/// Reads the tables of a throwaway server of `binary`.
+fn read_server(binary: &Path) -> Result<ServerTables, String> {
+    let server = RedisServer::start_from(binary, &[]);
     let mut con = server.connection();
-    let version = server_version(&mut con)?;
-    let commands: Vec<Command> = redis::cmd("COMMAND")
+    let info: String = redis::cmd("INFO")
+        .arg("server")
+        .query(&mut con)
+        .map_err(|e| format!("INFO: {e}"))?;
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+    };
+    let (family, version) = match field("valkey_version:") {
+        Some(version) => ("Valkey", version),
+        None => (
+            "Redis",
+            field("redis_version:").ok_or("INFO server has no redis_version")?,
+        ),
+    };
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let mut commands: Vec<Command> = redis::cmd("COMMAND")
         .query::<Vec<Value>>(&mut con)
         .map_err(|e| format!("COMMAND: {e}"))?
         .iter()
         .map(parse_command)
         .collect::<Result<_, _>>()?;
+    commands.sort_by(|a, b| a.name.cmp(&b.name));
     let docs_reply: Value = redis::cmd("COMMAND")
         .arg("DOCS")
         .query(&mut con)
@@ -62,22 +117,35 @@ pub fn generate(root: &std::path::Path) -> Result<(), String> {
         .arg(0)
         .query(&mut con)
         .map_err(|e| format!("reading the Lua environment: {e}"))?;
-    let text = render(&version, commands, &docs, environment);
-    let path = root.join(OUTPUT);
-    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    println!("wrote {} from Redis {version}", path.display());
-    Ok(())
-}
-
-fn server_version(con: &mut redis::Connection) -> Result<String, String> {
-    let info: String = redis::cmd("INFO")
-        .arg("server")
-        .query(con)
-        .map_err(|e| format!("INFO: {e}"))?;
-    info.lines()
-        .find_map(|line| line.strip_prefix("redis_version:"))
-        .map(|v| v.trim().to_owned())
-        .ok_or_else(|| "INFO server has no redis_version".to_owned())
+    let mut globals = BTreeMap::new();
+    let mut members = Vec::new();
+    for entry in environment {
+        let Some((name, kind)) = entry.rsplit_once(':') else {
+            continue;
+        };
+        if kind == "member" {
+            members.push(name.to_owned());
+        } else if !name.starts_with("__") {
+            globals.insert(name.to_owned(), kind.to_owned());
+        }
+    }
+    members.sort();
+    Ok(ServerTables {
+        ident: format!("{}_{major}_{minor}", family.to_uppercase()),
+        display: format!("{family} {version}"),
+        family,
+        version: (major, minor),
+        commands: commands
+            .iter()
+            .map(|command| {
+                let mut out = String::new();
+                render_command(&mut out, command, &docs, 0);
+                out.trim().trim_end_matches(',').to_owned()
+            })
+            .collect(),
+        globals: globals.into_keys().collect(),
+        members,
+    })
 }
 
 /// Reads `[name, arity, flags, first, last, step, acl, tips, key specs, subcommands]`.
@@ -119,57 +187,71 @@ fn parse_command(value: &Value) -> Result<Command, String> {
     })
 }
 
-fn render(
-    version: &str,
-    mut commands: Vec<Command>,
-    docs: &BTreeMap<String, Doc<'_>>,
-    environment: Vec<String>,
-) -> String {
-    commands.sort_by(|a, b| a.name.cmp(&b.name));
+fn render(tables: &[ServerTables]) -> String {
+    let servers: Vec<&str> = tables.iter().map(|t| t.display.as_str()).collect();
     let mut out = format!(
-        "//! Redis {version}'s command table and Lua environment, for checking scripts.\n\
+        "//! The command tables and Lua environments of {}, for checking scripts.\n\
          //!\n\
-         //! Generated by `cargo xtask redis-tables` from a real redis-server (`COMMAND`,\n\
-         //! `COMMAND DOCS` and the globals of its Lua); do not edit.\n\
-         //! Redis is BSD-licensed; this file holds facts read from it, not its code.\n\n\
+         //! Generated by `cargo xtask redis-tables` from real servers (`COMMAND`,\n\
+         //! `COMMAND DOCS` and the globals of their Lua); do not edit. A command that is the\n\
+         //! same on several servers is written once.\n\
+         //! Redis and Valkey are BSD-licensed; this file holds facts read from them, not their code.\n\n\
          use super::commands::{{Arg, ArgKind::*, Command}};\n\
+         use super::target::{{Family, Table}};\n\
          use super::version::RedisVersion;\n\n\
          const O: u8 = Arg::OPTIONAL;\n\
          const M: u8 = Arg::MULTIPLE;\n\
          const T: u8 = Arg::MULTIPLE_TOKEN;\n\n\
-         const fn v(major: u32, minor: u32) -> Option<RedisVersion> {{\n    Some(RedisVersion::new(major, minor))\n}}\n\n\
-         /// The version of the server the tables were read from.\n\
-         pub const REDIS_VERSION: &str = \"{version}\";\n\n\
-         /// Every command, sorted by name.\n\
-         pub const COMMANDS: &[Command] = &[\n"
+         const fn v(major: u32, minor: u32) -> Option<RedisVersion> {{\n    Some(RedisVersion::new(major, minor))\n}}\n\n",
+        servers.join(", ")
     );
-    for command in &commands {
-        render_command(&mut out, command, docs, 1);
-    }
-    out.push_str("];\n\n");
-    let mut globals = BTreeMap::new();
-    let mut members = Vec::new();
-    for entry in environment {
-        let Some((name, kind)) = entry.rsplit_once(':') else {
-            continue;
-        };
-        if kind == "member" {
-            members.push(name.to_owned());
-        } else if !name.starts_with("__") {
-            globals.insert(name.to_owned(), kind.to_owned());
+    let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+    for table in tables {
+        for command in &table.commands {
+            let next = shared.len();
+            shared.entry(command.as_str()).or_insert(next);
         }
     }
-    members.sort();
-    out.push_str("/// The globals of the Lua environment scripts run in, sorted.\npub const GLOBALS: &[&str] = &[\n");
-    for name in globals.keys() {
-        let _ = writeln!(out, "    {name:?},");
+    let mut statics: Vec<(&usize, &&str)> = shared.iter().map(|(text, n)| (n, text)).collect();
+    statics.sort();
+    for (n, text) in statics {
+        let _ = writeln!(out, "static C{n}: Command = {text};");
     }
-    out.push_str("];\n\n/// The members of its library tables (`string.format`, `redis.call`...), sorted.\npub const LIBRARY_MEMBERS: &[&str] = &[\n");
-    for member in members {
-        let _ = writeln!(out, "    {member:?},");
+    for table in tables {
+        let (major, minor) = table.version;
+        let _ = write!(
+            out,
+            "\n/// {}.\npub const {}: Table = Table {{\n    server: {:?},\n    family: Family::{},\n    version: RedisVersion::new({major}, {minor}),\n    commands: &[",
+            table.display, table.ident, table.display, table.family
+        );
+        let refs: Vec<String> = table
+            .commands
+            .iter()
+            .map(|command| format!("&C{}", shared[command.as_str()]))
+            .collect();
+        out.push_str(&refs.join(", "));
+        out.push_str("],\n    globals: &[");
+        out.push_str(&quoted(&table.globals));
+        out.push_str("],\n    members: &[");
+        out.push_str(&quoted(&table.members));
+        out.push_str("],\n};\n");
     }
-    out.push_str("];\n");
+    let idents: Vec<String> = tables.iter().map(|t| format!("&{}", t.ident)).collect();
+    let _ = writeln!(
+        out,
+        "\n/// Every table, oldest first within each family.\npub const TABLES: &[&Table] = &[{}];",
+        idents.join(", ")
+    );
     out
+}
+
+/// `"a", "b"` for the items.
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|item| format!("{item:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn render_command(

@@ -9,18 +9,12 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lua::facts::{CommandCall, Facts, Word};
-use crate::redis::commands::{self, Arg, ArgKind, Command};
+use crate::redis::commands::{Arg, ArgKind, Command};
 use crate::redis::shapes::{self, Mismatch};
-use crate::redis::version::RedisVersion;
+use crate::redis::target::{Known, Target};
 
-/// Checks every call with a literal command name.
-pub fn check(
-    read_only: bool,
-    facts: &Facts,
-    target: RedisVersion,
-    later_target: bool,
-    out: &mut Vec<Diagnostic>,
-) {
+/// Checks every call with a literal command name, for `target`.
+pub fn check(read_only: bool, facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     for call in &facts.commands {
         let Some(name) = call.name.as_deref() else {
             continue;
@@ -29,16 +23,19 @@ pub fn check(
             continue;
         }
         let upper = name.to_ascii_uppercase();
-        let Some(command) = commands::lookup(name) else {
-            let unknown = problem(call, format!("`{upper}` is not a Redis {} command", crate::redis::tables::REDIS_VERSION))
-                .with_help("check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked");
-            // A later target may have it: then it is only a warning.
-            out.push(if later_target {
-                unknown.warning()
-            } else {
-                unknown
-            });
-            continue;
+        let command = match target.command(name) {
+            Known::Yes(command) => command,
+            Known::Elsewhere(other) => {
+                out.push(needs_other_target(call, &upper, target, other));
+                continue;
+            }
+            Known::No => {
+                out.push(
+                    problem(call, format!("`{upper}` is not a {} command", target.server()))
+                        .with_help("check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked"),
+                );
+                continue;
+            }
         };
         let (command, full_name, skipped) = match (command.subcommands.is_empty(), call.first_arg())
         {
@@ -101,7 +98,7 @@ fn shape_problem(
     command: &Command,
     full_name: &str,
     skipped: usize,
-    target: RedisVersion,
+    target: Target,
 ) -> Option<Diagnostic> {
     if call.open_ended || command.args.is_empty() {
         return None;
@@ -121,7 +118,22 @@ fn shape_problem(
         could_end,
     } = shapes::check(command.args, &words, target).err()?;
     let expected = expected.join(", ");
-    let usage = format!("{full_name} {}", usage(command.args));
+    let usage = format!("{full_name} {}", usage(command.args, target));
+    if let Some(arg) = given.get(at)
+        && let Word::Text(text) = &arg.word
+        && let Some(since) = later_token(command.args, text, target)
+    {
+        let message = format!(
+            "the `{}` argument of `{full_name}` needs {} {}; this script targets {target}",
+            text.to_ascii_uppercase(),
+            target.family.display(),
+            since.text()
+        );
+        return Some(Diagnostic::new(message, arg.site.at, arg.site.width).with_help(format!(
+            "for {target}, Redis's docs give its arguments as `{usage}`; to rely on `{}`, raise the target",
+            text.to_ascii_uppercase()
+        )));
+    }
     let (site, message) = match given.get(at) {
         Some(arg) => {
             let word = match &arg.word {
@@ -154,21 +166,39 @@ fn shape_problem(
     )
 }
 
-/// A command's arguments written as Redis's docs show them: `key field value [field value ...]`.
-fn usage(args: &[Arg]) -> String {
-    args.iter().map(arg_usage).collect::<Vec<_>>().join(" ")
+/// The version that added the argument whose token is `text`, when the target is older.
+fn later_token(args: &[Arg], text: &str, target: Target) -> Option<crate::RedisVersion> {
+    args.iter().find_map(|arg| {
+        let own = arg
+            .token
+            .filter(|token| token.eq_ignore_ascii_case(text))
+            .and(arg.since)
+            .filter(|since| !target.has_since(Some(*since)));
+        own.or_else(|| later_token(arg.args, text, target))
+    })
 }
 
-fn arg_usage(arg: &Arg) -> String {
+/// A command's arguments for `target` written as Redis's docs show them:
+/// `key field value [field value ...]`.
+fn usage(args: &[Arg], target: Target) -> String {
+    args.iter()
+        .filter(|arg| target.has_since(arg.since))
+        .map(|arg| arg_usage(arg, target))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn arg_usage(arg: &Arg, target: Target) -> String {
     let body = match arg.kind {
         ArgKind::PureToken => String::new(),
         ArgKind::OneOf => arg
             .args
             .iter()
-            .map(arg_usage)
+            .filter(|choice| target.has_since(choice.since))
+            .map(|choice| arg_usage(choice, target))
             .collect::<Vec<_>>()
             .join(" | "),
-        ArgKind::Block => usage(arg.args),
+        ArgKind::Block => usage(arg.args, target),
         _ => arg.name.to_owned(),
     };
     let once = match (arg.token, body.is_empty()) {
@@ -188,6 +218,30 @@ fn arg_usage(arg: &Arg) -> String {
     } else {
         repeated
     }
+}
+
+/// The error for a command the target lacks but `other` has.
+fn needs_other_target(
+    call: &CommandCall,
+    upper: &str,
+    target: Target,
+    other: Target,
+) -> Diagnostic {
+    let message = if other.family == target.family {
+        format!(
+            "`{upper}` needs {} {}; this script targets {target}",
+            other.family.display(),
+            other.version.text()
+        )
+    } else {
+        format!(
+            "`{upper}` is a {} command ({other} and later); this script targets {target}",
+            other.family.display()
+        )
+    };
+    problem(call, message).with_help(format!(
+        "to rely on it, target a server that has it: `#[redis_script(\"...\", target = \"{other}\")]`, or `target = \"{other}\"` under `[package.metadata.redis-script]` in Cargo.toml for the whole crate"
+    ))
 }
 
 fn problem(call: &CommandCall, message: String) -> Diagnostic {

@@ -20,23 +20,14 @@ use crate::diagnostic::Diagnostic;
 use crate::lua::Facts;
 use crate::model::{Script, Shebang};
 use crate::redis::flags::NO_WRITES;
-use crate::redis::version::RedisVersion;
+use crate::redis::target::Target;
 
 /// How scripts are checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Options {
-    /// The oldest Redis the script must run on. The checks know Redis 7.0: a later target
-    /// admits what that version adds to the Lua environment (`os.clock` in 7.4), and makes
-    /// commands the 7.0 table lacks warnings instead of errors.
-    pub target: RedisVersion,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            target: RedisVersion::BASELINE,
-        }
-    }
+    /// The server the script must run on, and its oldest version: the commands, their
+    /// arguments and the Lua environment of that server are what the checks allow.
+    pub target: Target,
 }
 
 /// Runs every check; problems go to `out`, and RETURNS may be inferred into `script`.
@@ -54,13 +45,7 @@ pub fn run(
     shebang::check(source, out);
     sandbox::check(facts, options, out);
     let read_only = Shebang::of(source).is_some_and(|shebang| shebang.has_flag(NO_WRITES));
-    calls::check(
-        read_only,
-        facts,
-        options.target,
-        options.target > RedisVersion::BASELINE,
-        out,
-    );
+    calls::check(read_only, facts, options.target, out);
     error_codes::check(facts, out);
     if let Some(script) = script {
         contract::check(script, facts, out);
@@ -70,7 +55,7 @@ pub fn run(
 
 #[cfg(test)]
 mod tests {
-    use crate::{Analysis, Options, RedisVersion, Returns, Severity, analyze};
+    use crate::{Analysis, Options, Returns, Severity, Target, analyze};
 
     fn analyze_with(
         path: &str,
@@ -427,20 +412,20 @@ return n";
                 "print(KEYS[1], ARGV[1])\nlocal m = require('x')\nreturn os.clock()"
             )),
             [
-                "7:1 `print` is not defined in Redis's Lua environment",
-                "8:11 `require` is not defined in Redis's Lua environment",
-                "9:8 `os` is not defined in Redis's Lua environment",
+                "7:1 `print` is not defined in Redis 7.0.15's Lua environment",
+                "8:11 `require` is not defined in Redis 7.0.15's Lua environment",
+                "9:8 `os` is not defined in Redis 7.0.15's Lua environment",
             ]
         );
         let script = with_header("redis.call('SET', KEYS[1], ARGV[1])\nreturn os.clock()");
         let target = Options {
-            target: RedisVersion::parse("7.4").unwrap(),
+            target: Target::parse("7.4").unwrap(),
         };
         assert!(analyze_with("x.lua", &script, &target).is_ok());
         let typo = errors(&with_header("return redis.cal('SET', KEYS[1], ARGV[1])"));
         assert_eq!(
             typo,
-            ["7:8 `redis.cal` is not part of Redis's Lua environment"]
+            ["7:8 `redis.cal` is not part of Redis 7.0.15's Lua environment"]
         );
     }
 
@@ -531,12 +516,12 @@ return n";
             errors(&with_header(
                 "local u = table.unpack\nreturn redis.call('SET', KEYS[1], ARGV[1])"
             )),
-            ["7:11 `table.unpack` is not part of Redis's Lua environment"]
+            ["7:11 `table.unpack` is not part of Redis 7.0.15's Lua environment"]
         );
     }
 
     #[test]
-    fn may_replicate_commands_count_as_writes_and_later_targets_soften_unknown_commands() {
+    fn may_replicate_commands_count_as_writes() {
         let header = "#!lua flags=no-writes\n--[[\n  KEYS:\n    [1] key - a key\n--]]\n";
         assert_eq!(
             errors(&format!(
@@ -544,15 +529,94 @@ return n";
             )),
             ["6:19 `PUBLISH` writes, but the script's shebang declares `no-writes`"]
         );
-        let newer =
-            with_header("redis.call('HEXPIRE', KEYS[1], 60, 'FIELDS', 1, ARGV[1])\nreturn 1");
-        assert_eq!(errors(&newer).len(), 1);
-        let target = Options {
-            target: RedisVersion::parse("7.4").unwrap(),
+    }
+
+    /// `line:column message` of every error of `source` checked for `target`.
+    fn errors_for(target: &str, source: &str) -> Vec<String> {
+        let options = Options {
+            target: Target::parse(target).unwrap(),
         };
-        let analysis = crate::check("x.lua", &newer, &target);
-        assert!(!analysis.has_errors());
-        assert_eq!(warnings(&analysis).len(), 1);
+        crate::check("lua_scripts/x.lua", source, &options)
+            .errors()
+            .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn each_target_knows_its_commands_and_names_the_one_that_has_a_command() {
+        let hash_ttl =
+            with_header("redis.call('HEXPIRE', KEYS[1], 60, 'FIELDS', 1, ARGV[1])\nreturn 1");
+        assert_eq!(
+            errors_for("redis-7.0", &hash_ttl),
+            ["7:12 `HEXPIRE` needs Redis 7.4; this script targets redis-7.0"]
+        );
+        assert_eq!(errors_for("7.4", &hash_ttl), Vec::<String>::new());
+        let getex =
+            with_header("return redis.call('HGETEX', KEYS[1], 'EX', 60, 'FIELDS', 1, ARGV[1])");
+        assert_eq!(
+            errors_for("redis-7.4", &getex),
+            ["7:19 `HGETEX` needs Redis 8.0; this script targets redis-7.4"]
+        );
+        assert_eq!(errors_for("redis-8.0", &getex), Vec::<String>::new());
+        let delifeq = with_header("return redis.call('DELIFEQ', KEYS[1], ARGV[1])");
+        assert_eq!(
+            errors_for("redis-8.0", &delifeq),
+            [
+                "7:19 `DELIFEQ` is a Valkey command (valkey-9.0 and later); this script targets redis-8.0"
+            ]
+        );
+        assert_eq!(
+            errors_for("valkey-8.0", &delifeq),
+            ["7:19 `DELIFEQ` needs Valkey 9.0; this script targets valkey-8.0"]
+        );
+        assert_eq!(errors_for("valkey-9.0", &delifeq), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_target_knows_its_arguments_and_lua() {
+        let ifeq = with_header("return redis.call('SET', KEYS[1], ARGV[1], 'IFEQ', 'old')");
+        assert_eq!(errors_for("valkey-8.1", &ifeq), Vec::<String>::new());
+        assert_eq!(errors_for("valkey-8.0", &ifeq).len(), 1);
+        let server = with_header("return server.call('SET', KEYS[1], ARGV[1])");
+        assert_eq!(errors_for("valkey-8.0", &server), Vec::<String>::new());
+        assert_eq!(
+            errors_for("redis-7.0", &server),
+            ["7:8 `server` is not defined in Redis 7.0.15's Lua environment"]
+        );
+        let clock = with_header("redis.call('SET', KEYS[1], ARGV[1])\nreturn os.clock()");
+        let found = crate::check("x.lua", &clock, &Options::default());
+        let error = found.errors().next().unwrap();
+        assert!(
+            error
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("Redis 7.4 adds it; this script targets redis-7.0"),
+            "{error:?}"
+        );
+        assert_eq!(errors_for("redis-7.4", &clock), Vec::<String>::new());
+        assert_eq!(errors_for("valkey-8.0", &clock), Vec::<String>::new());
+    }
+
+    #[test]
+    fn targets_are_read_and_refused_when_unknown() {
+        assert_eq!(Target::parse("7.4").unwrap().name(), "redis-7.4");
+        assert_eq!(Target::parse("valkey-9.0").unwrap().name(), "valkey-9.0");
+        assert!(
+            Target::parse("redis-6.2")
+                .unwrap_err()
+                .contains("Redis 7.0 to 8.0")
+        );
+        assert!(
+            Target::parse("keydb-6.0")
+                .unwrap_err()
+                .contains("unknown server")
+        );
+        assert!(
+            Target::parse("redis-x")
+                .unwrap_err()
+                .contains("is not a target")
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use super::Options;
 use crate::diagnostic::Diagnostic;
 use crate::lua::facts::Facts;
-use crate::redis::environment::{LIBRARIES, has_global, has_member, members_of};
+use crate::redis::environment::LIBRARIES;
+use crate::redis::target::{Known, Target};
 
 /// Checks global writes and reads.
 pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
@@ -21,18 +22,23 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
         );
     }
     let target = options.target;
-    for read in facts
-        .global_reads
-        .iter()
-        .filter(|r| !has_global(&r.name, target))
-    {
+    for read in &facts.global_reads {
+        let help = match target.global(&read.name) {
+            Known::Yes(()) => continue,
+            Known::Elsewhere(other) => elsewhere_help(&read.name, target, other),
+            Known::No => missing_global_help(&read.name).to_owned(),
+        };
         out.push(
             Diagnostic::new(
-                format!("`{}` is not defined in Redis's Lua environment", read.name),
+                format!(
+                    "`{}` is not defined in {}'s Lua environment",
+                    read.name,
+                    target.server()
+                ),
                 read.site.at,
                 read.site.width,
             )
-            .with_help(missing_global_help(&read.name)),
+            .with_help(help),
         );
     }
     for write in &facts.member_writes {
@@ -53,19 +59,27 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
     }
     for read in facts.member_reads.iter().filter(|read| !read.fallback) {
         let library = read.name.split('.').next().unwrap_or_default();
-        if !LIBRARIES.contains(&library)
-            || !has_global(library, target)
-            || has_member(&read.name, target)
-        {
+        if !LIBRARIES.contains(&library) || target.global(library) != Known::Yes(()) {
             continue;
         }
-        let help = match closest(&read.name, library) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("`{library}` has no such member in Redis's Lua environment"),
+        let help = match (
+            target.member(&read.name),
+            closest(target, &read.name, library),
+        ) {
+            (Known::Yes(()), _) => continue,
+            (_, Some(close)) => format!("did you mean `{close}`?"),
+            (Known::Elsewhere(other), None) => elsewhere_help(&read.name, target, other),
+            (Known::No, None) => {
+                format!("`{library}` has no such member in Redis's Lua environment")
+            }
         };
         out.push(
             Diagnostic::new(
-                format!("`{}` is not part of Redis's Lua environment", read.name),
+                format!(
+                    "`{}` is not part of {}'s Lua environment",
+                    read.name,
+                    target.server()
+                ),
                 read.site.at,
                 read.site.width,
             )
@@ -74,21 +88,41 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn missing_global_help(name: &str) -> String {
+/// Help for a name the target's Lua lacks and `other`'s has.
+fn elsewhere_help(name: &str, target: Target, other: Target) -> String {
+    let on = if other.family == target.family {
+        format!(
+            "{} {} adds it",
+            other.family.display(),
+            other.version.text()
+        )
+    } else {
+        format!("it is {}'s ({other} and later)", other.family.display())
+    };
+    format!(
+        "{on}; this script targets {target}: to rely on `{name}`, set `target = \"{other}\"` in the #[redis_script] attribute or under `[package.metadata.redis-script]`"
+    )
+}
+
+fn missing_global_help(name: &str) -> &'static str {
     match name {
-        "print" => "Redis scripts have no `print`: log with `redis.log(redis.LOG_WARNING, ...)`".to_owned(),
+        "print" => "Redis scripts have no `print`: log with `redis.log(redis.LOG_WARNING, ...)`",
         "require" | "dofile" | "loadfile" | "io" | "package" | "module" => {
-            "Redis scripts cannot load modules or touch files".to_owned()
+            "Redis scripts cannot load modules or touch files"
         }
-        "os" => "`os` exists from Redis 7.4 (with `os.clock` only): to rely on it, set `target = \"7.4\"` in the #[redis_script] attribute".to_owned(),
-        "debug" => "the debug library is not available; step through a script with `redis-cli --ldb`".to_owned(),
-        _ => "scripts see Lua's base functions, string, table, math, cjson, cmsgpack, bit, struct, redis, KEYS and ARGV: declare it with `local`".to_owned(),
+        "debug" => {
+            "the debug library is not available; step through a script with `redis-cli --ldb`"
+        }
+        _ => {
+            "scripts see Lua's base functions, string, table, math, cjson, cmsgpack, bit, struct, redis, KEYS and ARGV: declare it with `local`"
+        }
     }
 }
 
-/// The member of `library` closest to `name` (at most two edits away).
-fn closest(name: &str, library: &str) -> Option<&'static str> {
-    members_of(library)
+/// The member of `library` closest to `name` (at most two edits away) in the target's Lua.
+fn closest(target: Target, name: &str, library: &str) -> Option<&'static str> {
+    target
+        .members_of(library)
         .map(|member| (edit_distance(name, member), member))
         .filter(|(distance, _)| *distance <= 2)
         .min()
@@ -120,7 +154,8 @@ mod tests {
         assert_eq!(edit_distance("redis.cal", "redis.call"), 1);
         assert_eq!(edit_distance("abc", "abc"), 0);
         assert_eq!(edit_distance("", "ab"), 2);
-        assert_eq!(closest("redis.cal", "redis"), Some("redis.call"));
-        assert_eq!(closest("string.nothing_like_it", "string"), None);
+        let target = Target::default();
+        assert_eq!(closest(target, "redis.cal", "redis"), Some("redis.call"));
+        assert_eq!(closest(target, "string.nothing_like_it", "string"), None);
     }
 }

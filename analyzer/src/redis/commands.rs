@@ -131,7 +131,11 @@ impl Command {
 
     /// The subcommand `name` (any case).
     pub fn subcommand(&self, name: &str) -> Option<&'static Command> {
-        find(self.subcommands, name)
+        let name = name.to_ascii_lowercase();
+        self.subcommands
+            .binary_search_by(|c| c.name.cmp(name.as_str()))
+            .ok()
+            .map(|i| &self.subcommands[i])
     }
 }
 
@@ -146,22 +150,18 @@ impl Command {
     }
 }
 
-/// The command `name` (any case) in Redis's table.
-pub fn lookup(name: &str) -> Option<&'static Command> {
-    find(super::tables::COMMANDS, name)
-}
-
-fn find(commands: &'static [Command], name: &str) -> Option<&'static Command> {
-    let name = name.to_ascii_lowercase();
-    commands
-        .binary_search_by(|c| c.name.cmp(name.as_str()))
-        .ok()
-        .map(|i| &commands[i])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::redis::target::{Known, Target};
+
+    fn lookup(name: &str) -> Option<&'static Command> {
+        match Target::default().command(name) {
+            Known::Yes(command) => Some(command),
+            _ => None,
+        }
+    }
 
     #[test]
     fn knows_commands_arities_and_flags() {

@@ -10,6 +10,7 @@ pub mod environment;
 pub mod errors;
 pub mod flags;
 pub mod shapes;
+pub mod target;
 #[rustfmt::skip]
 pub mod tables;
 pub mod version;

@@ -22,7 +22,7 @@ fn normalized(mut positions: Positions) -> Positions {
 }
 
 use super::commands::{Arg, ArgKind};
-use super::version::RedisVersion;
+use super::target::Target;
 
 /// One word a script passes, as far as its form tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct Mismatch {
 
 /// Matches `words` against `args`, the arguments of a command, for `target` (arguments
 /// added in a later version are left out).
-pub fn check(args: &[Arg], words: &[Word<'_>], target: RedisVersion) -> Result<(), Mismatch> {
+pub fn check(args: &[Arg], words: &[Word<'_>], target: Target) -> Result<(), Mismatch> {
     let mut matcher = Matcher {
         words,
         target,
@@ -79,7 +79,7 @@ pub fn check(args: &[Arg], words: &[Word<'_>], target: RedisVersion) -> Result<(
 
 struct Matcher<'w> {
     words: &'w [Word<'w>],
-    target: RedisVersion,
+    target: Target,
     /// The furthest word a failed match stopped at.
     furthest: usize,
     /// What would have fit at `furthest`.
@@ -127,7 +127,7 @@ impl Matcher<'_> {
 
     /// Whether `arg` exists in the target version.
     fn available(&self, arg: &Arg) -> bool {
-        arg.since.is_none_or(|since| since <= self.target)
+        self.target.has_since(arg.since)
     }
 
     /// Every end of any number of the optional `run`, each at most once, in any order.
@@ -284,7 +284,13 @@ fn reads_as_double(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    const V: RedisVersion = RedisVersion::new(7, 0);
+    use crate::redis::target::Family;
+    use crate::redis::version::RedisVersion;
+
+    const V: Target = Target {
+        family: Family::Redis,
+        version: RedisVersion::new(7, 0),
+    };
     const OPT: u8 = Arg::OPTIONAL;
 
     const SET: &[Arg] = &[
@@ -416,7 +422,10 @@ mod tests {
 
     #[test]
     fn arguments_of_later_versions_are_left_out() {
-        let old = RedisVersion::new(6, 0);
+        let old = Target {
+            family: Family::Redis,
+            version: RedisVersion::new(6, 0),
+        };
         assert!(check(SET, &texts(&["k", "v", "GET"]), old).is_err());
         assert_eq!(check(SET, &texts(&["k", "v", "GET"]), V), Ok(()));
     }

@@ -1,7 +1,7 @@
 //! Redis versions, for the `target` a script is checked for.
 
 /// A Redis version, `major.minor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RedisVersion {
     /// Major version.
     pub major: u32,
@@ -16,6 +16,11 @@ impl RedisVersion {
     /// `major.minor`.
     pub const fn new(major: u32, minor: u32) -> Self {
         Self { major, minor }
+    }
+
+    /// `7.4`.
+    pub fn text(self) -> String {
+        format!("{}.{}", self.major, self.minor)
     }
 
     /// Parses `"7.4"` (a patch number is accepted and ignored).

@@ -53,6 +53,7 @@ impl Checked {
         returns: &::redis_script::__private::ReplyShape::Any,
         returns_declared: "undeclared",
         read_only: false,
+        target: "redis-7.0",
         source_map: ::redis_script::__private::source_map(
             &[
                 ::redis_script::__private::source_file(

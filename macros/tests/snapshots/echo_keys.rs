@@ -76,6 +76,7 @@ impl EchoKeys {
         ),
         returns_declared: "[bytes]",
         read_only: false,
+        target: "redis-7.0",
         source_map: ::redis_script::__private::source_map(
             &[
                 ::redis_script::__private::source_file(

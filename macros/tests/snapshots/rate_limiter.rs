@@ -67,6 +67,7 @@ impl RateLimiter {
         returns: &::redis_script::__private::ReplyShape::Int,
         returns_declared: "int",
         read_only: false,
+        target: "redis-7.0",
         source_map: ::redis_script::__private::source_map(
             &[
                 ::redis_script::__private::source_file(

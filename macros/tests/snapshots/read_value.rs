@@ -51,6 +51,7 @@ impl ReadValue {
         ),
         returns_declared: "string?",
         read_only: true,
+        target: "redis-7.0",
         source_map: ::redis_script::__private::source_map(
             &[
                 ::redis_script::__private::source_file(

@@ -88,6 +88,7 @@ impl Transfer {
         returns: &::redis_script::__private::ReplyShape::String,
         returns_declared: "string",
         read_only: false,
+        target: "redis-7.0",
         source_map: ::redis_script::__private::source_map(
             &[
                 ::redis_script::__private::source_file(
