@@ -240,8 +240,8 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
     let owner = cluster.primary_for_key(b"noscript");
     assert!(!owner.has_script(Record::SHA1));
 
-    // The first call meets NOSCRIPT and is sent again as EVAL, which loads the script on
-    // its node only.
+    // The first call meets NOSCRIPT and is sent again after a SCRIPT LOAD, in one round
+    // trip to its node only.
     assert_eq!(
         Record::call(&log, &count, "1")
             .invoke_cluster(&mut con)
@@ -252,7 +252,9 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
         assert_eq!(node.has_script(Record::SHA1), node.port() == owner.port());
     }
 
-    // One node loses its cache (restart, SCRIPT FLUSH): its next call reloads it.
+    // One node loses its cache (restart, SCRIPT FLUSH): its next call reloads it, with
+    // SCRIPT LOAD, so a flood of EVAL scripts (which Redis evicts past 500 since 7.4)
+    // cannot push it out.
     flush_scripts(owner);
     assert_eq!(
         Record::call(&log, &count, "2")
@@ -260,6 +262,7 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
             .unwrap(),
         2
     );
+    flood_with_eval_scripts(owner, 600);
     assert!(owner.has_script(Record::SHA1));
 
     // The generic invoke sends SCRIPT LOAD instead, which goes to every node.
@@ -874,6 +877,18 @@ async fn a_script_redis_cannot_compile_stops_a_cluster_transaction_before_it_is_
         .query(&mut sync_con)
         .unwrap();
     assert_eq!(value, None, "nothing of either transaction ran");
+}
+
+/// Runs `count` distinct scripts with `EVAL` on `node`, each cached by Redis as it runs.
+fn flood_with_eval_scripts(node: &RedisServer, count: usize) {
+    let mut con = node.connection();
+    for i in 0..count {
+        let () = redis::cmd("EVAL")
+            .arg(format!("return nil -- flood {i}"))
+            .arg(0)
+            .query(&mut con)
+            .unwrap();
+    }
 }
 
 /// Reads from random replicas; built with `default()`, which redis-rs 2.0 requires (its

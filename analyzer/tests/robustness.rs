@@ -51,11 +51,12 @@ fn the_bound_scripts_pass_every_check_without_warnings() {
     let root = workspace();
     for folder in ["lua_scripts", "runtime/lua_scripts"] {
         let scripts = root.join(folder);
-        // Files in `includes/` folders are pulled into scripts, not bound on their own.
-        for path in lua_files(&scripts)
-            .into_iter()
-            .filter(|p| !p.components().any(|c| c.as_os_str() == "includes"))
-        {
+        // Files in `includes/` folders are pulled into scripts, not bound on their own;
+        // those of `targets/` need a newer server and are checked by their bindings.
+        for path in lua_files(&scripts).into_iter().filter(|p| {
+            !p.components()
+                .any(|c| c.as_os_str() == "includes" || c.as_os_str() == "targets")
+        }) {
             let source = std::fs::read_to_string(&path).unwrap();
             let relative = path.strip_prefix(&scripts).unwrap().to_string_lossy();
             let analysis = redis_script_analyzer::check_file(

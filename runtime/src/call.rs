@@ -72,11 +72,24 @@ impl<R> ScriptCall<R> {
             .map_err(|keys| Error::new(self.meta, ErrorKind::CrossSlot { keys }))
     }
 
-    /// `EVAL <source> ...` (`EVAL_RO` for a `no-writes` script) with this call's keys
-    /// and arguments: runs the script whether or not the server has it cached.
+    /// The pipeline `SCRIPT LOAD <source>`, this call: sent to the node of the call
+    /// after it answered `NOSCRIPT`, it loads the script into the set Redis never evicts
+    /// (since 7.4, scripts cached by `EVAL` may be evicted) and runs the call, in one round
+    /// trip. The call's reply is the last. With `routed`, a no-op call on the first key
+    /// comes first: redis-rs's sync cluster client routes a pipeline by its first command.
     #[cfg(feature = "cluster")]
-    fn eval_command(&self) -> Cmd {
-        invocation::eval(self.meta, self.cmd.args_iter())
+    fn load_then_call(&self, routed: bool) -> redis::Pipeline {
+        let mut pipeline = redis::pipe();
+        if let (true, Some(key)) = (
+            routed,
+            invocation::keys(self.cmd.args_iter(), self.num_keys).next(),
+        ) {
+            pipeline.add_command(cluster::slot_probe(key));
+        }
+        pipeline
+            .add_command(crate::load::load_command(self.meta))
+            .add_command(self.cmd.clone());
+        pipeline
     }
 
     /// How many of the call's values are keys.
@@ -154,7 +167,10 @@ impl<R: FromRedisValue> ScriptCall<R> {
         let mut reply = con.req_command(&self.cmd);
         if is_noscript(&reply) {
             trace.noscript(self.meta);
-            reply = con.req_command(&self.eval_command());
+            let pipeline = self.load_then_call(true);
+            reply = con
+                .req_packed_commands(&pipeline.get_packed_pipeline(), pipeline.len() - 1, 1)
+                .map(|mut replies| replies.pop().unwrap_or(Value::Nil));
         }
         finish(trace, self.outcome(reply))
     }
@@ -175,7 +191,17 @@ impl<R: FromRedisValue> ScriptCall<R> {
         let mut reply = con.req_packed_command(&self.cmd).await;
         if is_noscript(&reply) {
             trace.noscript(self.meta);
-            reply = con.req_packed_command(&self.eval_command()).await;
+            use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
+            let node = match self.slot() {
+                Ok(Some(slot)) => {
+                    SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master))
+                }
+                _ => SingleNodeRoutingInfo::Random,
+            };
+            reply = con
+                .route_pipeline(self.load_then_call(false), 1, 1, node)
+                .await
+                .map(|mut replies| replies.pop().unwrap_or(Value::Nil));
         }
         finish(trace, self.outcome(reply))
     }

@@ -66,6 +66,15 @@ impl fmt::Display for KeySlot {
     }
 }
 
+/// `EVAL "return 0" 1 <key>`: a call that does nothing, routed by the slot of `key` to its
+/// primary. Put first in a pipeline, it takes the pipeline to that node: redis-rs's sync
+/// cluster client routes a pipeline by its first command.
+pub(crate) fn slot_probe(key: &[u8]) -> redis::Cmd {
+    let mut cmd = redis::cmd("EVAL");
+    cmd.arg("return 0").arg(1).arg(key);
+    cmd
+}
+
 /// The slot shared by every key of `calls`, each the words of a call as sent
 /// (`EVALSHA <sha1> <numkeys> keys... args...`) with its number of keys: `Ok(None)` without
 /// keys, `Err` with every key and its slot when they differ. Slots are computed without

@@ -66,7 +66,6 @@ pub(crate) fn eval<'a>(meta: &ScriptMeta, words: impl IntoIterator<Item = Arg<&'
 }
 
 /// A command made of `words`.
-#[cfg(feature = "cluster")]
 pub(crate) fn command<'a>(words: impl IntoIterator<Item = Arg<&'a [u8]>>) -> Cmd {
     let mut cmd = Cmd::new();
     for word in simple(words) {

@@ -7,6 +7,7 @@ use redis::{Cmd, ConnectionLike, Pipeline, RedisResult, Value};
 use super::error::was_redirected;
 use super::run::{Form, Run};
 use super::{Batch, BatchError, Replies};
+use crate::cluster::slot_probe;
 use crate::error::ErrorKind;
 use crate::invocation;
 use crate::load::{check_loaded, load_command};
@@ -217,12 +218,4 @@ impl Batch {
             .map(|(entry, words)| (words, entry.num_keys))
             .collect()
     }
-}
-
-/// `EVAL "return 0" 1 <key>`: a call that does nothing, routed by the slot of `key` to its
-/// primary.
-fn slot_probe(key: &[u8]) -> Cmd {
-    let mut cmd = redis::cmd("EVAL");
-    cmd.arg("return 0").arg(1).arg(key);
-    cmd
 }

@@ -8,7 +8,7 @@ use redis::{Pipeline, RedisError, RedisResult, Value};
 
 use super::{Batch, BatchError, Replies};
 use crate::invocation;
-use crate::load::{check_all_loaded, is_noscript, load_pipeline};
+use crate::load::{check_all_loaded, is_noscript, load_command, load_pipeline};
 use crate::meta::ScriptMeta;
 use crate::reply::describe;
 
@@ -43,8 +43,25 @@ pub(super) struct Run<'a> {
     checking: Vec<&'static ScriptMeta>,
     /// The replies, once the batch was sent.
     replies: Vec<RedisResult<Value>>,
-    /// The entries sent again because they met `NOSCRIPT`.
+    /// The entries sent again because they met `NOSCRIPT`, in this round.
     resent: Vec<usize>,
+    /// Which round this is.
+    round: Round,
+}
+
+/// The rounds of a plain batch whose calls meet `NOSCRIPT` (another client flushed the
+/// script cache while it ran): those calls did not run, and are sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Round {
+    /// The batch itself.
+    First,
+    /// The calls that met `NOSCRIPT`, after a `SCRIPT LOAD` of their scripts in the same
+    /// pipeline: loaded so, the scripts stay in the set Redis never evicts (since 7.4 it
+    /// evicts scripts cached by `EVAL`).
+    LoadAgain,
+    /// The calls that met `NOSCRIPT` once more (a flush between the `SCRIPT LOAD` and
+    /// them), as `EVAL <source>`, which cannot meet it: the last round.
+    Eval,
 }
 
 impl<'a> Run<'a> {
@@ -66,6 +83,7 @@ impl<'a> Run<'a> {
             },
             replies: Vec::new(),
             resent: Vec::new(),
+            round: Round::First,
         }
     }
 
@@ -99,10 +117,9 @@ impl<'a> Run<'a> {
         if !self.checking.is_empty() {
             return self.after_check(reply);
         }
-        let expected = if self.resent.is_empty() {
-            self.batch.entries.len()
-        } else {
-            self.resent.len()
+        let expected = match self.round {
+            Round::First => self.batch.entries.len(),
+            Round::LoadAgain | Round::Eval => self.resent.len(),
         };
         let values = match reply {
             Ok(Value::Array(values)) if values.len() == expected => values,
@@ -120,7 +137,7 @@ impl<'a> Run<'a> {
             }
             Err(error) => return self.failed(error.clone(), |_| BatchError::from_redis(error)),
         };
-        if self.resent.is_empty() {
+        if self.round == Round::First {
             self.replies = values.into_iter().map(Ok).collect();
         } else {
             for (&index, value) in self.resent.iter().zip(values) {
@@ -130,14 +147,14 @@ impl<'a> Run<'a> {
         self.resend_noscript()
     }
 
-    /// A round that got no usable replies: the whole batch fails on its first round; on the
-    /// re-send round the first round's replies stand and the re-sent calls get the error.
+    /// A round that got no usable replies: the whole batch fails on its first round; on a
+    /// re-send round the earlier replies stand and the re-sent calls get the error.
     fn failed(
         &mut self,
         error: RedisError,
         whole: impl FnOnce(RedisError) -> BatchError,
     ) -> Step<'a> {
-        if self.resent.is_empty() {
+        if self.round == Round::First {
             return Step::Done(Err(whole(error)));
         }
         for &index in &self.resent {
@@ -180,35 +197,57 @@ impl<'a> Run<'a> {
     }
 
     /// Sends again, in a plain batch, the script calls that met `NOSCRIPT` (they did not
-    /// run), once, as `EVAL`.
+    /// run): after a `SCRIPT LOAD`, then, for those that meet it once more, as `EVAL`.
     fn resend_noscript(&mut self) -> Step<'a> {
-        // One re-send at most: after it, `resent` is no longer empty. Inside MULTI/EXEC
-        // (transactions, and every batch on a cluster) no call can meet NOSCRIPT.
-        if self.batch.is_transaction() || self.form != Form::InlineLoads || !self.resent.is_empty()
-        {
+        // Inside MULTI/EXEC (transactions, and every batch on a cluster) no call can meet
+        // NOSCRIPT.
+        if self.batch.is_transaction() || self.form != Form::InlineLoads {
             return self.done();
         }
-        self.resent = (0..self.replies.len())
+        let candidates: Vec<usize> = match self.round {
+            Round::First => (0..self.replies.len()).collect(),
+            Round::LoadAgain => std::mem::take(&mut self.resent),
+            Round::Eval => return self.done(),
+        };
+        self.resent = candidates
+            .into_iter()
             .filter(|&i| self.batch.entries[i].script.is_some() && is_noscript(&self.replies[i]))
             .collect();
         if self.resent.is_empty() {
             return self.done();
         }
+        self.round = match self.round {
+            Round::First => Round::LoadAgain,
+            Round::LoadAgain | Round::Eval => Round::Eval,
+        };
         Step::Send(Cow::Owned(self.resend_pipeline()))
     }
 
-    /// The pipeline sending the calls in `resent` again as `EVAL <source>`, which cannot
-    /// meet `NOSCRIPT` (and reports a script Redis cannot compile as such).
+    /// The pipeline sending the calls in `resent` again: in the `LoadAgain` round, each
+    /// script's `SCRIPT LOAD` (its reply dropped) then the calls as they were; in the
+    /// `Eval` round, the calls as `EVAL <source>`, which cannot meet `NOSCRIPT` (and
+    /// reports a script Redis cannot compile as such).
     fn resend_pipeline(&self) -> Pipeline {
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors();
+        let mut loaded: Vec<&str> = Vec::new();
         let mut resent = self.resent.iter().peekable();
         for (index, (entry, words)) in self.batch.entries_with_words().enumerate() {
-            if resent.next_if(|&&i| i == index).is_some()
-                && let Some(meta) = entry.script
-            {
+            let Some(meta) = entry
+                .script
+                .filter(|_| resent.next_if(|&&i| i == index).is_some())
+            else {
+                continue;
+            };
+            if self.round == Round::Eval {
                 pipeline.add_command(invocation::eval(meta, words));
+                continue;
             }
+            if !loaded.contains(&meta.sha1()) {
+                loaded.push(meta.sha1());
+                pipeline.add_command(load_command(meta)).ignore();
+            }
+            pipeline.add_command(invocation::command(words));
         }
         pipeline
     }
@@ -303,7 +342,7 @@ mod tests {
     }
 
     #[test]
-    fn calls_that_meet_noscript_are_sent_again_once_as_eval() {
+    fn calls_that_meet_noscript_are_sent_again_after_a_script_load() {
         let mut batch = Batch::new();
         let a = batch.add(incr("a"));
         let b = batch.add(incr("b"));
@@ -317,12 +356,32 @@ mod tests {
         assert_eq!(sent.len(), 2);
         assert_eq!(
             sent[1],
-            [format!("EVAL {} 1 b", INCR.source())],
-            "only the call that did not run"
+            [
+                format!("SCRIPT LOAD {}", INCR.source()),
+                format!("EVALSHA {} 1 b", INCR.sha1())
+            ],
+            "only the call that did not run, after loading its script (no EVAL: Redis may evict what EVAL caches)"
         );
         let mut replies = outcome.unwrap();
         assert_eq!(replies.take(a).unwrap(), 1);
         assert_eq!(replies.take(b).unwrap(), 7);
+    }
+
+    #[test]
+    fn a_call_that_meets_noscript_twice_is_sent_once_more_as_eval() {
+        let mut batch = Batch::new();
+        let a = batch.add(incr("a"));
+        let (sent, outcome) = run_scripted(
+            &batch,
+            vec![
+                Ok(Value::Array(vec![noscript()])),
+                Ok(Value::Array(vec![noscript()])),
+                Ok(Value::Array(vec![Value::Int(4)])),
+            ],
+        );
+        assert_eq!(sent.len(), 3);
+        assert_eq!(sent[2], [format!("EVAL {} 1 a", INCR.source())]);
+        assert_eq!(outcome.unwrap().take(a).unwrap(), 4);
     }
 
     #[test]
