@@ -1,4 +1,6 @@
 //! Helpers shared by the integration tests.
+// Each test binary uses some of them.
+#![allow(dead_code)]
 
 use redis_script::__private::{
     ScriptParts, SourceMap, call, script_meta, segment, source_file, source_map,
