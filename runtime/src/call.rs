@@ -75,8 +75,9 @@ impl<R> ScriptCall<R> {
     /// The pipeline `SCRIPT LOAD <source>`, this call: sent to the node of the call
     /// after it answered `NOSCRIPT`, it loads the script into the set Redis never evicts
     /// (since 7.4, scripts cached by `EVAL` may be evicted) and runs the call, in one round
-    /// trip. The call's reply is the last. With `routed`, a no-op call on the first key
-    /// comes first: redis-rs's sync cluster client routes a pipeline by its first command.
+    /// trip. The call's reply is the last. With `routed`, a no-op call on the first key,
+    /// read-only when the script is, comes first: redis-rs's sync cluster client routes a
+    /// pipeline by its first command.
     #[cfg(feature = "cluster")]
     fn load_then_call(&self, routed: bool) -> redis::Pipeline {
         let mut pipeline = redis::pipe();
@@ -84,7 +85,7 @@ impl<R> ScriptCall<R> {
             routed,
             invocation::keys(self.cmd.args_iter(), self.num_keys).next(),
         ) {
-            pipeline.add_command(cluster::slot_probe(key));
+            pipeline.add_command(cluster::slot_probe(key, self.meta.read_only()));
         }
         pipeline
             .add_command(crate::load::load_command(self.meta))
@@ -168,8 +169,10 @@ impl<R: FromRedisValue> ScriptCall<R> {
         if is_noscript(&reply) {
             trace.noscript(self.meta);
             let pipeline = self.load_then_call(true);
+            // Every reply is read (redis-rs 1.8 panics on an error among skipped replies
+            // outside MULTI); the call's is the last.
             reply = con
-                .req_packed_commands(&pipeline.get_packed_pipeline(), pipeline.len() - 1, 1)
+                .req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len())
                 .map(|mut replies| replies.pop().unwrap_or(Value::Nil));
         }
         finish(trace, self.outcome(reply))

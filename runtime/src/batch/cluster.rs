@@ -132,7 +132,7 @@ impl Batch {
             Err(BatchError::Redis(error))
                 if error.code() == Some("EXECABORT") && was_redirected(error) =>
             {
-                self.first_script_key().map(slot_probe)
+                self.first_script_key().map(|key| slot_probe(key, false))
             }
             _ => None,
         }
@@ -194,7 +194,7 @@ impl Batch {
             entry.num_keys > 0 && entry.script.is_some_and(|meta| !meta.read_only())
         });
         if let (false, Some(key)) = (routes_itself, self.first_script_key()) {
-            pipeline.add_command(slot_probe(key)).ignore();
+            pipeline.add_command(slot_probe(key, false)).ignore();
         }
         let mut seen: Vec<&str> = Vec::new();
         for (entry, words) in self.entries_with_words() {
