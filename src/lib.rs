@@ -1,7 +1,7 @@
 //! The scripts of `lua_scripts/`, bound with `#[redis_script]`: the seed article's scripts
 //! as typed Rust. The integration tests in `tests/` run them against real Redis servers.
 
-use redis_script::redis_script;
+use redis_script::{redis_library, redis_script};
 
 /// Fixed-window rate limiter: `INCR` a counter that expires after the window.
 #[redis_script("rate_limiter.lua")]
@@ -80,3 +80,8 @@ pub mod testing {
     #[redis_script("testing/touch_many.lua")]
     pub struct TouchMany;
 }
+
+/// The rate limiter of `rate_limiter.lua` as a Redis Functions library: `allow`, `hits`
+/// (`no-writes`, so `FCALL_RO`) and `reset`.
+#[redis_library("functions/ratelimit.lua")]
+pub struct RateLimit;

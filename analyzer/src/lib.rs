@@ -19,7 +19,7 @@
 //! // The model survives errors of the body, so a code generator can still emit the API.
 //! let analysis = redis_script_analyzer::check("lua_scripts/count.lua", typo, &Default::default());
 //! assert!(analysis.has_errors());
-//! assert_eq!(analysis.script.unwrap().keys.fixed[0].name, "counter");
+//! assert_eq!(analysis.model.unwrap().keys.fixed[0].name, "counter");
 //! ```
 //!
 //! The header grammar is documented in the `redis-script` crate (module `header`).
@@ -27,6 +27,7 @@
 mod checks;
 mod diagnostic;
 mod header;
+mod library;
 mod lua;
 mod model;
 mod names;
@@ -38,20 +39,24 @@ mod types;
 
 pub use checks::Options;
 pub use diagnostic::{Diagnostic, Location, Severity, source_line};
-pub use model::{DeclaredError, Param, ParamKind, Params, Returns, Script, Shebang};
+pub use model::{
+    DeclaredError, Function, Library, Param, ParamKind, Params, Returns, Script, Shebang,
+};
 pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 pub use redis::target::{Family, Target};
 pub use redis::version::RedisVersion;
 pub use source::{Origin, Segment, SourceFile, Sources, expand};
 pub use types::{ParamType, ReturnType};
 
-/// What the analysis of a script found: the model when its header could be read (even if
-/// the body has errors, so code using the script can still be generated), and every
-/// diagnostic, errors and warnings, in file order.
+/// What the analysis of a script (or, as `Analysis<Library>`, of a function library)
+/// found: the model when its header could be read (even if the body has errors, so code
+/// using it can still be generated), and every diagnostic, errors and warnings, in file
+/// order.
 #[derive(Debug, Clone)]
-pub struct Analysis {
-    /// The script's model; `None` when the header could not be read.
-    pub script: Option<Script>,
+pub struct Analysis<M = Script> {
+    /// The model; `None` when the header (of a library: its `#!lua name=` line) could
+    /// not be read.
+    pub model: Option<M>,
     /// Every problem found, in the order of the expanded text; locations are in the
     /// expanded text ([`Sources::origin`] and [`render`](Self::render) map them back).
     pub diagnostics: Vec<Diagnostic>,
@@ -59,7 +64,7 @@ pub struct Analysis {
     pub sources: Sources,
 }
 
-impl Analysis {
+impl<M> Analysis<M> {
     /// Whether any diagnostic is an error: the script cannot be bound.
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
@@ -85,9 +90,9 @@ impl Analysis {
     }
 
     /// The model when there is no error, else the errors.
-    pub fn into_result(self) -> Result<Script, Vec<Diagnostic>> {
-        match self.script {
-            Some(script) if !self.has_errors() => Ok(script),
+    pub fn into_result(self) -> Result<M, Vec<Diagnostic>> {
+        match self.model {
+            Some(model) if !self.has_errors() => Ok(model),
             _ => Err(self
                 .diagnostics
                 .into_iter()
@@ -142,10 +147,44 @@ fn check_sources(sources: Sources, mut found: Vec<Diagnostic>, options: &Options
     found.extend(header_errors);
     found.sort_by_key(|d| d.location);
     Analysis {
-        script,
+        model: script,
         diagnostics: found,
         sources,
     }
+}
+
+/// Reads and checks `source`, the text of the function library at `path` (`#!lua
+/// name=...` and its `redis.register_function` calls), with `options`. `@include` lines
+/// are not expanded: use [`check_library_file`] for that.
+///
+/// ```
+/// let source = "#!lua name=counters\n\n-- Adds to a counter.\n-- KEYS[1] = counter\n\
+///               -- ARGV[1] = amount\n-- RETURNS: int - the new value\n\
+///               local function add(keys, args)\n\
+///                 return redis.call('INCRBY', keys[1], args[1])\nend\n\
+///               redis.register_function('add', add)\n";
+/// let options = Default::default();
+/// let library = redis_script_analyzer::check_library("lua_scripts/counters.lua", source, &options)
+///     .into_result()
+///     .unwrap();
+/// assert_eq!(library.name, "counters");
+/// assert_eq!(library.functions[0].name, "add");
+/// assert_eq!(library.functions[0].contract.keys.fixed[0].name, "counter");
+/// ```
+pub fn check_library(path: &str, source: &str, options: &Options) -> Analysis<Library> {
+    library::check(Sources::single(path, source), Vec::new(), options)
+}
+
+/// Reads and checks the function library `relative` of the scripts folder `root`, whose
+/// text is `text`, with its `@include`s expanded.
+pub fn check_library_file(
+    root: &std::path::Path,
+    relative: &str,
+    text: &str,
+    options: &Options,
+) -> Analysis<Library> {
+    let (sources, problems) = source::expand(root, relative, text);
+    library::check(sources, problems, options)
 }
 
 /// SHA1 of `bytes` as 40 lowercase hex digits, as Redis names a loaded script.

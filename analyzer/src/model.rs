@@ -173,3 +173,47 @@ impl Returns {
         }
     }
 }
+
+/// A Redis Functions library file (`#!lua name=...`), read and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Library {
+    /// The path used in messages, e.g. `lua_scripts/ratelimit.lua`.
+    pub path: String,
+    /// The library's name, from the `#!lua name=...` line.
+    pub name: String,
+    /// SHA1 of the file's bytes (after `@include`s): what tells two versions apart.
+    pub sha1: String,
+    /// The free text of the comment at the top of the file, when it is not a function's
+    /// doc comment.
+    pub summary: String,
+    /// The functions it registers, in the order of their registrations.
+    pub functions: Vec<Function>,
+}
+
+/// A function a library registers with `redis.register_function`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// The name it is registered (and called with `FCALL`) by.
+    pub name: String,
+    /// The name of its Rust method: `name` in snake_case (`myHset` gives `my_hset`).
+    pub rust_name: String,
+    /// The line of its registration.
+    pub line: usize,
+    /// The `flags` of the registration (`no-writes`, `allow-oom`...).
+    pub flags: Vec<String>,
+    /// The `description` of the registration, when it has one.
+    pub description: Option<String>,
+    /// What its doc comment declares, as for a script: KEYS (its first parameter), ARGV
+    /// (its second), RETURNS and ERRORS. The `shebang` holds the registration's flags.
+    pub contract: Script,
+}
+
+impl Function {
+    /// Whether it is registered with the `no-writes` flag: called with `FCALL_RO`, it may
+    /// run on replicas and Redis refuses any write it attempts.
+    pub fn read_only(&self) -> bool {
+        self.flags
+            .iter()
+            .any(|flag| flag == crate::redis::flags::NO_WRITES)
+    }
+}

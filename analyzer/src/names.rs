@@ -1,4 +1,5 @@
-//! Rust parameter names for header entries: checked when given, inferred when not.
+//! Rust parameter names for header entries (checked when given, inferred when not), and
+//! method names for library functions.
 
 /// Words Rust reserves: a parameter cannot be named after one of them.
 const RUST_KEYWORDS: &[&str] = &[
@@ -56,6 +57,22 @@ pub fn infer(description: &str) -> Option<String> {
         return None;
     }
     Some(make_identifier(name))
+}
+
+/// The Rust method name of a library function registered as `function`: snake_case
+/// (`myHset` and `my_hset` give `my_hset`, `HSET` gives `hset`), with the fixes of
+/// [`infer`] for digits first and keywords.
+pub fn method_name(function: &str) -> String {
+    let words: Vec<String> = function
+        .split('_')
+        .flat_map(camel_case_parts)
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    if words.is_empty() {
+        return "function".to_owned();
+    }
+    make_identifier(words.join("_"))
 }
 
 /// The parts of a camelCase word (`pushCmd` gives `push`, `Cmd`; `jobID` gives `job`, `ID`).

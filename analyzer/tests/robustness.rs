@@ -1,6 +1,6 @@
-//! The analyzer never panics, whatever the file holds: every script of the workspace,
-//! truncated at many points and mutated in many ways, goes through it. And the scripts of
-//! `lua_scripts/` themselves pass every check.
+//! The analyzer never panics, whatever the file holds: every script and function library
+//! of the workspace, truncated at many points and mutated in many ways, goes through it.
+//! And the files of `lua_scripts/` themselves pass every check.
 
 use std::path::{Path, PathBuf};
 
@@ -59,18 +59,37 @@ fn the_bound_scripts_pass_every_check_without_warnings() {
         }) {
             let source = std::fs::read_to_string(&path).unwrap();
             let relative = path.strip_prefix(&scripts).unwrap().to_string_lossy();
-            let analysis = redis_script_analyzer::check_file(
-                &scripts,
-                &relative,
-                &source,
-                &Default::default(),
-            );
+            let options = Default::default();
+            let (diagnostics, sources) = if is_library(&source) {
+                let analysis = redis_script_analyzer::check_library_file(
+                    &scripts, &relative, &source, &options,
+                );
+                (analysis.diagnostics, analysis.sources)
+            } else {
+                let analysis =
+                    redis_script_analyzer::check_file(&scripts, &relative, &source, &options);
+                (analysis.diagnostics, analysis.sources)
+            };
             assert!(
-                analysis.diagnostics.is_empty(),
+                diagnostics.is_empty(),
                 "{}",
-                analysis.sources.render_all(&analysis.diagnostics)
+                sources.render_all(&diagnostics)
             );
         }
+    }
+}
+
+/// Whether `source` is a function library rather than a script.
+fn is_library(source: &str) -> bool {
+    source.starts_with("#!lua name=")
+}
+
+/// Analyzes `text` as what `original` is: a script, or a function library.
+fn analyze_like(original: &str, text: &str) {
+    if is_library(original) {
+        let _ = redis_script_analyzer::check_library("x.lua", text, &Default::default());
+    } else {
+        let _ = redis_script_analyzer::analyze("x.lua", text);
     }
 }
 
@@ -79,7 +98,7 @@ fn truncated_scripts_never_panic() {
     for (path, source) in every_script() {
         let cuts: Vec<usize> = source.char_indices().map(|(i, _)| i).step_by(3).collect();
         for cut in cuts {
-            let _ = redis_script_analyzer::analyze("x.lua", &source[..cut]);
+            analyze_like(&source, &source[..cut]);
         }
         let _ = path;
     }
@@ -150,7 +169,7 @@ fn mutated_scripts_never_panic() {
                     }
                 }
             }
-            let _ = redis_script_analyzer::analyze("x.lua", &text);
+            analyze_like(&source, &text);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Rustdoc for the generated items, built from the header, so docs.rs shows the contract.
 
-use redis_script_analyzer::{Param, Params, Returns, Script, Sources};
+use redis_script_analyzer::{Function, Library, Param, Params, Returns, Script, Sources};
 
 use crate::rust_types::{param_type_text, return_type_text};
 
@@ -62,10 +62,11 @@ pub fn struct_docs(
     out
 }
 
-/// Docs of the typed entry point.
-pub fn call_docs(script: &Script) -> String {
+/// Docs of the typed entry point of a call of `what` (the script's path, in backticks, or
+/// the library function).
+pub fn call_docs(script: &Script, what: &str) -> String {
     let first_line = script.summary.lines().next().unwrap_or_default();
-    let mut out = format!("Prepares a call of `{}`", script.path);
+    let mut out = format!("Prepares a call of {what}");
     if first_line.is_empty() {
         out.push('.');
     } else {
@@ -85,6 +86,91 @@ pub fn call_docs(script: &Script) -> String {
     out.push_str("\n# Returns\n\n");
     out.push_str(&returns_text(&script.returns));
     out.push('\n');
+    out
+}
+
+/// Docs appended to the user's own docs on a `#[redis_library]` struct.
+pub fn library_docs(library: &Library, sources: &Sources, has_user_docs: bool) -> String {
+    let mut out = String::new();
+    if has_user_docs {
+        out.push_str("\n\n");
+    }
+    if !library.summary.is_empty() {
+        out.push_str(&prose(&library.summary));
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "The Redis Functions library `{}`, bound to `{}` by `#[redis_library]`. Its functions:\n\n",
+        library.name, library.path
+    ));
+    for function in &library.functions {
+        let summary = function.contract.summary.lines().next().unwrap_or_default();
+        let ro = if function.read_only() {
+            " (`no-writes`: `FCALL_RO`)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("- [`{0}`](Self::{0}){ro}", function.rust_name));
+        if !summary.is_empty() {
+            out.push_str(&format!(": {summary}"));
+        }
+        out.push('\n');
+    }
+    let errors: Vec<_> = library
+        .functions
+        .iter()
+        .flat_map(|f| &f.contract.errors)
+        .collect();
+    if !errors.is_empty() {
+        out.push_str("\nIts functions declare error codes: match them with `error_of`.\n");
+    }
+    out.push_str(&format!("\n# Source\n\nSHA1 `{}`", library.sha1));
+    if sources.has_includes() {
+        out.push_str(" (of the text sent: the file below with its includes expanded)");
+    }
+    out.push_str("\n\n");
+    out.push_str(&fenced("lua", &sources.main().text));
+    out
+}
+
+/// Docs of a library function's typed entry point.
+pub fn function_docs(library: &Library, function: &Function) -> String {
+    let what = format!(
+        "function `{}` of library `{}` (`{}`, line {})",
+        function.name, library.name, library.path, function.line
+    );
+    let mut out = call_docs(&function.contract, &what);
+    let extra = function
+        .contract
+        .summary
+        .lines()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !extra.trim().is_empty() {
+        out.push_str(&format!("\n{}\n", prose(&extra)));
+    }
+    if !function.flags.is_empty() {
+        out.push_str(&format!(
+            "\nRegistered with the flags `{}`{}.\n",
+            function.flags.join("`, `"),
+            if function.read_only() {
+                ": it is sent as `FCALL_RO` and may run on a replica"
+            } else {
+                ""
+            }
+        ));
+    }
+    if !function.contract.errors.is_empty() {
+        out.push_str("\n# Errors\n\n");
+        for error in &function.contract.errors {
+            out.push_str(&format!("- `{}`", error.code));
+            if !error.description.is_empty() {
+                out.push_str(&format!(": {}", prose(&error.description)));
+            }
+            out.push('\n');
+        }
+    }
     out
 }
 
@@ -182,7 +268,7 @@ mod tests {
         assert!(docs.contains("- `amount` (`ARGV[1]`, `impl ToSingleRedisArg`): amount\n"));
         assert!(docs.contains("# RETURNS\n\n`int`, as `i64`: the new value\n"));
         assert!(docs.contains("```lua\n--[[\n  Adds."));
-        let call = call_docs(&script);
+        let call = call_docs(&script, "`lua_scripts/add.lua`");
         assert!(call.starts_with("Prepares a call of `lua_scripts/add.lua`: Adds."));
         assert!(call.contains("# Arguments\n\n- `counter`"));
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use redis_script_analyzer::{Options, Script, Sources, Target};
+use redis_script_analyzer::{Analysis, DeclaredError, Options, Script, Sources, Target};
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attribute::{self, ScriptPath};
@@ -15,29 +15,123 @@ use crate::locate::{self, ScriptFile};
 use crate::manifest;
 use crate::{docs, rust_types};
 
-/// Expands `#[redis_script(attr)] item` in the crate being compiled.
-pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+/// Which attribute is expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// `#[redis_script]`: a script file.
+    Script,
+    /// `#[redis_library]`: a Redis Functions library file.
+    Library,
+}
+
+impl Binding {
+    /// The attribute as written, for messages.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Self::Script => "#[redis_script]",
+            Self::Library => "#[redis_library]",
+        }
+    }
+}
+
+/// Expands `#[redis_script(attr)] item` (or `#[redis_library]`) in the crate being
+/// compiled.
+pub fn expand(binding: Binding, attr: TokenStream, item: TokenStream) -> TokenStream {
     match locate::crate_root() {
-        Ok(root) => expand_in(&root, attr, item),
+        Ok(root) => expand_in(binding, &root, attr, item),
         Err(message) => syn::Error::new(Span::call_site(), message).to_compile_error(),
     }
 }
 
-/// Expands `#[redis_script(attr)] item` for the crate whose root is `crate_root`.
-pub fn expand_in(crate_root: &Path, attr: TokenStream, item: TokenStream) -> TokenStream {
+/// What both attributes read before the file is analyzed.
+pub struct Prepared {
+    /// The struct.
+    pub input: DeriveInput,
+    /// Where the file is.
+    pub path: ScriptPath,
+    /// The file.
+    pub file: ScriptFile,
+    /// How it is checked.
+    pub options: Options,
+    /// The crate's settings.
+    settings: manifest::Settings,
+    /// Errors found so far (a struct that is not a unit struct).
+    errors: Vec<syn::Error>,
+    /// Whether the struct is a unit struct, so its items can be generated.
+    unit_struct: bool,
+}
+
+/// Expands `binding`'s attribute for the crate whose root is `crate_root`.
+pub fn expand_in(
+    binding: Binding,
+    crate_root: &Path,
+    attr: TokenStream,
+    item: TokenStream,
+) -> TokenStream {
+    let prepared = match prepare(binding, crate_root, attr, item) {
+        Ok(prepared) => prepared,
+        Err(tokens) => return tokens,
+    };
+    let scripts = crate_root.join("lua_scripts");
+    let relative = &prepared.path.relative;
+    match binding {
+        Binding::Script => {
+            let analysis = redis_script_analyzer::check_file(
+                &scripts,
+                relative,
+                &prepared.file.source,
+                &prepared.options,
+            );
+            let api = analysis.model.as_ref().map(|script| {
+                generate(
+                    &prepared.input,
+                    &prepared.path,
+                    &prepared.file,
+                    script,
+                    &analysis.sources,
+                    &prepared.options,
+                )
+            });
+            finish(prepared, &analysis, api)
+        }
+        Binding::Library => {
+            let analysis = redis_script_analyzer::check_library_file(
+                &scripts,
+                relative,
+                &prepared.file.source,
+                &prepared.options,
+            );
+            let api = analysis
+                .model
+                .as_ref()
+                .map(|library| crate::library::generate(&prepared, library, &analysis.sources));
+            finish(prepared, &analysis, api)
+        }
+    }
+}
+
+/// Reads the struct, the crate's settings, the attribute and the file; on failure, the
+/// tokens to emit instead (the struct as written and the errors).
+fn prepare(
+    binding: Binding,
+    crate_root: &Path,
+    attr: TokenStream,
+    item: TokenStream,
+) -> Result<Prepared, TokenStream> {
+    let attribute = binding.attribute();
     let input: DeriveInput = match syn::parse2(item.clone()) {
         Ok(input) => input,
         Err(_) => {
             let error = syn::Error::new(
                 Span::call_site(),
-                "#[redis_script] goes on a unit struct: `pub struct RateLimiter;`",
+                format!("{attribute} goes on a unit struct: `pub struct RateLimiter;`"),
             )
             .to_compile_error();
-            return quote!(#item #error);
+            return Err(quote!(#item #error));
         }
     };
     let mut errors = Vec::new();
-    let unit_struct = check_unit_struct(&input)
+    let unit_struct = check_unit_struct(attribute, &input)
         .map_err(|e| errors.push(e))
         .is_ok();
     let settings = manifest::read(crate_root);
@@ -56,16 +150,35 @@ pub fn expand_in(crate_root: &Path, attr: TokenStream, item: TokenStream) -> Tok
             locate::read(crate_root, &path).map_err(|m| syn::Error::new(path.literal.span(), m))?;
         Ok((path, file, options))
     });
-    let (path, file, options) = match read {
-        Ok(read) => read,
+    match read {
+        Ok((path, file, options)) => Ok(Prepared {
+            input,
+            path,
+            file,
+            options,
+            settings,
+            errors,
+            unit_struct,
+        }),
         Err(error) => {
             errors.push(error);
-            return with_errors(&input, errors);
+            Err(with_errors(&input, errors))
         }
-    };
-    let scripts = crate_root.join("lua_scripts");
-    let analysis =
-        redis_script_analyzer::check_file(&scripts, &path.relative, &file.source, &options);
+    }
+}
+
+/// The generated `api` (when the model was read) with every error and warning of
+/// `analysis`: the whole API is generated next to the errors, so code calling the script
+/// compiles on and shows no second, misleading error.
+fn finish<M>(prepared: Prepared, analysis: &Analysis<M>, api: Option<TokenStream>) -> TokenStream {
+    let Prepared {
+        input,
+        path,
+        settings,
+        mut errors,
+        unit_struct,
+        ..
+    } = prepared;
     let span = path.literal.span();
     errors.extend(
         analysis
@@ -76,11 +189,8 @@ pub fn expand_in(crate_root: &Path, attr: TokenStream, item: TokenStream) -> Tok
         .warnings()
         .map(|d| warning_tokens(&analysis.render(d), &path.literal))
         .collect();
-    match &analysis.script {
-        // The header was read: the whole API is generated next to the errors, so code
-        // calling the script compiles on and shows no second, misleading error.
-        Some(script) if unit_struct => {
-            let api = generate(&input, &path, &file, script, &analysis.sources, &options);
+    match api {
+        Some(api) if unit_struct => {
             let errors = errors.iter().map(syn::Error::to_compile_error);
             let settings = settings.manifest.as_ref().map(|manifest| {
                 let manifest = LitStr::new(&manifest.to_string_lossy(), span);
@@ -101,23 +211,25 @@ fn with_errors(input: &DeriveInput, errors: Vec<syn::Error>) -> TokenStream {
     quote!(#input #(#errors)*)
 }
 
-fn check_unit_struct(input: &DeriveInput) -> syn::Result<()> {
+fn check_unit_struct(attribute: &str, input: &DeriveInput) -> syn::Result<()> {
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new_spanned(
             &input.ident,
-            "#[redis_script] goes on a unit struct, like `pub struct RateLimiter;`",
+            format!("{attribute} goes on a unit struct, like `pub struct RateLimiter;`"),
         ));
     };
     if !matches!(data.fields, Fields::Unit) {
         return Err(syn::Error::new_spanned(
             &data.fields,
-            "#[redis_script] generates the struct's items; declare it without fields: `pub struct RateLimiter;`",
+            format!(
+                "{attribute} generates the struct's items; declare it without fields: `pub struct RateLimiter;`"
+            ),
         ));
     }
     if !input.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(
             &input.generics,
-            "#[redis_script] structs cannot have generic parameters",
+            format!("{attribute} structs cannot have generic parameters"),
         ));
     }
     Ok(())
@@ -136,7 +248,7 @@ fn generate(
     } = input;
     let has_user_docs = attrs.iter().any(|a| a.path().is_ident("doc"));
     let struct_docs = docs::struct_docs(script, sources, has_user_docs, &format!("{ident}::call"));
-    let call_docs = docs::call_docs(script);
+    let call_docs = docs::call_docs(script, &format!("`{}`", script.path));
     let name = ident.to_string();
     let display = path.display();
     let sha1 = &script.sha1;
@@ -148,9 +260,15 @@ fn generate(
         .shebang
         .as_ref()
         .is_some_and(|shebang| shebang.has_flag("no-writes"));
-    let call = call_fn(vis, script, &call_docs);
+    let call = call_fn(
+        vis,
+        &Ident::new("call", Span::call_site()),
+        quote!(Self::META),
+        script,
+        &call_docs,
+    );
     let target = options.target.name();
-    let errors = error_enum(vis, ident, script);
+    let errors = error_enum(vis, ident, &script.errors, &script.path);
     quote! {
         #(#attrs)*
         #[doc = #struct_docs]
@@ -176,6 +294,7 @@ fn generate(
                     read_only: #read_only,
                     target: #target,
                     source_map: #source_map,
+                    kind: ::redis_script::__private::ScriptKind::Script,
                 });
 
             #call
@@ -199,7 +318,11 @@ fn generate(
 /// includes the text is the file itself, embedded with `include_str!`; with includes it is
 /// the expanded text, and every file is embedded once more where nothing reads it, so
 /// that editing any of them rebuilds the crate.
-fn source_tokens(file: &ScriptFile, sources: &Sources, span: Span) -> (TokenStream, TokenStream) {
+pub(crate) fn source_tokens(
+    file: &ScriptFile,
+    sources: &Sources,
+    span: Span,
+) -> (TokenStream, TokenStream) {
     let embedded = |path: &std::path::Path| {
         let path = LitStr::new(&path.to_string_lossy(), span);
         quote!(::core::include_str!(#path))
@@ -222,7 +345,7 @@ fn source_tokens(file: &ScriptFile, sources: &Sources, span: Span) -> (TokenStre
 }
 
 /// The runtime's `SourceMap` of `sources`, as a constant expression.
-fn source_map_tokens(sources: &Sources) -> TokenStream {
+pub(crate) fn source_map_tokens(sources: &Sources) -> TokenStream {
     let files = sources.files.iter().map(|file| {
         let path = &file.path;
         let included_from = match file.included_from {
@@ -240,8 +363,15 @@ fn source_map_tokens(sources: &Sources) -> TokenStream {
     }
 }
 
-/// `pub fn call(keys..., args...) -> ScriptCall<Reply>`.
-fn call_fn(vis: &syn::Visibility, script: &Script, docs: &str) -> TokenStream {
+/// `pub fn <name>(keys..., args...) -> ScriptCall<Reply>`, a call of the script (or
+/// library function) `meta` describes, whose contract is `script`.
+pub(crate) fn call_fn(
+    vis: &syn::Visibility,
+    name: &Ident,
+    meta: TokenStream,
+    script: &Script,
+    docs: &str,
+) -> TokenStream {
     // Mixed-site hygiene: no parameter name from a header can clash with this local.
     let call = Ident::new("__redis_script_call", Span::mixed_site());
     let params: Vec<_> = script.keys.iter().chain(script.args.iter()).collect();
@@ -275,8 +405,8 @@ fn call_fn(vis: &syn::Visibility, script: &Script, docs: &str) -> TokenStream {
     quote! {
         #[doc = #docs]
         #[must_use = "a ScriptCall does nothing until it is invoked"]
-        #vis fn call #generics(#(#idents: #types),*) -> ::redis_script::__private::ScriptCall<#reply> {
-            let mut #call = ::redis_script::__private::call(Self::META, #num_keys, #num_args);
+        #vis fn #name #generics(#(#idents: #types),*) -> ::redis_script::__private::ScriptCall<#reply> {
+            let mut #call = ::redis_script::__private::call(#meta, #num_keys, #num_args);
             #(#writes)*
             #call
         }
@@ -285,7 +415,7 @@ fn call_fn(vis: &syn::Visibility, script: &Script, docs: &str) -> TokenStream {
 
 /// A compiler warning on the attribute's literal: stable Rust gives proc macros no warnings
 /// of their own, so the message rides on the use of a deprecated item.
-fn warning_tokens(message: &str, literal: &LitStr) -> TokenStream {
+pub(crate) fn warning_tokens(message: &str, literal: &LitStr) -> TokenStream {
     let item = Ident::new("redis_script_warning", literal.span());
     quote! {
         const _: () = {
@@ -297,19 +427,25 @@ fn warning_tokens(message: &str, literal: &LitStr) -> TokenStream {
     }
 }
 
-/// For a script with an ERRORS section: `enum <Name>Error` with a variant per code, and
-/// `<Name>::error_of(&error)` to match an error against them.
-fn error_enum(vis: &syn::Visibility, ident: &Ident, script: &Script) -> TokenStream {
-    if script.errors.is_empty() {
+/// For a script with an ERRORS section (a library whose functions have some): `enum
+/// <Name>Error` with a variant per code, and `<Name>::error_of(&error)` to match an error
+/// against them. `path` is the file, for the docs.
+pub(crate) fn error_enum(
+    vis: &syn::Visibility,
+    ident: &Ident,
+    errors: &[DeclaredError],
+    path: &str,
+) -> TokenStream {
+    if errors.is_empty() {
         return TokenStream::new();
     }
     let name = Ident::new(&format!("{ident}Error"), ident.span());
-    let codes: Vec<&str> = script.errors.iter().map(|e| e.code.as_str()).collect();
+    let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
     let variants: Vec<Ident> = codes
         .iter()
         .map(|code| Ident::new(&camel_case(code), Span::call_site()))
         .collect();
-    let descriptions = script.errors.iter().map(|e| {
+    let descriptions = errors.iter().map(|e| {
         if e.description.is_empty() {
             format!("`{}`.", e.code)
         } else {
@@ -317,8 +453,7 @@ fn error_enum(vis: &syn::Visibility, ident: &Ident, script: &Script) -> TokenStr
         }
     });
     let enum_docs = format!(
-        "The error codes `{}` declares in its ERRORS section; match an error against them with [`{ident}::error_of`].",
-        script.path
+        "The error codes `{path}` declares in its ERRORS sections; match an error against them with [`{ident}::error_of`]."
     );
     quote! {
         #[doc = #enum_docs]

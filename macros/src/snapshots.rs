@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use quote::quote;
 
-use crate::expand::expand_in;
+use crate::expand::{Binding, expand_in};
 
 /// The workspace root: `lua_scripts/` there holds the scripts, and `tests/ui/` the broken
 /// fixtures.
@@ -20,12 +20,22 @@ fn workspace() -> PathBuf {
 /// The expansion of `#[redis_script(<attr>)] pub struct <name>;` in the crate at `root`,
 /// formatted, with machine-dependent paths replaced.
 fn expansion(root: &Path, attr: proc_macro2::TokenStream, name: &str) -> String {
+    expansion_of(Binding::Script, root, attr, name)
+}
+
+/// [`expansion`] of `binding`'s attribute.
+fn expansion_of(
+    binding: Binding,
+    root: &Path,
+    attr: proc_macro2::TokenStream,
+    name: &str,
+) -> String {
     let ident = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
     let item = quote!(
         /// Docs written on the struct.
         pub struct #ident;
     );
-    let tokens = expand_in(root, attr, item);
+    let tokens = expand_in(binding, root, attr, item);
     let file: syn::File = syn::parse2(tokens).expect("the expansion is valid Rust");
     prettyplease::unparse(&file).replace(&workspace().display().to_string(), "$WORKSPACE")
 }
@@ -77,4 +87,15 @@ fn a_body_error_keeps_the_api_next_to_the_error() {
     let fixtures = workspace().join("tests/ui");
     let actual = expansion(&fixtures, quote!("checks/unknown_command.lua"), "Checked");
     check("body_error", &actual);
+}
+
+#[test]
+fn a_library_with_a_method_per_function() {
+    let actual = expansion_of(
+        Binding::Library,
+        &workspace(),
+        quote!("functions/ratelimit.lua"),
+        "RateLimit",
+    );
+    check("ratelimit_library", &actual);
 }

@@ -10,7 +10,7 @@ use redis::{Cmd, ConnectionLike, FromRedisValue, RedisError, RedisResult, ToRedi
 use crate::cluster;
 use crate::error::{Error, ErrorKind, is_cross_slot};
 use crate::invocation;
-use crate::load::is_noscript;
+use crate::load::{Loaded, check_loaded, is_missing, load_command};
 use crate::meta::ScriptMeta;
 use crate::reply::{ReplyShape, describe};
 use crate::trace::Trace;
@@ -28,6 +28,11 @@ pub struct ScriptCall<R> {
     num_keys: usize,
     reply: PhantomData<fn() -> R>,
 }
+
+/// One invocation of a function of a library bound with `#[redis_library]`: a
+/// [`ScriptCall`] that sends `FCALL` (`FCALL_RO` for a function registered with
+/// `no-writes`) and loads the library when the server answers "Function not found".
+pub type FunctionCall<R> = ScriptCall<R>;
 
 impl<R> ScriptCall<R> {
     /// Starts `EVALSHA <sha1> <num_keys>` (`EVALSHA_RO` for a `no-writes` script); the
@@ -88,7 +93,7 @@ impl<R> ScriptCall<R> {
             pipeline.add_command(cluster::slot_probe(key, self.meta.read_only()));
         }
         pipeline
-            .add_command(crate::load::load_command(self.meta))
+            .add_command(load_command(self.meta))
             .add_command(self.cmd.clone());
         pipeline
     }
@@ -113,15 +118,14 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// `EVALSHA` once more. `NOSCRIPT` means the script did not run, so it never runs twice.
     pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
         let trace = Trace::start(self.meta, self.num_keys);
-        let mut reply = send(con, &self.cmd);
-        if is_noscript(&reply) {
-            trace.noscript(self.meta);
-            reply = match self.meta.load(con) {
-                Ok(()) => send(con, &self.cmd),
-                Err(error) => return finish(trace, Err(error)),
-            };
+        let reply = send(con, &self.cmd);
+        if !is_missing(&reply) {
+            return finish(trace, self.outcome(reply));
         }
-        finish(trace, self.outcome(reply))
+        trace.noscript(self.meta);
+        let result = check_loaded(self.meta, con.req_command(&load_command(self.meta)))
+            .and_then(|loaded| self.outcome_after_load(loaded, send(con, &self.cmd)));
+        finish(trace, result)
     }
 
     /// Runs the script on an async connection (`MultiplexedConnection`,
@@ -133,15 +137,20 @@ impl<R: FromRedisValue> ScriptCall<R> {
         con: &mut C,
     ) -> Result<R, Error> {
         let trace = Trace::start(self.meta, self.num_keys);
-        let mut reply = con.req_packed_command(&self.cmd).await;
-        if is_noscript(&reply) {
-            trace.noscript(self.meta);
-            reply = match self.meta.load_async(con).await {
-                Ok(()) => con.req_packed_command(&self.cmd).await,
-                Err(error) => return finish(trace, Err(error)),
-            };
+        let reply = con.req_packed_command(&self.cmd).await;
+        if !is_missing(&reply) {
+            return finish(trace, self.outcome(reply));
         }
-        finish(trace, self.outcome(reply))
+        trace.noscript(self.meta);
+        let loaded = check_loaded(
+            self.meta,
+            con.req_packed_command(&load_command(self.meta)).await,
+        );
+        let result = match loaded {
+            Ok(loaded) => self.outcome_after_load(loaded, con.req_packed_command(&self.cmd).await),
+            Err(error) => Err(error),
+        };
+        finish(trace, result)
     }
 
     /// Runs the script on a sync Redis Cluster connection, after checking that its keys
@@ -165,17 +174,16 @@ impl<R: FromRedisValue> ScriptCall<R> {
             return finish(trace, Err(error));
         }
         // The cluster client routes a `Cmd` as it is; packed bytes it would parse back.
-        let mut reply = con.req_command(&self.cmd);
-        if is_noscript(&reply) {
-            trace.noscript(self.meta);
-            let pipeline = self.load_then_call(true);
-            // Every reply is read (redis-rs 1.8 panics on an error among skipped replies
-            // outside MULTI); the call's is the last.
-            reply = con
-                .req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len())
-                .map(|mut replies| replies.pop().unwrap_or(Value::Nil));
+        let reply = con.req_command(&self.cmd);
+        if !is_missing(&reply) {
+            return finish(trace, self.outcome(reply));
         }
-        finish(trace, self.outcome(reply))
+        trace.noscript(self.meta);
+        let pipeline = self.load_then_call(true);
+        // Every reply is read (redis-rs 1.8 panics on an error among skipped replies
+        // outside MULTI); the load's and the call's are the last two.
+        let replies = con.req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len());
+        finish(trace, self.outcome_of_reload(replies))
     }
 
     /// Runs the script on an async Redis Cluster connection: the async
@@ -191,22 +199,49 @@ impl<R: FromRedisValue> ScriptCall<R> {
         if let Err(error) = self.slot() {
             return finish(trace, Err(error));
         }
-        let mut reply = con.req_packed_command(&self.cmd).await;
-        if is_noscript(&reply) {
-            trace.noscript(self.meta);
-            use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
-            let node = match self.slot() {
-                Ok(Some(slot)) => {
-                    SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master))
-                }
-                _ => SingleNodeRoutingInfo::Random,
-            };
-            reply = con
-                .route_pipeline(self.load_then_call(false), 1, 1, node)
-                .await
-                .map(|mut replies| replies.pop().unwrap_or(Value::Nil));
+        let reply = con.req_packed_command(&self.cmd).await;
+        if !is_missing(&reply) {
+            return finish(trace, self.outcome(reply));
         }
-        finish(trace, self.outcome(reply))
+        trace.noscript(self.meta);
+        use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
+        let node = match self.slot() {
+            Ok(Some(slot)) => {
+                SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master))
+            }
+            _ => SingleNodeRoutingInfo::Random,
+        };
+        let replies = con
+            .route_pipeline(self.load_then_call(false), 0, 2, node)
+            .await;
+        finish(trace, self.outcome_of_reload(replies))
+    }
+
+    /// The result of the pipeline of [`load_then_call`](Self::load_then_call), whose last
+    /// two replies are the load's and the call's.
+    #[cfg(feature = "cluster")]
+    fn outcome_of_reload(&self, replies: RedisResult<Vec<Value>>) -> Result<R, Error> {
+        let mut replies = match replies {
+            Ok(replies) => replies,
+            Err(error) => return self.outcome(Err(error)),
+        };
+        let call = replies.pop().unwrap_or(Value::Nil);
+        let load = replies.pop().unwrap_or(Value::Nil);
+        let loaded = check_loaded(self.meta, Ok(load))?;
+        self.outcome_after_load(loaded, Ok(call))
+    }
+
+    /// The result of the call sent again after its script or library was loaded (`loaded`
+    /// tells how): a function still not found in a library that was already there means
+    /// the server has another version of the library, without this function.
+    fn outcome_after_load(&self, loaded: Loaded, reply: RedisResult<Value>) -> Result<R, Error> {
+        if let (Loaded::AlreadyThere, Some(function), true) =
+            (loaded, self.meta.function_name(), is_missing(&reply))
+        {
+            let detail = format!("it has no function {function}");
+            return Err(Error::new(self.meta, ErrorKind::LibraryMismatch { detail }));
+        }
+        self.outcome(reply)
     }
 
     /// The typed result of the reply; a `CROSSSLOT` refusal names the keys and their slots.

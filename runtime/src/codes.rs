@@ -38,12 +38,16 @@ pub const RESERVED_ERROR_CODES: &[&str] = &[
 /// (wrong key count, unknown command...) or reports a script's failure in its own words.
 /// A script must not send an `ERR` error starting like this either.
 pub const RESERVED_ERR_MESSAGES: &[&str] = &[
+    "Error compiling function",
     "Error compiling script",
+    "Error registering functions",
     "Error running script",
+    "Function not found",
     "Number of keys",
     "Script killed by user",
     "number of keys",
     "unknown command",
+    "user_function:",
     "user_script:",
     "value is not an integer",
     "wrong number of arguments",

@@ -17,6 +17,8 @@ use crate::meta::{ScriptMeta, SourceLocation};
 pub struct Error {
     script: &'static ScriptMeta,
     kind: ErrorKind,
+    /// The cluster node that answered, when a load on several nodes failed on one.
+    node: Option<String>,
 }
 
 /// What went wrong.
@@ -99,6 +101,15 @@ pub enum ErrorKind {
         /// The server, e.g. `Redis 7.0.15`.
         server: String,
     },
+    /// The server has another version of a function's library than the one compiled in:
+    /// it lacks the called function, or (found by [`load_all`](crate::load_all), a
+    /// transaction's check or [`ScriptMeta::deployed`]) its code differs. Nothing ran, and
+    /// nothing was replaced: roll the compiled version out with
+    /// `YourLibrary::LIBRARY.load(&mut con)` (`FUNCTION LOAD REPLACE`).
+    LibraryMismatch {
+        /// What differs.
+        detail: String,
+    },
     /// The call's keys are in different hash slots, which a Redis Cluster refuses: the
     /// script did not run. Calls made for a cluster connection
     /// ([`invoke_cluster`](crate::ScriptCall::invoke_cluster)) are checked before they are
@@ -126,6 +137,7 @@ impl ErrorKind {
             Self::Reply { .. } => "reply",
             Self::CrossSlot { .. } => "cross_slot",
             Self::Target { .. } => "target",
+            Self::LibraryMismatch { .. } => "library_mismatch",
         }
     }
 }
@@ -133,12 +145,29 @@ impl ErrorKind {
 impl Error {
     /// An error of `script`.
     pub fn new(script: &'static ScriptMeta, kind: ErrorKind) -> Self {
-        Self { script, kind }
+        Self {
+            script,
+            kind,
+            node: None,
+        }
     }
 
-    /// The script the error belongs to.
+    /// The same error, as the answer of the cluster node `node`.
+    pub(crate) fn on_node(mut self, node: String) -> Self {
+        self.node = Some(node);
+        self
+    }
+
+    /// The script the error belongs to (for a library function, the function; for a load
+    /// of a library, the library).
     pub fn script(&self) -> &'static ScriptMeta {
         self.script
+    }
+
+    /// The cluster node (`host:port`) whose answer this is, when a library was loaded on
+    /// several nodes and one of them failed.
+    pub fn node(&self) -> Option<&str> {
+        self.node.as_deref()
     }
 
     /// What went wrong.
@@ -191,6 +220,7 @@ impl Error {
             | ErrorKind::Load(_)
             | ErrorKind::Busy(_)
             | ErrorKind::CrossSlot { .. }
+            | ErrorKind::LibraryMismatch { .. }
             | ErrorKind::Target { .. } => false,
         }
     }
@@ -219,18 +249,13 @@ impl Error {
                 for outer in at.included_from() {
                     write!(f, "\n  = included from {outer}")?;
                 }
-                write!(
-                    f,
-                    "\n  = in script {} (sha1 {})",
-                    script.name(),
-                    script.sha1()
-                )
+                write!(f, "\n  = in {} (sha1 {})", script.describe(), script.sha1())
             }
             _ => write!(
                 f,
-                "{}: {what}\n  = in script {} (sha1 {})",
+                "{}: {what}\n  = in {} (sha1 {})",
                 script.path(),
-                script.name(),
+                script.describe(),
                 script.sha1()
             ),
         }
@@ -239,12 +264,22 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.script.name();
+        self.fmt_kind(f)?;
+        match &self.node {
+            Some(node) => write!(f, "\n  = on node {node}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    fn fmt_kind(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = self.script.describe();
         let path = self.script.path();
         match &self.kind {
             ErrorKind::ErrorReply { code, message } => match code {
-                Some(code) => write!(f, "script {name} ({path}) returned error {code}: {message}"),
-                None => write!(f, "script {name} ({path}) returned error: {message}"),
+                Some(code) => write!(f, "{what} ({path}) returned error {code}: {message}"),
+                None => write!(f, "{what} ({path}) returned error: {message}"),
             },
             ErrorKind::Lua { message, .. } => {
                 self.fmt_located(f, format_args!("Lua error: {message}"))
@@ -261,18 +296,18 @@ impl fmt::Display for Error {
             }
             ErrorKind::Busy(error) => write!(
                 f,
-                "script {name} ({path}) did not run: Redis is busy running another script past \
+                "{what} ({path}) did not run: Redis is busy running another script past \
                  busy-reply-threshold (wait, or stop it with redis_script::kill_running_script): {error}"
             ),
             ErrorKind::Connection(error) => write!(
                 f,
-                "script {name} ({path}): the connection failed, so the script may or may not have run: {error}"
+                "{what} ({path}): the connection failed, so it may or may not have run: {error}"
             ),
             ErrorKind::Load(error) => write!(
                 f,
-                "script {name} ({path}) could not be loaded, so it did not run: {error}"
+                "{what} ({path}) could not be loaded, so it did not run: {error}"
             ),
-            ErrorKind::Redis(error) => write!(f, "script {name} ({path}): {error}"),
+            ErrorKind::Redis(error) => write!(f, "{what} ({path}): {error}"),
             ErrorKind::Reply {
                 expected,
                 reply,
@@ -280,7 +315,7 @@ impl fmt::Display for Error {
             } => {
                 write!(
                     f,
-                    "script {name} ({path}) returned {reply}, which does not match RETURNS: {expected}"
+                    "{what} ({path}) returned {reply}, which does not match RETURNS: {expected}"
                 )?;
                 match detail {
                     Some(detail) => write!(f, " ({detail})"),
@@ -289,14 +324,24 @@ impl fmt::Display for Error {
             }
             ErrorKind::Target { target, server } => write!(
                 f,
-                "script {name} ({path}) was checked for {target}, but the server is {server}: it may \
+                "{what} ({path}) was checked for {target}, but the server is {server}: it may \
                  use commands or Lua the server lacks; check it for an older target \
                  (`target = \"...\"` in its #[redis_script] attribute or in Cargo.toml) or run a newer server"
+            ),
+            ErrorKind::LibraryMismatch { detail } => write!(
+                f,
+                "{what} ({path}) did not run: the server has another version of library {} \
+                 ({detail}); roll this one out with {}::LIBRARY.load (FUNCTION LOAD REPLACE), \
+                 or compare with ScriptMeta::deployed",
+                self.script.library_name().unwrap_or_default(),
+                self.script
+                    .library()
+                    .map_or(self.script.name(), |library| library.name()),
             ),
             ErrorKind::CrossSlot { keys } => {
                 write!(
                     f,
-                    "script {name} ({path}) did not run: a Redis Cluster runs a script only when \
+                    "{what} ({path}) did not run: a Redis Cluster runs a script only when \
                      all its keys are in one hash slot, and these are not:"
                 )?;
                 for key in keys {
@@ -351,8 +396,17 @@ fn classify(error: RedisError) -> ErrorKind {
         if body.starts_with("Error running script") {
             return error_of_redis_6(body);
         }
-        if let Some(rest) = body.strip_prefix("Error compiling script") {
-            let rest = rest.split_once(": ").map_or(rest, |(_, r)| r);
+        if let Some(rest) = body
+            .strip_prefix("Error compiling script")
+            .or_else(|| body.strip_prefix("Error compiling function"))
+            .or_else(|| body.strip_prefix("Error registering functions: ERR"))
+        {
+            let rest = rest.trim_start_matches([':', ' ']);
+            let rest = if rest.starts_with("user_") {
+                rest
+            } else {
+                rest.split_once(": ").map_or(rest, |(_, r)| r)
+            };
             let (line, message) = split_user_script_line(rest).unwrap_or((0, rest));
             return ErrorKind::Compile {
                 message: message.to_owned(),
@@ -456,15 +510,21 @@ fn split_script_suffix(detail: &str) -> (&str, Option<usize>, bool) {
         return (detail, None, false);
     };
     let suffix = &detail[at..];
-    let line = suffix
-        .find("@user_script:")
-        .and_then(|i| leading_number(&suffix[i + "@user_script:".len()..]));
+    let line = ["@user_script:", "@user_function:"]
+        .iter()
+        .find_map(|marker| {
+            let at = suffix.find(marker)?;
+            leading_number(&suffix[at + marker.len()..])
+        });
     (&detail[..at], line, true)
 }
 
-/// Splits `user_script:12: message` into (12, "message").
+/// Splits `user_script:12: message` (`user_function:12: ...` in a library) into
+/// (12, "message").
 fn split_user_script_line(text: &str) -> Option<(usize, &str)> {
-    let rest = text.strip_prefix("user_script:")?;
+    let rest = text
+        .strip_prefix("user_script:")
+        .or_else(|| text.strip_prefix("user_function:"))?;
     let line = leading_number(rest)?;
     let message = rest.split_once(':').map_or("", |(_, m)| m.trim_start());
     Some((line, message))

@@ -1,6 +1,7 @@
-//! The wire layout of a script call, `EVALSHA <sha1> <numkeys> keys... args...`: the one
-//! place that builds it and reads it back (keys for cluster slots, the `EVAL` form, the
-//! words of a debugger command line).
+//! The wire layout of a script call, `EVALSHA <sha1> <numkeys> keys... args...`, and of a
+//! function call, `FCALL <name> <numkeys> keys... args...`: the one place that builds it
+//! and reads it back (keys for cluster slots, the `EVAL` form, the words of a debugger
+//! command line).
 //!
 //! The readers take the command's words (`Cmd::args_iter()`), not the command: a batch
 //! holds its commands in a redis-rs `Pipeline`, which hands out borrowed views of them
@@ -16,20 +17,22 @@ const PREAMBLE: usize = 3;
 /// Typical size of one key or argument, to size the command's buffer.
 const TYPICAL_ARG_BYTES: usize = 16;
 
-/// Starts `EVALSHA <sha1> <num_keys>` (`EVALSHA_RO` for a `no-writes` script), with room
-/// for `num_keys + num_args` more words.
+/// Starts `EVALSHA <sha1> <num_keys>` (`EVALSHA_RO` for a `no-writes` script), or for a
+/// library function `FCALL <name> <num_keys>` (`FCALL_RO`), with room for
+/// `num_keys + num_args` more words.
 pub(crate) fn evalsha(meta: &ScriptMeta, num_keys: usize, num_args: usize) -> Cmd {
     let values = num_keys + num_args;
+    let (command, target) = match (meta.function_name(), meta.read_only()) {
+        (Some(function), true) => ("FCALL_RO", function),
+        (Some(function), false) => ("FCALL", function),
+        (None, true) => ("EVALSHA_RO", meta.sha1()),
+        (None, false) => ("EVALSHA", meta.sha1()),
+    };
     let mut cmd = Cmd::with_capacity(
         PREAMBLE + values,
-        "EVALSHA_RO".len() + 40 + 4 + values * TYPICAL_ARG_BYTES,
+        command.len() + target.len() + 4 + values * TYPICAL_ARG_BYTES,
     );
-    let name = if meta.read_only() {
-        "EVALSHA_RO"
-    } else {
-        "EVALSHA"
-    };
-    cmd.arg(name).arg(meta.sha1()).arg(num_keys);
+    cmd.arg(command).arg(target).arg(num_keys);
     cmd
 }
 
@@ -55,8 +58,11 @@ pub(crate) fn value_count<'a>(words: impl IntoIterator<Item = Arg<&'a [u8]>>) ->
 
 /// `EVAL <source> <numkeys> keys... args...` (`EVAL_RO` for a `no-writes` script): the
 /// call of `meta` with these `words`, runnable whether or not the server has the script
-/// cached.
+/// cached. A function has no such form: its call is returned as it is.
 pub(crate) fn eval<'a>(meta: &ScriptMeta, words: impl IntoIterator<Item = Arg<&'a [u8]>>) -> Cmd {
+    if meta.is_function() {
+        return command(words);
+    }
     let mut eval = redis::cmd(if meta.read_only() { "EVAL_RO" } else { "EVAL" });
     eval.arg(meta.source());
     for word in simple(words).skip(2) {
@@ -85,7 +91,7 @@ fn simple<'a>(words: impl IntoIterator<Item = Arg<&'a [u8]>>) -> impl Iterator<I
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::test_meta;
+    use crate::meta::{test_function, test_library, test_meta};
     use crate::reply::ReplyShape;
 
     static META: ScriptMeta = test_meta("Echo", "return KEYS", &ReplyShape::Any, true);
@@ -110,5 +116,28 @@ mod tests {
             words,
             [b"EVAL_RO", &b"return KEYS"[..], b"2", b"a", b"b", b"7"].map(Arg::Simple)
         );
+    }
+
+    static LIBRARY: ScriptMeta = test_library("#!lua name=counters\n");
+    static ADD: ScriptMeta = test_function(&LIBRARY, "add", false);
+    static PEEK: ScriptMeta = test_function(&LIBRARY, "peek", true);
+
+    #[test]
+    fn functions_are_called_by_name() {
+        let mut cmd = evalsha(&ADD, 1, 1);
+        cmd.arg("k").arg(2);
+        let words: Vec<_> = cmd.args_iter().collect();
+        assert_eq!(
+            words,
+            [b"FCALL", &b"add"[..], b"1", b"k", b"2"].map(Arg::Simple)
+        );
+        assert_eq!(keys(cmd.args_iter(), 1).collect::<Vec<_>>(), [b"k"]);
+        // No EVAL for functions: the call stays as it is.
+        assert_eq!(
+            eval(&ADD, cmd.args_iter()).args_iter().collect::<Vec<_>>(),
+            words
+        );
+        let read = evalsha(&PEEK, 0, 0);
+        assert_eq!(read.args_iter().next(), Some(Arg::Simple(&b"FCALL_RO"[..])));
     }
 }

@@ -25,20 +25,22 @@ pub use redis_script_testing as testing;
 pub mod header {}
 
 pub use batch::{Batch, BatchError, CmdSlot, Replies, Slot, TakeReply};
-pub use call::ScriptCall;
+pub use call::{FunctionCall, ScriptCall};
 pub use codes::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 #[cfg(feature = "aio")]
 pub use debugging::kill_running_script_async;
 pub use debugging::{KillOutcome, kill_running_script};
 pub use error::{Error, ErrorKind};
-pub use load::load_all;
+#[cfg(feature = "cluster")]
+pub use load::NodeLoad;
 #[cfg(feature = "aio")]
 pub use load::load_all_async;
 #[cfg(feature = "cluster-async")]
 pub use load::load_all_cluster_async;
-pub use meta::{Script, ScriptMeta, SourceLocation, SourceMap};
+pub use load::{Deployed, load_all};
+pub use meta::{Library, Script, ScriptKind, ScriptMeta, SourceLocation, SourceMap};
 pub use redis;
-pub use registry::scripts;
+pub use registry::{libraries, scripts};
 pub use reply::ReplyShape;
 
 /// Binds a Lua script file to the unit struct it is placed on.
@@ -48,12 +50,22 @@ pub use reply::ReplyShape;
 /// generates and the [header] module for the header format.
 pub use redis_script_macros::redis_script;
 
+/// Binds a Redis Functions library file to the unit struct it is placed on.
+///
+/// `#[redis_library("ratelimit.lua")] pub struct RateLimit;` reads
+/// `lua_scripts/ratelimit.lua` (which starts with `#!lua name=<library>`) and generates a
+/// typed method per function it registers, `RateLimit::allow(key, limit, window)`,
+/// returning a [`FunctionCall`]; see the [crate documentation](crate).
+pub use redis_script_macros::redis_library;
+
 /// What the generated code uses: the contract between `#[redis_script]` and this crate.
 /// Not part of the public API; it changes with the macro, whose version this crate pins.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::ScriptCall;
-    pub use crate::meta::{Script, ScriptMeta, ScriptParts, Segment, SourceFile, SourceMap};
+    pub use crate::meta::{
+        Library, Script, ScriptKind, ScriptMeta, ScriptParts, Segment, SourceFile, SourceMap,
+    };
     pub use crate::registry::Registration;
     pub use crate::reply::ReplyShape;
     pub use inventory;

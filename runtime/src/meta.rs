@@ -1,12 +1,37 @@
-//! What the macro knows about a bound script, kept as constants: plain data, read by the
-//! rest of the runtime.
+//! What the macro knows about a bound script, function library or library function, kept
+//! as constants: plain data, read by the rest of the runtime.
 
 use crate::reply::ReplyShape;
 
 /// Everything the runtime needs to know about a bound script: built at compile time by
 /// `#[redis_script]` and available as `YourScript::META`.
+///
+/// `#[redis_library]` describes a function library the same way (`YourLibrary::LIBRARY`),
+/// and each of its functions too, so errors, loads and batches treat scripts and
+/// functions alike; [`kind`](Self::kind) tells them apart.
 #[derive(Debug)]
 pub struct ScriptMeta(ScriptParts);
+
+/// What a [`ScriptMeta`] describes.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum ScriptKind {
+    /// A script, run with `EVALSHA`.
+    Script,
+    /// A Redis Functions library, loaded with `FUNCTION LOAD`.
+    Library {
+        /// The library's name, from its `#!lua name=` line.
+        name: &'static str,
+    },
+    /// A function of a library, run with `FCALL` (`FCALL_RO` when registered with the
+    /// `no-writes` flag).
+    Function {
+        /// The library that registers it.
+        library: &'static ScriptMeta,
+        /// The name it is registered by.
+        name: &'static str,
+    },
+}
 
 /// The parts of a [`ScriptMeta`], as the generated code spells them out.
 #[doc(hidden)]
@@ -30,6 +55,8 @@ pub struct ScriptParts {
     pub target: &'static str,
     /// Where each line of `source` was written.
     pub source_map: SourceMap,
+    /// A script, a library or a function.
+    pub kind: ScriptKind,
 }
 
 /// Where the lines of a script's text were written: in the script's own file, or in a
@@ -172,9 +199,60 @@ impl ScriptMeta {
         Self(parts)
     }
 
-    /// The name of the Rust item the script is bound to, e.g. `RateLimiter`.
+    /// The name of the Rust item the script is bound to, e.g. `RateLimiter`; for a
+    /// library function, its library's item and its method, e.g. `RateLimit::allow`.
     pub const fn name(&self) -> &'static str {
         self.0.name
+    }
+
+    /// A script, a library or a library function.
+    pub const fn kind(&self) -> ScriptKind {
+        self.0.kind
+    }
+
+    /// The library a function belongs to, or the library itself; `None` for a script.
+    pub const fn library(&'static self) -> Option<&'static ScriptMeta> {
+        match self.0.kind {
+            ScriptKind::Script => None,
+            ScriptKind::Library { .. } => Some(self),
+            ScriptKind::Function { library, .. } => Some(library),
+        }
+    }
+
+    /// The name Redis knows the library by (its `#!lua name=`): of the library, or of a
+    /// function's library; `None` for a script.
+    pub const fn library_name(&self) -> Option<&'static str> {
+        match self.0.kind {
+            ScriptKind::Script => None,
+            ScriptKind::Library { name } => Some(name),
+            ScriptKind::Function { library, .. } => library.library_name(),
+        }
+    }
+
+    /// The registered name of a library function, which `FCALL` calls it by.
+    pub const fn function_name(&self) -> Option<&'static str> {
+        match self.0.kind {
+            ScriptKind::Function { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a library function.
+    pub const fn is_function(&self) -> bool {
+        matches!(self.0.kind, ScriptKind::Function { .. })
+    }
+
+    /// What it is, for messages: `script RateLimiter`, `library ratelimit`, `function
+    /// allow of library ratelimit`.
+    pub fn describe(&self) -> String {
+        match self.0.kind {
+            ScriptKind::Script => format!("script {}", self.0.name),
+            ScriptKind::Library { name } => format!("library {name}"),
+            ScriptKind::Function { library, name } => format!(
+                "function {name} of library {}",
+                library.library_name().unwrap_or_default()
+            ),
+        }
     }
 
     /// The script's path from the crate root, e.g. `lua_scripts/rate_limiter.lua`.
@@ -182,12 +260,14 @@ impl ScriptMeta {
         self.0.path
     }
 
-    /// SHA1 of the source: the name Redis knows the script by.
+    /// SHA1 of the source: the name Redis knows the script by (for a library and its
+    /// functions, the library's source: what tells two versions apart).
     pub const fn sha1(&self) -> &'static str {
         self.0.sha1
     }
 
-    /// The script's source, exactly the bytes sent to `SCRIPT LOAD`.
+    /// The script's source, exactly the bytes sent to `SCRIPT LOAD` (for a library and its
+    /// functions, to `FUNCTION LOAD`).
     pub const fn source(&self) -> &'static str {
         self.0.source
     }
@@ -202,8 +282,9 @@ impl ScriptMeta {
         self.0.returns_declared
     }
 
-    /// Whether the script's shebang declares `no-writes`: it then goes out as
-    /// `EVALSHA_RO`, runs on replicas, and Redis refuses any write it attempts.
+    /// Whether the script's shebang declares `no-writes` (a function: its registration's
+    /// flags): it then goes out as `EVALSHA_RO` (`FCALL_RO`), runs on replicas, and Redis
+    /// refuses any write it attempts.
     pub const fn read_only(&self) -> bool {
         self.0.read_only
     }
@@ -234,6 +315,12 @@ pub trait Script {
     const META: &'static ScriptMeta;
 }
 
+/// Implemented by every type `#[redis_library]` binds, for code generic over libraries.
+pub trait Library {
+    /// The library's description.
+    const LIBRARY: &'static ScriptMeta;
+}
+
 /// A script for unit tests: `name` with `source`, replying `returns`.
 #[cfg(test)]
 pub(crate) const fn test_meta(
@@ -252,6 +339,45 @@ pub(crate) const fn test_meta(
         read_only,
         target: "redis-7.0",
         source_map: TEST_MAP,
+        kind: ScriptKind::Script,
+    })
+}
+
+/// A library for unit tests, `counters`, with `source`.
+#[cfg(test)]
+pub(crate) const fn test_library(source: &'static str) -> ScriptMeta {
+    ScriptMeta(ScriptParts {
+        name: "Counters",
+        path: "lua_scripts/test.lua",
+        sha1: "89abcdef0123456789abcdef0123456789abcdef",
+        source,
+        returns: &ReplyShape::Any,
+        returns_declared: "undeclared",
+        read_only: false,
+        target: "redis-7.0",
+        source_map: TEST_MAP,
+        kind: ScriptKind::Library { name: "counters" },
+    })
+}
+
+/// The function `name` of `library`, for unit tests.
+#[cfg(test)]
+pub(crate) const fn test_function(
+    library: &'static ScriptMeta,
+    name: &'static str,
+    read_only: bool,
+) -> ScriptMeta {
+    ScriptMeta(ScriptParts {
+        name,
+        path: library.path(),
+        sha1: library.sha1(),
+        source: library.source(),
+        returns: &ReplyShape::Int,
+        returns_declared: "int",
+        read_only,
+        target: "redis-7.0",
+        source_map: TEST_MAP,
+        kind: ScriptKind::Function { library, name },
     })
 }
 

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use redis_script::__private::{
-    ScriptParts, SourceMap, call, script_meta, segment, source_file, source_map,
+    ScriptKind, ScriptParts, SourceMap, call, script_meta, segment, source_file, source_map,
 };
 use redis_script::{Batch, ReplyShape, ScriptCall, ScriptMeta};
 
@@ -42,6 +42,7 @@ pub fn broken_call() -> ScriptCall<redis::Value> {
         read_only: false,
         target: "redis-7.0",
         source_map: BROKEN_MAP,
+        kind: ScriptKind::Script,
     })));
     call(broken, 0, 0)
 }

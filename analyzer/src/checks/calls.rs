@@ -13,8 +13,12 @@ use crate::redis::commands::{Arg, ArgKind, Command};
 use crate::redis::shapes::{self, Mismatch};
 use crate::redis::target::{Known, Target};
 
-/// Checks every call with a literal command name, for `target`.
-pub fn check(read_only: bool, facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
+/// Why a call may not write: what declares `no-writes` for the code that makes it.
+pub type WritesRefused<'a> = &'a dyn Fn(&CommandCall) -> Option<String>;
+
+/// Checks every call with a literal command name, for `target`; `refused` tells which
+/// calls may not write (of a `no-writes` script or function), and why.
+pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     for call in &facts.commands {
         let Some(name) = call.name.as_deref() else {
             continue;
@@ -82,10 +86,13 @@ pub fn check(read_only: bool, facts: &Facts, target: Target, out: &mut Vec<Diagn
         } else if let Some(diagnostic) = shape_problem(call, command, &full_name, skipped, target) {
             out.push(diagnostic);
         }
-        if read_only && command.writes() {
+        if command.writes()
+            && let Some(why) = refused(call)
+        {
             out.push(
-                problem(call, format!("`{full_name}` writes, but the script's shebang declares `no-writes`"))
-                    .with_help("Redis refuses the write at run time: remove `no-writes` from the `#!lua` line, or the write"),
+                problem(call, format!("`{full_name}` writes, but {why}")).with_help(
+                    "Redis refuses the write at run time: remove `no-writes`, or the write",
+                ),
             );
         }
     }

@@ -20,9 +20,15 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::lua::facts::{ArrayUse, Facts};
 use crate::model::{ParamKind, Params, Script};
 
-/// Checks both arrays.
-pub fn check(script: &Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
+/// Checks both arrays of a script (`function` is `None`), or of the library function
+/// `function`, whose keys and args are its callback's first two parameters.
+pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut Vec<Diagnostic>) {
+    let uses = uses_of(facts, function);
     let Some(header_line) = script.header_line else {
+        if function.is_some() {
+            // The library check reports it, at the registration: see [`undocumented`].
+            return;
+        }
         let line = if script.shebang.is_some() { 2 } else { 1 };
         out.push(
             Diagnostic::new(
@@ -32,7 +38,7 @@ pub fn check(script: &Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
             )
             .with_help(format!(
                 "add a header at the top of the file, for example:\n\n{}{}",
-                skeleton(facts),
+                skeleton(&uses),
                 if script.shebang.is_some() {
                     "\n\n(keep the `#!lua` line first: Redis reads it only on line 1)"
                 } else {
@@ -43,7 +49,7 @@ pub fn check(script: &Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
         return;
     };
     let declares_nothing = !script.keys.declared && !script.args.declared;
-    if declares_nothing && !facts.arrays.is_empty() {
+    if declares_nothing && !uses.is_empty() {
         // One message at the comment, not one per read of KEYS or ARGV.
         out.push(
             Diagnostic::new(
@@ -53,22 +59,46 @@ pub fn check(script: &Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
             )
             .with_help(format!(
                 "the body reads {}; declare them in the header, for example:\n\n{}\n\n(the header grammar is in the `redis_script::header` docs: `KEYS[1] = description` lines, `KEYS:` / `ARGV:` sections with `[1] name - description` entries, or BullMQ's `Input:` lines)",
-                read_summary(facts),
-                skeleton(facts)
+                read_summary(&uses),
+                skeleton(&uses)
             )),
         );
         return;
     }
-    check_array(ParamKind::Key, &script.keys, facts, out);
-    check_array(ParamKind::Arg, &script.args, facts, out);
+    check_array(ParamKind::Key, &script.keys, &uses, out);
+    check_array(ParamKind::Arg, &script.args, &uses, out);
+}
+
+/// The error of the library function `function`, registered on line `line`, without a
+/// doc comment.
+pub fn undocumented(function: &str, line: usize, facts: &Facts) -> Diagnostic {
+    let uses = uses_of(facts, Some(function));
+    Diagnostic::new(
+        format!("function `{function}` has no doc comment declaring its KEYS, ARGV and RETURNS"),
+        Location::new(line, 1),
+        1,
+    )
+    .with_help(format!(
+        "add one right above its `redis.register_function` (or above the local function it registers); its keys and args are the callback's first two parameters, declared as KEYS and ARGV:\n\n{}",
+        skeleton(&uses)
+    ))
+}
+
+/// The reads of KEYS and ARGV of a script (`function` is `None`) or of a library function.
+fn uses_of<'a>(facts: &'a Facts, function: Option<&str>) -> Vec<&'a ArrayUse> {
+    facts
+        .arrays
+        .iter()
+        .filter(|u| u.function.as_deref() == function)
+        .collect()
 }
 
 /// What the body reads of KEYS and ARGV, for messages: "KEYS[1] to KEYS[2], ARGV as a whole".
-fn read_summary(facts: &Facts) -> String {
+fn read_summary(uses: &[&ArrayUse]) -> String {
     [ParamKind::Key, ParamKind::Arg]
         .into_iter()
         .filter_map(|kind| {
-            let (highest, dynamic) = reads_of(facts, kind);
+            let (highest, dynamic) = reads_of(uses, kind);
             let array = kind.array_name();
             let fixed = match highest {
                 0 => None,
@@ -85,8 +115,8 @@ fn read_summary(facts: &Facts) -> String {
 
 /// The highest literal index the body reads in `kind`'s array, and whether it reads it as
 /// a whole or with a computed index.
-fn reads_of(facts: &Facts, kind: ParamKind) -> (usize, bool) {
-    let uses = facts.arrays.iter().filter(|u| u.kind == kind);
+fn reads_of(uses: &[&ArrayUse], kind: ParamKind) -> (usize, bool) {
+    let uses = uses.iter().copied().filter(|u| u.kind == kind);
     let highest = uses
         .clone()
         .filter_map(|u| u.index)
@@ -98,10 +128,10 @@ fn reads_of(facts: &Facts, kind: ParamKind) -> (usize, bool) {
 
 /// A header declaring what the body reads: an entry per literal index, and a variadic
 /// tail when an array is read as a whole.
-fn skeleton(facts: &Facts) -> String {
+fn skeleton(uses: &[&ArrayUse]) -> String {
     let mut out = String::from("--[[\n    What the script does.\n");
     for kind in [ParamKind::Key, ParamKind::Arg] {
-        let (highest, dynamic) = reads_of(facts, kind);
+        let (highest, dynamic) = reads_of(uses, kind);
         if highest == 0 && !dynamic {
             continue;
         }
@@ -121,9 +151,9 @@ fn skeleton(facts: &Facts) -> String {
     out
 }
 
-fn check_array(kind: ParamKind, params: &Params, facts: &Facts, out: &mut Vec<Diagnostic>) {
+fn check_array(kind: ParamKind, params: &Params, uses: &[&ArrayUse], out: &mut Vec<Diagnostic>) {
     let array = kind.array_name();
-    let uses: Vec<&ArrayUse> = facts.arrays.iter().filter(|u| u.kind == kind).collect();
+    let uses: Vec<&ArrayUse> = uses.iter().copied().filter(|u| u.kind == kind).collect();
     let dynamic = uses.iter().find(|u| u.dynamic());
     let declared = params.fixed.len();
     if params.tail.is_none() {

@@ -12,13 +12,14 @@
 pub mod calls;
 pub mod contract;
 pub mod error_codes;
+pub mod library;
 pub mod returns;
 pub mod sandbox;
 pub mod shebang;
 
 use crate::diagnostic::Diagnostic;
 use crate::lua::Facts;
-use crate::model::{Script, Shebang};
+use crate::model::{Function, Script, Shebang};
 use crate::redis::flags::NO_WRITES;
 use crate::redis::target::Target;
 
@@ -45,11 +46,41 @@ pub fn run(
     shebang::check(source, out);
     sandbox::check(facts, options, out);
     let read_only = Shebang::of(source).is_some_and(|shebang| shebang.has_flag(NO_WRITES));
-    calls::check(read_only, facts, options.target, out);
+    let refused = |_: &_| read_only.then(|| "the script's shebang declares `no-writes`".to_owned());
+    calls::check(&refused, facts, options.target, out);
     error_codes::check(facts, out);
     if let Some(script) = script {
-        contract::check(script, facts, out);
-        returns::check(script, facts, out);
+        contract::check(script, facts, None, out);
+        returns::check(script, facts, None, out);
+    }
+}
+
+/// Runs every check of a function library; RETURNS may be inferred into each function's
+/// contract. `functions` are those whose registration could be read.
+pub fn run_library(
+    functions: &mut [Function],
+    facts: &Facts,
+    options: &Options,
+    out: &mut Vec<Diagnostic>,
+) {
+    sandbox::check(facts, options, out);
+    let refused = |call: &crate::lua::facts::CommandCall| {
+        let name = call.function.as_deref()?;
+        let function = functions.iter().find(|f| f.name == name)?;
+        function
+            .read_only()
+            .then(|| format!("function `{name}` is registered with the `no-writes` flag"))
+    };
+    calls::check(&refused, facts, options.target, out);
+    error_codes::check(facts, out);
+    library::check(facts, options.target, out);
+    library::method_names(functions, facts, out);
+    for function in functions.iter_mut() {
+        if function.contract.header_line.is_none() {
+            out.push(contract::undocumented(&function.name, function.line, facts));
+        }
+        contract::check(&function.contract, facts, Some(&function.name), out);
+        returns::check(&mut function.contract, facts, Some(&function.name), out);
     }
 }
 

@@ -1,23 +1,36 @@
-//! What the main chunk returns against RETURNS; and, when RETURNS is prose, the type its
-//! literal returns agree on.
+//! What the main chunk of a script (or a library function) returns against RETURNS; and,
+//! when RETURNS is prose, the type its literal returns agree on.
 
 use crate::diagnostic::Diagnostic;
 use crate::lua::facts::{Facts, ReturnSite, Returned};
 use crate::model::{Returns, Script};
 use crate::types::ReturnType;
 
-/// Checks typed RETURNS against literal returns, or infers a type for prose RETURNS.
-pub fn check(script: &mut Script, facts: &Facts, out: &mut Vec<Diagnostic>) {
+/// Checks typed RETURNS against literal returns, or infers a type for prose RETURNS; the
+/// returns are those of the script's main chunk (`function` is `None`) or of the library
+/// function `function`.
+pub fn check(
+    script: &mut Script,
+    facts: &Facts,
+    function: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let returns: Vec<ReturnSite> = facts
+        .returns
+        .iter()
+        .filter(|r| r.function.as_deref() == function)
+        .map(|r| r.at)
+        .collect();
     match &script.returns {
         Returns::Typed { ty, .. } => {
-            for site in &facts.returns {
+            for site in &returns {
                 if let Some(diagnostic) = mismatch(ty, site) {
                     out.push(diagnostic);
                 }
             }
         }
         Returns::Text(_) | Returns::Undeclared => {
-            if let Some(ty) = inferred(&facts.returns) {
+            if let Some(ty) = inferred(&returns) {
                 let description = match &script.returns {
                     Returns::Text(text) => text.clone(),
                     _ => String::new(),

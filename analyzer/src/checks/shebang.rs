@@ -51,9 +51,11 @@ pub fn check(source: &str, out: &mut Vec<Diagnostic>) {
                     Location::new(1, column),
                     word.len(),
                 )
-                .with_help(
-                    "a script's shebang takes only `flags=a,b` (`name=` is for Redis functions)",
-                ),
+                .with_help(if word.starts_with("name=") {
+                    "`name=` names a Redis Functions library: bind this file with #[redis_library] instead (a script's shebang takes only `flags=a,b`)"
+                } else {
+                    "a script's shebang takes only `flags=a,b` (`name=` is for Redis functions)"
+                }),
             ),
         }
     }

@@ -25,17 +25,41 @@ pub struct Top<'a> {
 
 /// Splits off the shebang and the header comment of `source`.
 pub fn extract(source: &str) -> Result<Top<'_>, Diagnostic> {
+    let (shebang, mut comments) = top_comments(source)?;
+    let mut top = Top {
+        shebang,
+        lines: Vec::new(),
+    };
+    let header = comments
+        .iter()
+        .position(|comment| declares_anything(comment))
+        .unwrap_or(0);
+    if header < comments.len() {
+        top.lines = comments.swap_remove(header);
+    }
+    Ok(top)
+}
+
+/// The first comment at the top of `source`, after an optional `#!lua` line.
+pub fn first_comment(source: &str) -> Result<Vec<HeaderLine<'_>>, Diagnostic> {
+    Ok(top_comments(source)?
+        .1
+        .into_iter()
+        .next()
+        .unwrap_or_default())
+}
+
+/// The shebang of `source` and the comments before its first line of code.
+#[allow(clippy::type_complexity)]
+fn top_comments(source: &str) -> Result<(Option<Shebang>, Vec<Vec<HeaderLine<'_>>>), Diagnostic> {
     let mut lines = source
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .enumerate()
         .map(|(i, text)| (i + 1, text))
         .peekable();
-    let mut top = Top {
-        shebang: Shebang::of(source),
-        lines: Vec::new(),
-    };
-    if top.shebang.is_some() {
+    let shebang = Shebang::of(source);
+    if shebang.is_some() {
         lines.next();
     }
     let mut comments: Vec<Vec<HeaderLine<'_>>> = Vec::new();
@@ -73,14 +97,63 @@ pub fn extract(source: &str) -> Result<Top<'_>, Diagnostic> {
             break;
         }
     }
-    let header = comments
-        .iter()
-        .position(|comment| declares_anything(comment))
-        .unwrap_or(0);
-    if header < comments.len() {
-        top.lines = comments.swap_remove(header);
+    Ok((shebang, comments))
+}
+
+/// The comment that ends on the line right above `line` (1-based): a run of `--` lines,
+/// or a block comment whose closing line holds nothing else; empty when that line is
+/// not a comment's end.
+pub fn comment_above(source: &str, line: usize) -> Vec<HeaderLine<'_>> {
+    let all: Vec<(usize, &str)> = source
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .enumerate()
+        .map(|(i, text)| (i + 1, text))
+        .collect();
+    let Some(&(above, above_text)) = line.checked_sub(2).and_then(|i| all.get(i)) else {
+        return Vec::new();
+    };
+    let trimmed = above_text.trim();
+    if trimmed.ends_with(']') {
+        // A block comment may end here: the nearest opener above must close on this line.
+        let opener = all[..above]
+            .iter()
+            .rposition(|(_, text)| block_opening(text.trim_start()).is_some());
+        if let Some(start) = opener {
+            let (opener_line, text) = all[start];
+            let indent = text.len() - text.trim_start().len();
+            let level = block_opening(&text[indent..]).unwrap_or(0);
+            let opener_len = 4 + level;
+            let first = HeaderLine {
+                line: opener_line,
+                column: column_of(text, indent + opener_len),
+                text: &text[indent + opener_len..],
+            };
+            let closer = format!("]{}]", "=".repeat(level));
+            let mut rest = all[start + 1..].iter().copied();
+            if let Ok(lines) = block_lines(first, level, &mut rest)
+                && lines.last().is_some_and(|last| last.line == above)
+                && trimmed.ends_with(&closer)
+            {
+                return lines;
+            }
+        }
     }
-    Ok(top)
+    let mut run = Vec::new();
+    for &(number, text) in all[..above].iter().rev() {
+        let t = text.trim_start();
+        if !t.starts_with("--") || block_opening(t).is_some() {
+            break;
+        }
+        let start = text.len() - t.trim_start_matches('-').len();
+        run.push(HeaderLine {
+            line: number,
+            column: column_of(text, start),
+            text: &text[start..],
+        });
+    }
+    run.reverse();
+    run
 }
 
 /// Whether a comment has header content: a KEYS, ARGV or RETURNS line, or an entry.

@@ -9,7 +9,7 @@ mod extract;
 mod sections;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Param, ParamKind, Params, Returns, Script};
+use crate::model::{Param, ParamKind, Params, Returns, Script, Shebang};
 use crate::names;
 use crate::types::{ParamType, ReturnType};
 
@@ -23,8 +23,59 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let top = extract::extract(source).map_err(|d| vec![d])?;
     // Without a header comment the model is empty; the checks, which see what the body
     // reads, report it with a skeleton to paste.
-    let header_line = top.lines.first().map(|line| line.line);
-    let (sections, mut diagnostics) = sections::split(&top.lines);
+    read_comment(
+        path,
+        crate::sha1_hex(source.as_bytes()),
+        top.shebang,
+        &top.lines,
+    )
+}
+
+/// The doc comment right above `line` of `source` (a library function's), read with the
+/// header grammar into the model of a callable with `flags`. Without a comment the
+/// model is empty (and `header_line` is `None`).
+pub fn parse_doc(
+    path: &str,
+    source: &str,
+    line: usize,
+    flags: Shebang,
+) -> Result<Script, Vec<Diagnostic>> {
+    let lines = extract::comment_above(source, line);
+    read_comment(
+        path,
+        crate::sha1_hex(source.as_bytes()),
+        Some(flags),
+        &lines,
+    )
+}
+
+/// Whether the line right above `line` of `source` ends a comment.
+pub fn has_comment_above(source: &str, line: usize) -> bool {
+    !extract::comment_above(source, line).is_empty()
+}
+
+/// The free text of the first comment at the top of `source`, unless `is_doc` says the
+/// comment, ending on the given line, documents something else.
+pub fn top_comment_summary(source: &str, is_doc: impl Fn(usize) -> bool) -> String {
+    let Ok(lines) = extract::first_comment(source) else {
+        return String::new();
+    };
+    match lines.last() {
+        Some(last) if !is_doc(last.line) => read_comment("", String::new(), None, &lines)
+            .map_or_else(|_| String::new(), |m| m.summary),
+        _ => String::new(),
+    }
+}
+
+/// The model a comment's `lines` declare.
+fn read_comment(
+    path: &str,
+    sha1: String,
+    shebang: Option<Shebang>,
+    lines: &[extract::HeaderLine<'_>],
+) -> Result<Script, Vec<Diagnostic>> {
+    let header_line = lines.first().map(|line| line.line);
+    let (sections, mut diagnostics) = sections::split(lines);
     let Sections {
         summary,
         entries,
@@ -56,8 +107,8 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     }
     Ok(Script {
         path: path.to_owned(),
-        sha1: crate::sha1_hex(source.as_bytes()),
-        shebang: top.shebang,
+        sha1,
+        shebang,
         header_line,
         summary: summary.join("\n").trim().to_owned(),
         keys,

@@ -34,6 +34,9 @@ pub struct ArrayUse {
     pub length: bool,
     /// Where.
     pub site: Site,
+    /// In a library, the function it belongs to (the `keys`/`args` parameters of that
+    /// function's callback); `None` in a script.
+    pub function: Option<String>,
 }
 
 impl ArrayUse {
@@ -75,6 +78,12 @@ pub struct CommandCall {
     /// Whether the last argument may expand to any number of words (a call or `...`):
     /// then `args` ends with it, as one [`Word::Dynamic`], and the count is unknown.
     pub open_ended: bool,
+    /// Whether it is made at the top level of the file, outside any function: in a
+    /// library, code that runs when the library is loaded.
+    pub at_load: bool,
+    /// In a library, the function whose callback makes the call; `None` in a script, and
+    /// in a library's other functions.
+    pub function: Option<String>,
     /// Where the command name is (or the call, without a literal name).
     pub site: Site,
 }
@@ -140,6 +149,38 @@ pub struct ReturnSite {
     pub site: Site,
 }
 
+/// A `return` of the main chunk of a script, or of a function's callback in a library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Return {
+    /// What and where.
+    pub at: ReturnSite,
+    /// The library function it returns from; `None` for a script's main chunk.
+    pub function: Option<String>,
+}
+
+/// `redis.register_function(...)` at the top level of a library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// The function's name, when it is a string literal.
+    pub name: Option<String>,
+    /// Where the name is (or the call, without one).
+    pub name_site: Site,
+    /// The flags of the table form's `flags = {...}`, each with where it is.
+    pub flags: Vec<(String, Site)>,
+    /// The `description` of the table form, when it is a string literal.
+    pub description: Option<String>,
+    /// Fields of the table form Redis does not take, each with where it is.
+    pub unknown_fields: Vec<(String, Site)>,
+    /// The line of the call.
+    pub line: usize,
+    /// The line the callback is defined on: the `local function` it names, or the
+    /// inline `function`.
+    pub callback_line: Option<usize>,
+    /// Whether the callback is a function this file defines (else it could not be
+    /// checked: a variable, a call...).
+    pub callback_known: bool,
+}
+
 /// A global name read or written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameUse {
@@ -147,6 +188,8 @@ pub struct NameUse {
     pub name: String,
     /// Where.
     pub site: Site,
+    /// Whether it is at the top level of the file (in a library: when it loads).
+    pub at_load: bool,
 }
 
 /// A read of a member of a global table (`string.format`, `redis.call`).
@@ -159,6 +202,8 @@ pub struct MemberRead {
     /// Whether it is read as a fallback, `t.member or other`, which is fine when the
     /// member does not exist.
     pub fallback: bool,
+    /// Whether it is read at the top level of the file (in a library: when it loads).
+    pub at_load: bool,
 }
 
 /// Everything the checks need to know about the body.
@@ -177,8 +222,10 @@ pub struct Facts {
     pub member_writes: Vec<NameUse>,
     /// Calls of Redis commands.
     pub commands: Vec<CommandCall>,
-    /// The main chunk's `return`s.
-    pub returns: Vec<ReturnSite>,
+    /// The `return`s of a script's main chunk, or of a library's callbacks.
+    pub returns: Vec<Return>,
+    /// A library's registrations, in order.
+    pub registrations: Vec<Registration>,
     /// `...` used in a function that does not take `...`.
     pub bad_varargs: Vec<Site>,
     /// Functions with more than [`MAX_LOCALS`] active locals (where the limit is passed).
@@ -189,7 +236,13 @@ pub struct Facts {
     pub error_literals: Vec<ErrorLiteral>,
 }
 
-/// Walks `block`, the main chunk.
+/// Walks `block`, the main chunk of a script.
 pub fn collect(block: &Block) -> Facts {
     super::walk::main_chunk(block)
+}
+
+/// Walks `block`, the main chunk of a function library: its registrations, and each
+/// function's `keys` and `args` and returns.
+pub fn collect_library(block: &Block) -> Facts {
+    super::walk::library_chunk(block)
 }

@@ -27,8 +27,18 @@ pub struct Body {
     pub has_syntax_errors: bool,
 }
 
-/// Parses and walks `source`.
+/// Parses and walks `source`, a script.
 pub fn read(source: &str) -> Body {
+    read_as(source, false)
+}
+
+/// Parses and walks `source`, a function library.
+pub fn read_library(source: &str) -> Body {
+    read_as(source, true)
+}
+
+/// Parses and walks `source`, as a function library when `library`.
+fn read_as(source: &str, library: bool) -> Body {
     // The parser and the walker recurse once or more per nesting level; a thread of their
     // own with a roomy stack keeps 200 levels (Lua 5.1's limit) far from the caller's
     // stack, whatever thread the compiler runs the macro on.
@@ -37,10 +47,10 @@ pub fn read(source: &str) -> Body {
         let spawned = std::thread::Builder::new()
             .name("redis-script-analyzer".to_owned())
             .stack_size(STACK)
-            .spawn_scoped(scope, || read_here(source));
+            .spawn_scoped(scope, || read_here(source, library));
         match spawned {
             Ok(worker) => worker.join().unwrap_or_else(|_| internal_error()),
-            Err(_) => read_here(source),
+            Err(_) => read_here(source, library),
         }
     })
 }
@@ -59,8 +69,8 @@ fn internal_error() -> Body {
     }
 }
 
-/// [`read`] on the current thread.
-fn read_here(source: &str) -> Body {
+/// [`read_as`] on the current thread.
+fn read_here(source: &str, library: bool) -> Body {
     let mut diagnostics = Vec::new();
     let code = without_shebangs(source, &mut diagnostics).replace('`', BACKTICK_STAND_IN);
     let scan = scan_text(&code);
@@ -99,7 +109,11 @@ fn read_here(source: &str) -> Body {
     for error in parsed.errors() {
         diagnostics.push(syntax_error(error, source));
     }
-    let facts = facts::collect(parsed.ast().nodes());
+    let facts = if library {
+        facts::collect_library(parsed.ast().nodes())
+    } else {
+        facts::collect(parsed.ast().nodes())
+    };
     diagnostics.extend(lua51_rules(&facts));
     if !has_syntax_errors {
         diagnostics.extend(scan.nested_long_brackets);

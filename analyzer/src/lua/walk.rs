@@ -3,7 +3,7 @@
 //! locals can stand for something the checks care about (`local k = KEYS`,
 //! `local rcall = redis.call`, `local t = table`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use full_moon::ast::{
     BinOp, Block, Call, Expression, Field, FunctionArgs, FunctionBody, FunctionCall, Index,
@@ -14,7 +14,7 @@ use full_moon::tokenizer::TokenReference;
 
 use super::facts::{
     Argument, ArrayUse, CommandCall, ErrorLiteral, Facts, MAX_LOCALS, MemberRead, NameUse,
-    ReturnSite, Returned, Site,
+    Registration, Return, ReturnSite, Returned, Site,
 };
 use super::syntax::{
     bare_name, call_arguments, called_name, dotted_name, expands, integer_literal, is_ellipsis,
@@ -22,6 +22,7 @@ use super::syntax::{
 };
 use crate::diagnostic::Location;
 use crate::model::ParamKind;
+use crate::redis::functions::REGISTRATION_FIELDS;
 
 /// The globals through which scripts call commands: `redis`, and Valkey's alias `server`.
 const COMMAND_TABLES: &[&str] = &["redis", "server"];
@@ -50,12 +51,63 @@ pub fn main_chunk(block: &Block) -> Facts {
                 width: 1,
             },
         );
-        walker.facts.returns.push(ReturnSite {
-            returned: Returned::Nothing,
-            site,
+        walker.facts.returns.push(Return {
+            at: ReturnSite {
+                returned: Returned::Nothing,
+                site,
+            },
+            function: None,
         });
     }
     walker.facts
+}
+
+/// Walks the main chunk of a function library: what runs when it loads, and each
+/// registered function's callback, whose first two parameters are its keys and args.
+pub fn library_chunk(block: &Block) -> Facts {
+    let mut walker = Walker {
+        mode: Mode::Library,
+        ..Walker::default()
+    };
+    walker.facts.registrations = registrations(block);
+    let definitions = local_function_lines(block);
+    for registration in &mut walker.facts.registrations {
+        if let (Some(name), Some(Callback::Local(local))) =
+            (&registration.name, callback_of(block, registration.line))
+        {
+            registration.callback_line = definitions.get(&local).copied();
+            registration.callback_known = registration.callback_line.is_some();
+            walker
+                .callbacks
+                .entry(local)
+                .or_insert_with(|| name.clone());
+        }
+    }
+    walker.functions.push(Function {
+        vararg: true,
+        first_scope: 0,
+        reported: false,
+    });
+    walker.scoped_block(block, Vec::new());
+    walker.facts
+}
+
+/// How the walk reads the file.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A script: `KEYS` and `ARGV` are globals, the main chunk returns the reply.
+    #[default]
+    Script,
+    /// A function library: each callback gets its keys and args as parameters.
+    Library,
+}
+
+/// The callback a registration names.
+enum Callback {
+    /// A local function (or other local), by name.
+    Local(String),
+    /// A function written in the registration.
+    Inline,
 }
 
 /// Whether every way through `block` ends in a `return` (or in a call of `error`, when the
@@ -109,6 +161,14 @@ struct Walker {
     declared: HashSet<String>,
     /// Set while walking the left side of an `or`: a member read there is a fallback.
     in_fallback: bool,
+    /// Script or library.
+    mode: Mode,
+    /// In a library: the local functions registered, each with the name of the library
+    /// function it is.
+    callbacks: HashMap<String, String>,
+    /// In a library: the function whose callback is being walked, and how many functions
+    /// deep its body is.
+    current: Option<(String, usize)>,
 }
 
 struct Function {
@@ -135,11 +195,14 @@ impl Walker {
             for expression in ret.returns() {
                 self.expression(expression);
             }
-            if self.functions.len() == 1 {
+            if let Some(function) = self.returning() {
                 let first = ret.returns().iter().next();
                 let returned = first.map_or(Returned::Nil, |e| self.classify(e));
                 let site = first.map_or_else(|| site_of_token(ret.token()), site_of_node);
-                self.facts.returns.push(ReturnSite { returned, site });
+                self.facts.returns.push(Return {
+                    at: ReturnSite { returned, site },
+                    function,
+                });
             }
         }
     }
@@ -184,12 +247,44 @@ impl Walker {
         match self.resolve(name) {
             Some(Binding::Array(kind)) => Some(*kind),
             Some(_) => None,
+            None if self.mode == Mode::Library => None,
             None => match name {
                 "KEYS" => Some(ParamKind::Key),
                 "ARGV" => Some(ParamKind::Arg),
                 _ => None,
             },
         }
+    }
+
+    /// Whose reply a `return` here is: `Some(None)` for the main chunk of a script,
+    /// `Some(Some(name))` for the body of a library function's callback, `None` for
+    /// returns of other functions.
+    fn returning(&self) -> Option<Option<String>> {
+        match (self.mode, &self.current) {
+            (Mode::Script, _) if self.functions.len() == 1 => Some(None),
+            (Mode::Library, Some((name, depth))) if self.functions.len() == *depth => {
+                Some(Some(name.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The library function whose callback is being walked.
+    fn current_function(&self) -> Option<String> {
+        self.current.as_ref().map(|(name, _)| name.clone())
+    }
+
+    /// The library function a top-level local named `name` is the callback of.
+    fn registered_callback(&self, name: Option<&String>) -> Option<String> {
+        if !self.at_load() {
+            return None;
+        }
+        self.callbacks.get(name?).cloned()
+    }
+
+    /// Whether the walk is at the top level of the file (in a library: load time).
+    fn at_load(&self) -> bool {
+        self.functions.len() == 1
     }
 
     /// What `local name = expression` makes `name` stand for.
@@ -228,10 +323,19 @@ impl Walker {
                     .iter()
                     .map(|e| self.binding_of(e))
                     .collect();
-                for (expression, binding) in local.expressions().iter().zip(&bindings) {
+                let names: Vec<String> = local.names().iter().map(|n| token_text(n)).collect();
+                for (i, (expression, binding)) in
+                    local.expressions().iter().zip(&bindings).enumerate()
+                {
                     // An alias of an array is a name for it, not a use of it.
-                    if !matches!(binding, Binding::Array(_)) {
-                        self.expression(expression);
+                    if matches!(binding, Binding::Array(_)) {
+                        continue;
+                    }
+                    match (expression, self.registered_callback(names.get(i))) {
+                        (Expression::Function(function), Some(registered)) => {
+                            self.callback_body(function.body(), registered);
+                        }
+                        _ => self.expression(expression),
                     }
                 }
                 for (i, name) in local.names().iter().enumerate() {
@@ -258,6 +362,7 @@ impl Walker {
                     self.facts.global_writes.push(NameUse {
                         name: token_text(only),
                         site: site_of_token(only),
+                        at_load: self.at_load(),
                     });
                 }
                 if let Some(base) = names.first()
@@ -271,6 +376,7 @@ impl Walker {
                         self.facts.member_writes.push(NameUse {
                             name: format!("{global}.{}", token_text(member)),
                             site: site_of_node(declaration.name()),
+                            at_load: self.at_load(),
                         });
                     }
                 }
@@ -283,8 +389,12 @@ impl Walker {
                 } else {
                     Binding::Plain
                 };
+                let registered = self.registered_callback(Some(&name));
                 self.declare(name, binding, site_of_token(function.name()));
-                self.function_body(function.body(), false);
+                match registered {
+                    Some(registered) => self.callback_body(function.body(), registered),
+                    None => self.function_body(function.body(), false),
+                }
             }
             Stmt::Do(block) => self.scoped_block(block.block(), Vec::new()),
             Stmt::If(statement) => {
@@ -381,6 +491,7 @@ impl Walker {
                 self.facts.global_writes.push(NameUse {
                     name: token_text(name),
                     site: site_of_token(name),
+                    at_load: self.at_load(),
                 });
             }
             Var::Expression(expression) => {
@@ -401,6 +512,7 @@ impl Walker {
                         self.facts.global_writes.push(NameUse {
                             name: member,
                             site: site_of_node(&**expression),
+                            at_load: self.at_load(),
                         });
                     } else if let Some(global) = global
                         && only_suffix
@@ -409,6 +521,7 @@ impl Walker {
                         self.facts.member_writes.push(NameUse {
                             name: format!("{global}.{member}"),
                             site: site_of_node(&**expression),
+                            at_load: self.at_load(),
                         });
                         // The member is written, not read: only an index expression is.
                         if let Index::Brackets { expression, .. } = index {
@@ -423,16 +536,61 @@ impl Walker {
         }
     }
 
+    /// The body of the callback of the library function `name`: its first two parameters
+    /// are the function's keys and args.
+    fn callback_body(&mut self, body: &FunctionBody, name: String) {
+        let outer = self
+            .current
+            .replace((name.clone(), self.functions.len() + 1));
+        self.function_body_with(body, false, true);
+        let error_is_builtin = !self.declared.contains("error");
+        if !always_returns(body.block(), error_is_builtin) {
+            let site = body.block().stmts().last().map_or_else(
+                || site_of_node(body),
+                |last| Site {
+                    at: last.start_position().map_or(Location::new(1, 1), |p| {
+                        Location::new(p.line(), p.character())
+                    }),
+                    width: 1,
+                },
+            );
+            self.facts.returns.push(Return {
+                at: ReturnSite {
+                    returned: Returned::Nothing,
+                    site,
+                },
+                function: Some(name),
+            });
+        }
+        self.current = outer;
+    }
+
     fn function_body(&mut self, body: &FunctionBody, method: bool) {
+        self.function_body_with(body, method, false);
+    }
+
+    /// A function's body; with `callback`, its first two parameters are a library
+    /// function's keys and args.
+    fn function_body_with(&mut self, body: &FunctionBody, method: bool, callback: bool) {
         let mut declare = Vec::new();
         if method {
             declare.push(("self".to_owned(), Binding::Plain, site_of_node(body)));
         }
         let mut vararg = false;
+        let mut arrays = if callback {
+            vec![
+                Binding::Array(ParamKind::Key),
+                Binding::Array(ParamKind::Arg),
+            ]
+        } else {
+            Vec::new()
+        }
+        .into_iter();
         for parameter in body.parameters() {
             match parameter {
                 Parameter::Name(name) => {
-                    declare.push((token_text(name), Binding::Plain, site_of_token(name)));
+                    let binding = arrays.next().unwrap_or(Binding::Plain);
+                    declare.push((token_text(name), binding, site_of_token(name)));
                 }
                 Parameter::Ellipsis(_) => {
                     vararg = true;
@@ -471,6 +629,7 @@ impl Walker {
                         index: None,
                         length: true,
                         site: site_of_node(expression),
+                        function: self.current_function(),
                     });
                 } else {
                     self.expression(expression);
@@ -502,6 +661,7 @@ impl Walker {
                     index: None,
                     length: false,
                     site: site_of_token(name),
+                    function: self.current_function(),
                 });
             }
             return;
@@ -510,11 +670,20 @@ impl Walker {
             self.facts.global_reads.push(NameUse {
                 name: text,
                 site: site_of_token(name),
+                at_load: self.at_load(),
             });
         }
     }
 
     fn function_call(&mut self, call: &FunctionCall) {
+        if self.mode == Mode::Library
+            && self.at_load()
+            && self.is_command_table("redis")
+            && called_name(call) == Some(("redis", Some("register_function")))
+        {
+            self.registration(call);
+            return;
+        }
         if let Some(command) = self.command_call(call) {
             self.facts.commands.push(command);
         }
@@ -529,6 +698,53 @@ impl Walker {
             });
         }
         self.prefix_and_suffixes(call.prefix(), call.suffixes());
+    }
+
+    /// The arguments of `redis.register_function(...)`: an inline callback is walked as the
+    /// registered function's body.
+    fn registration(&mut self, call: &FunctionCall) {
+        let name = registered_name(call);
+        for suffix in call.suffixes() {
+            let Suffix::Call(Call::AnonymousCall(args)) = suffix else {
+                continue;
+            };
+            match &**args {
+                FunctionArgs::Parentheses { arguments, .. } => {
+                    for argument in arguments {
+                        match (argument, &name) {
+                            (Expression::Function(function), Some(name)) => {
+                                self.callback_body(function.body(), name.clone());
+                            }
+                            _ => self.expression(argument),
+                        }
+                    }
+                }
+                FunctionArgs::TableConstructor(table) => {
+                    for field in table.fields() {
+                        match (field, &name) {
+                            (Field::NameKey { key, value, .. }, Some(name))
+                                if token_text(key) == "callback" =>
+                            {
+                                match &**value {
+                                    Expression::Function(function) => {
+                                        self.callback_body(function.body(), name.clone());
+                                    }
+                                    other => self.expression(other),
+                                }
+                            }
+                            (Field::NameKey { value, .. }, _) => self.expression(value),
+                            (Field::NoKey(value), _) => self.expression(value),
+                            (Field::ExpressionKey { key, value, .. }, _) => {
+                                self.expression(key);
+                                self.expression(value);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// The arguments of `call` when it calls a command: `redis.call(...)`, `redis.pcall(...)`
@@ -570,6 +786,8 @@ impl Walker {
             .first()
             .map_or_else(|| site_of_node(call), |first| site_of_node(*first));
         Some(CommandCall {
+            at_load: self.at_load(),
+            function: self.current_function(),
             name: arguments.first().and_then(|e| string_literal(e)),
             args: arguments
                 .iter()
@@ -611,6 +829,7 @@ impl Walker {
                         index,
                         length: false,
                         site,
+                        function: self.current_function(),
                     });
                 } else {
                     self.name_read(name, false);
@@ -622,6 +841,7 @@ impl Walker {
                             site: span_between(name, Some(rest[0])),
                             // Only a read that is the whole left side of `or`.
                             fallback: fallback && suffixes.len() == 1,
+                            at_load: self.at_load(),
                         });
                     }
                 }
@@ -755,4 +975,178 @@ fn hidden_loop_locals(site: Site) -> Vec<(String, Binding, Site)> {
     ["(for state)", "(for limit)", "(for step)"]
         .map(|name| (name.to_owned(), Binding::Plain, site))
         .into()
+}
+
+/// The name a `redis.register_function` call registers, when it is a string literal:
+/// its first argument, or the `function_name` of its table.
+fn registered_name(call: &FunctionCall) -> Option<String> {
+    call.suffixes().find_map(|suffix| match suffix {
+        Suffix::Call(Call::AnonymousCall(args)) => match &**args {
+            FunctionArgs::Parentheses { arguments, .. } => {
+                arguments.iter().next().and_then(string_literal)
+            }
+            FunctionArgs::TableConstructor(table) => {
+                table_field(table, "function_name").and_then(string_literal)
+            }
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The value of the field `name = ...` of a table constructor.
+fn table_field<'a>(table: &'a TableConstructor, name: &str) -> Option<&'a Expression> {
+    table.fields().iter().find_map(|field| match field {
+        Field::NameKey { key, value, .. } if token_text(key) == name => Some(&**value),
+        _ => None,
+    })
+}
+
+/// The `redis.register_function(...)` calls at the top level of a library, in order.
+fn registrations(block: &Block) -> Vec<Registration> {
+    block
+        .stmts()
+        .filter_map(|stmt| match stmt {
+            Stmt::FunctionCall(call)
+                if called_name(call) == Some(("redis", Some("register_function"))) =>
+            {
+                Some(call)
+            }
+            _ => None,
+        })
+        .map(|call| {
+            let parts = registration_parts(call);
+            let line = call.start_position().map_or(1, |p| p.line());
+            Registration {
+                name: registered_name(call),
+                name_site: parts.name_site,
+                flags: parts.flags,
+                description: parts.description,
+                unknown_fields: parts.unknown_fields,
+                line,
+                callback_line: parts.inline,
+                callback_known: parts.inline.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// What a registration's arguments say, apart from its name.
+struct RegistrationParts {
+    /// Where the name is (or the call, without one).
+    name_site: Site,
+    /// The flags, each with where it is.
+    flags: Vec<(String, Site)>,
+    /// The `description`, when it is a string literal.
+    description: Option<String>,
+    /// Fields of the table form Redis does not take.
+    unknown_fields: Vec<(String, Site)>,
+    /// The line of an inline callback.
+    inline: Option<usize>,
+}
+
+/// Reads the arguments of a `redis.register_function` call.
+fn registration_parts(call: &FunctionCall) -> RegistrationParts {
+    let mut parts = RegistrationParts {
+        name_site: site_of_node(call),
+        flags: Vec::new(),
+        description: None,
+        unknown_fields: Vec::new(),
+        inline: None,
+    };
+    let line_of = |e: &Expression| e.start_position().map(|p| p.line());
+    for suffix in call.suffixes() {
+        let Suffix::Call(Call::AnonymousCall(args)) = suffix else {
+            continue;
+        };
+        match &**args {
+            FunctionArgs::Parentheses { arguments, .. } => {
+                let arguments: Vec<&Expression> = arguments.iter().collect();
+                if let Some(first) = arguments.first() {
+                    parts.name_site = site_of_node(*first);
+                }
+                if let Some(Expression::Function(_)) = arguments.get(1) {
+                    parts.inline = arguments.get(1).and_then(|e| line_of(e));
+                }
+            }
+            FunctionArgs::TableConstructor(table) => {
+                if let Some(name) = table_field(table, "function_name") {
+                    parts.name_site = site_of_node(name);
+                }
+                if let Some(callback @ Expression::Function(_)) = table_field(table, "callback") {
+                    parts.inline = line_of(callback);
+                }
+                parts.description = table_field(table, "description").and_then(string_literal);
+                if let Some(Expression::TableConstructor(list)) = table_field(table, "flags") {
+                    for field in list.fields() {
+                        if let Field::NoKey(value) = field
+                            && let Some(flag) = string_literal(value)
+                        {
+                            parts.flags.push((flag, site_of_node(value)));
+                        }
+                    }
+                }
+                for field in table.fields() {
+                    if let Field::NameKey { key, .. } = field
+                        && !REGISTRATION_FIELDS.contains(&token_text(key).as_str())
+                    {
+                        parts
+                            .unknown_fields
+                            .push((token_text(key), site_of_token(key)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    parts
+}
+
+/// The callback a registration on line `line` names.
+fn callback_of(block: &Block, line: usize) -> Option<Callback> {
+    let call = block.stmts().find_map(|stmt| match stmt {
+        Stmt::FunctionCall(call) if call.start_position().map(|p| p.line()) == Some(line) => {
+            Some(call)
+        }
+        _ => None,
+    })?;
+    call.suffixes().find_map(|suffix| {
+        let Suffix::Call(Call::AnonymousCall(args)) = suffix else {
+            return None;
+        };
+        let callback = match &**args {
+            FunctionArgs::Parentheses { arguments, .. } => arguments.iter().nth(1)?,
+            FunctionArgs::TableConstructor(table) => table_field(table, "callback")?,
+            _ => return None,
+        };
+        match callback {
+            Expression::Function(_) => Some(Callback::Inline),
+            other => bare_name(other).map(|name| Callback::Local(name.to_owned())),
+        }
+    })
+}
+
+/// The line of each function defined at the top level: `local function f` and
+/// `local f = function`.
+fn local_function_lines(block: &Block) -> HashMap<String, usize> {
+    let mut lines = HashMap::new();
+    for stmt in block.stmts() {
+        match stmt {
+            Stmt::LocalFunction(function) => {
+                lines.insert(
+                    token_text(function.name()),
+                    function.name().token().start_position().line(),
+                );
+            }
+            Stmt::LocalAssignment(local) => {
+                for (name, value) in local.names().iter().zip(local.expressions()) {
+                    if let Expression::Function(_) = value {
+                        lines.insert(token_text(name), name.token().start_position().line());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    lines
 }

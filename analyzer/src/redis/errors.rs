@@ -30,12 +30,16 @@ pub const RESERVED_ERROR_CODES: &[&str] = &[
 
 /// Starts of `ERR` messages Redis uses for its refusals and its reports of script failures.
 pub const RESERVED_ERR_MESSAGES: &[&str] = &[
+    "Error compiling function",
     "Error compiling script",
+    "Error registering functions",
     "Error running script",
+    "Function not found",
     "Number of keys",
     "Script killed by user",
     "number of keys",
     "unknown command",
+    "user_function:",
     "user_script:",
     "value is not an integer",
     "wrong number of arguments",

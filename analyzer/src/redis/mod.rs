@@ -9,6 +9,7 @@ pub mod commands;
 pub mod environment;
 pub mod errors;
 pub mod flags;
+pub mod functions;
 pub mod shapes;
 pub mod target;
 #[rustfmt::skip]

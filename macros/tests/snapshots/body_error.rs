@@ -63,6 +63,7 @@ impl Checked {
             ],
             &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
         ),
+        kind: ::redis_script::__private::ScriptKind::Script,
     });
     /**Prepares a call of `lua_scripts/checks/unknown_command.lua`: Checks one rule.
 

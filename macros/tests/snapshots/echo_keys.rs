@@ -86,6 +86,7 @@ impl EchoKeys {
             ],
             &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
         ),
+        kind: ::redis_script::__private::ScriptKind::Script,
     });
     /**Prepares a call of `lua_scripts/testing/echo_keys.lua`: Returns its keys followed by its arguments, to test how calls are encoded.
 

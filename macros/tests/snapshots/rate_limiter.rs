@@ -77,6 +77,7 @@ impl RateLimiter {
             ],
             &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
         ),
+        kind: ::redis_script::__private::ScriptKind::Script,
     });
     /**Prepares a call of `lua_scripts/rate_limiter.lua`: Rate limiter script
 

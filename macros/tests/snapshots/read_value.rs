@@ -61,6 +61,7 @@ impl ReadValue {
             ],
             &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
         ),
+        kind: ::redis_script::__private::ScriptKind::Script,
     });
     /**Prepares a call of `lua_scripts/testing/read_value.lua`: Reads a string value; declared read-only, so it runs on replicas.
 

@@ -98,6 +98,7 @@ impl Transfer {
             ],
             &[::redis_script::__private::segment(1usize, 0usize, 1usize)],
         ),
+        kind: ::redis_script::__private::ScriptKind::Script,
     });
     /**Prepares a call of `lua_scripts/transfer.lua`: Atomic transfer: moves an amount from one balance to another, or changes
 
@@ -133,7 +134,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 impl ::redis_script::__private::Script for Transfer {
     const META: &'static ::redis_script::__private::ScriptMeta = Transfer::META;
 }
-///The error codes `lua_scripts/transfer.lua` declares in its ERRORS section; match an error against them with [`Transfer::error_of`].
+///The error codes `lua_scripts/transfer.lua` declares in its ERRORS sections; match an error against them with [`Transfer::error_of`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TransferError {
     ///`INSUFFICIENT_BALANCE`: the source balance is lower than the amount; nothing moved

@@ -10,7 +10,7 @@ use super::{Batch, BatchError, Replies};
 use crate::cluster::slot_probe;
 use crate::error::ErrorKind;
 use crate::invocation;
-use crate::load::{check_loaded, load_command};
+use crate::load::{load_command, verify_with};
 use crate::meta::ScriptMeta;
 
 impl Batch {
@@ -72,9 +72,10 @@ impl Batch {
         for &meta in checked {
             // One at a time, on the batch's node: the sync cluster client reports a single
             // error for a whole pipeline, and would send a plain SCRIPT LOAD to every node.
-            let reply =
-                con.route_command(&load_command(meta), RoutingInfo::SingleNode(node.clone()));
-            check_loaded(meta, reply).map_err(|error| match error.kind() {
+            verify_with(meta, |cmd| {
+                con.route_command(cmd, RoutingInfo::SingleNode(node.clone()))
+            })
+            .map_err(|error| match error.kind() {
                 ErrorKind::Load(cause) if cause.is_io_error() || cause.is_connection_dropped() => {
                     BatchError::NotSent(cause.clone())
                 }
@@ -186,15 +187,31 @@ impl Batch {
 
     /// The batch as a transaction without `SCRIPT LOAD`s, the first call of each script
     /// sent as `EVAL <source>`, and a no-op call on the batch's first key in front when
-    /// the batch would not route there by itself (see [`run_cluster`](Self::run_cluster)).
+    /// the batch would not route there by itself (see [`run_cluster`](Self::run_cluster)),
+    /// followed by a `FUNCTION LOAD` of each library the batch calls functions of. (A
+    /// batch without keyed calls has no such call in front, and so no `FUNCTION LOAD`:
+    /// its functions rely on their libraries being loaded, see
+    /// [`load_all_cluster_async`](crate::load_all_cluster_async).)
     pub(super) fn as_cluster_transaction(&self) -> Pipeline {
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors().atomic();
-        let routes_itself = self.entries.first().is_some_and(|entry| {
-            entry.num_keys > 0 && entry.script.is_some_and(|meta| !meta.read_only())
-        });
+        // Libraries are loaded first, right after the no-op call that routes the batch
+        // (a `FUNCTION LOAD` cannot route it: the client would send it to every primary).
+        let libraries: Vec<&'static ScriptMeta> = self
+            .scripts
+            .iter()
+            .copied()
+            .filter(|meta| meta.is_function())
+            .collect();
+        let routes_itself = libraries.is_empty()
+            && self.entries.first().is_some_and(|entry| {
+                entry.num_keys > 0 && entry.script.is_some_and(|meta| !meta.read_only())
+            });
         if let (false, Some(key)) = (routes_itself, self.first_script_key()) {
             pipeline.add_command(slot_probe(key, false)).ignore();
+            for meta in libraries {
+                pipeline.add_command(load_command(meta)).ignore();
+            }
         }
         let mut seen: Vec<&str> = Vec::new();
         for (entry, words) in self.entries_with_words() {

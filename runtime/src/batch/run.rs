@@ -8,7 +8,7 @@ use redis::{Pipeline, RedisError, RedisResult, Value};
 
 use super::{Batch, BatchError, Replies};
 use crate::invocation;
-use crate::load::{check_all_loaded, is_noscript, load_command, load_pipeline};
+use crate::load::{check_all_loaded, is_missing, load_command, load_pipeline};
 use crate::meta::ScriptMeta;
 use crate::reply::describe;
 
@@ -211,7 +211,7 @@ impl<'a> Run<'a> {
         };
         self.resent = candidates
             .into_iter()
-            .filter(|&i| self.batch.entries[i].script.is_some() && is_noscript(&self.replies[i]))
+            .filter(|&i| self.batch.entries[i].script.is_some() && is_missing(&self.replies[i]))
             .collect();
         if self.resent.is_empty() {
             return self.done();
@@ -239,7 +239,8 @@ impl<'a> Run<'a> {
             else {
                 continue;
             };
-            if self.round == Round::Eval {
+            // Functions have no EVAL form: they get their library's load once more.
+            if self.round == Round::Eval && !meta.is_function() {
                 pipeline.add_command(invocation::eval(meta, words));
                 continue;
             }
