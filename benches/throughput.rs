@@ -1,7 +1,8 @@
 //! Throughput of the typed call against hand-written `EVALSHA` and `redis::Script`, side
 //! by side in one process against one throwaway redis-server, plus `redis-benchmark`
 //! running the same `EVALSHA` on the same server as the physical limit. One more scenario
-//! runs the sequential calls on a throwaway 3-primary Redis Cluster.
+//! runs the sequential calls on a throwaway 3-primary Redis Cluster, and one compares the
+//! rate limiter as a Redis Function (typed `FCALL`, hand-written `FCALL`) with the script.
 //!
 //! `cargo xtask bench` (or `cargo bench --bench throughput`) prints one table. Each
 //! scenario runs its variants in alternating rounds and reports medians, so drift of the
@@ -17,8 +18,8 @@ mod alloc;
 use alloc::{CountingAllocator, allocations};
 use redis_script::Batch;
 use redis_script::testing::{RedisCluster, RedisServer};
-use redis_script_examples::RateLimiter;
 use redis_script_examples::testing::TouchMany;
+use redis_script_examples::{RateLimit, RateLimiter};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
@@ -126,6 +127,49 @@ fn sequential_on<C: redis::ConnectionLike>(
                 .invoke(&mut con3)
                 .unwrap();
             assert_eq!(allowed, 1);
+        }
+    };
+    measure(CALLS, [&mut typed, &mut raw, &mut script])
+}
+
+/// Sequential calls of the rate limiter as a function: typed `FCALL`, hand-written
+/// `FCALL`, and the typed `EVALSHA` of the same logic as a script.
+fn functions(server: &RedisServer) -> [Sample; 3] {
+    const CALLS: usize = 2_000;
+    let mut con = server.connection();
+    let mut typed = || {
+        for _ in 0..CALLS {
+            assert_eq!(
+                RateLimit::allow(KEY, LIMIT, WINDOW)
+                    .invoke(&mut con)
+                    .unwrap(),
+                1
+            );
+        }
+    };
+    let mut con2 = server.connection();
+    let mut raw = || {
+        for _ in 0..CALLS {
+            let allowed: i64 = redis::cmd("FCALL")
+                .arg("allow")
+                .arg(1)
+                .arg(KEY)
+                .arg(LIMIT)
+                .arg(WINDOW)
+                .query(&mut con2)
+                .unwrap();
+            assert_eq!(allowed, 1);
+        }
+    };
+    let mut con3 = server.connection();
+    let mut script = || {
+        for _ in 0..CALLS {
+            assert_eq!(
+                RateLimiter::call(KEY, LIMIT, WINDOW)
+                    .invoke(&mut con3)
+                    .unwrap(),
+                1
+            );
         }
     };
     measure(CALLS, [&mut typed, &mut raw, &mut script])
@@ -328,6 +372,7 @@ fn main() {
     let mut con = server.connection();
     RateLimiter::META.load(&mut con).unwrap();
     TouchMany::META.load(&mut con).unwrap();
+    RateLimit::LIBRARY.load(&mut con).unwrap();
     SCRIPT.load(&mut con).unwrap();
 
     println!(
@@ -396,6 +441,20 @@ fn main() {
             allocations(script),
         );
     }
+
+    let [typed, raw, script] = functions(&server);
+    println!(
+        "\nRedis Functions, sequential sync (calls/s): typed FCALL {:.0}, raw FCALL {:.0}, \
+         typed EVALSHA of the same logic {:.0}; typed/raw {:.2}, FCALL/EVALSHA {:.2}; \
+         allocs/call typed {:.1} raw {:.1}",
+        typed.per_second,
+        raw.per_second,
+        script.per_second,
+        typed.per_second / raw.per_second,
+        typed.per_second / script.per_second,
+        typed.allocations,
+        raw.allocations,
+    );
 
     let call = RateLimiter::call(KEY, LIMIT, WINDOW);
     let sent = call.command().get_packed_command().len();

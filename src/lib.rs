@@ -79,6 +79,11 @@ pub mod testing {
     /// Sets any number of keys.
     #[redis_script("testing/touch_many.lua")]
     pub struct TouchMany;
+
+    /// A Redis Functions library that records calls (`record`, `recorded`) and fails on
+    /// request (`fail`).
+    #[redis_script::redis_library("testing/ledger.lua")]
+    pub struct Ledger;
 }
 
 /// The rate limiter of `rate_limiter.lua` as a Redis Functions library: `allow`, `hits`

@@ -4,22 +4,19 @@
 
 mod support;
 
+use support::command_stats;
+use support::exactly_once::{Seen, Tally, check_applied_once, record_keys};
+
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use redis::cluster::ClusterConnection;
 use redis_script::cluster::{KeySlot, key_slot};
 use redis_script::testing::{RedisCluster, RedisServer};
-use redis_script::{Batch, BatchError, Error, ErrorKind, Replies, ScriptMeta, Slot};
+use redis_script::{Batch, BatchError, ErrorKind, ScriptMeta, Slot};
 use redis_script_examples::Transfer;
 use redis_script_examples::testing::{ReadValue, Record, TouchMany};
-
-/// The log and counter keys of [`Record`] for `tag`, in the slot of `tag`.
-fn record_keys(tag: &str) -> (String, String) {
-    (format!("{{{tag}}}:log"), format!("{{{tag}}}:count"))
-}
 
 /// How many times the scripting commands were called, refused or failed, over all nodes.
 fn script_commands_seen(cluster: &RedisCluster) -> u64 {
@@ -33,23 +30,6 @@ fn script_commands_seen(cluster: &RedisCluster) -> u64 {
                 &["calls", "rejected_calls", "failed_calls"],
             )
         })
-        .sum()
-}
-
-/// The sum of the `counters` of `commands` in `node`'s `INFO commandstats`.
-fn command_stats(node: &RedisServer, commands: &[&str], counters: &[&str]) -> u64 {
-    let stats: String = redis::cmd("INFO")
-        .arg("commandstats")
-        .query(&mut node.connection())
-        .unwrap();
-    stats
-        .lines()
-        .filter_map(|line| line.strip_prefix("cmdstat_")?.split_once(':'))
-        .filter(|(command, _)| commands.contains(command))
-        .flat_map(|(_, fields)| fields.split(','))
-        .filter_map(|field| field.split_once('='))
-        .filter(|(name, _)| counters.contains(name))
-        .map(|(_, value)| value.parse::<u64>().unwrap())
         .sum()
 }
 
@@ -350,77 +330,6 @@ fn a_read_only_script_runs_on_a_replica_when_the_client_reads_from_replicas() {
     );
 }
 
-/// What a caller learned of one call or batch.
-#[derive(Debug)]
-enum Seen {
-    /// It ran.
-    Ran,
-    /// The connection failed: it may or may not have run.
-    Unknown(String),
-    /// It was refused: it did not run.
-    Refused(String),
-}
-
-impl Seen {
-    fn of_call(outcome: &Result<i64, Error>) -> Self {
-        match outcome {
-            Ok(_) => Self::Ran,
-            Err(error) if error.may_have_run() => {
-                assert!(
-                    matches!(error.kind(), ErrorKind::Connection(_)),
-                    "only a broken connection leaves a call in doubt here: {error}"
-                );
-                Self::Unknown(error.to_string())
-            }
-            Err(error) => Self::Refused(error.to_string()),
-        }
-    }
-
-    fn of_batch(outcome: Result<Replies, BatchError>, slots: Vec<Slot<i64>>) -> Self {
-        match outcome {
-            Ok(mut replies) => {
-                for slot in slots {
-                    replies.take(slot).expect("a call of a batch that ran");
-                }
-                Self::Ran
-            }
-            Err(error @ BatchError::Connection(_)) => Self::Unknown(error.to_string()),
-            Err(error @ BatchError::Redis(_)) => {
-                let message = error.to_string();
-                assert!(message.contains("nothing of it ran"), "{message}");
-                Self::Refused(message)
-            }
-            Err(error) => panic!("unexpected batch failure: {error}"),
-        }
-    }
-}
-
-/// Every id a loop of calls sent, by what its caller saw.
-#[derive(Debug, Default)]
-struct Tally {
-    ran: Vec<String>,
-    unknown: Vec<(String, String)>,
-    refused: Vec<(String, String)>,
-}
-
-impl Tally {
-    fn record(&mut self, ids: Vec<String>, seen: &Seen) {
-        for id in ids {
-            match seen {
-                Seen::Ran => self.ran.push(id),
-                Seen::Unknown(why) => self.unknown.push((id, why.clone())),
-                Seen::Refused(why) => self.refused.push((id, why.clone())),
-            }
-        }
-    }
-
-    fn merge(&mut self, other: Tally) {
-        self.ran.extend(other.ran);
-        self.unknown.extend(other.unknown);
-        self.refused.extend(other.refused);
-    }
-}
-
 /// A batch of [`Record`] calls and their slots.
 type BatchOfCalls = (Batch, Vec<Slot<i64>>);
 
@@ -445,51 +354,6 @@ fn failover_step(tag: &str, caller: usize, step: usize) -> (Vec<String>, Option<
         .map(|id| batch.add(Record::call(&log, &count, id)))
         .collect();
     (ids, Some((batch, slots)))
-}
-
-/// Checks the log of [`Record`] against what the callers saw: every call that ran is in
-/// it exactly once, no refused call is, and the counter equals its length.
-fn check_applied_once(con: &mut ClusterConnection, tag: &str, tally: &Tally) {
-    let (log, count) = record_keys(tag);
-    let applied: Vec<String> = redis::cmd("LRANGE")
-        .arg(&log)
-        .arg(0)
-        .arg(-1)
-        .query(con)
-        .unwrap();
-    let counted: usize = redis::cmd("GET").arg(&count).query(con).unwrap();
-    assert_eq!(counted, applied.len(), "the counter matches the log");
-    let distinct: HashSet<&String> = applied.iter().collect();
-    assert_eq!(distinct.len(), applied.len(), "no call was applied twice");
-    for id in &tally.ran {
-        assert!(
-            distinct.contains(id),
-            "call {id} succeeded, so it is in the log"
-        );
-    }
-    for (id, error) in &tally.refused {
-        assert!(
-            !distinct.contains(id),
-            "call {id} was refused ({error}), so it did not run"
-        );
-    }
-    let unknown_applied = tally
-        .unknown
-        .iter()
-        .filter(|(id, _)| distinct.contains(id))
-        .count();
-    assert_eq!(applied.len(), tally.ran.len() + unknown_applied);
-    eprintln!(
-        "{} calls: {} ran, {} refused, {} with a connection error ({} of them applied)",
-        tally.ran.len() + tally.refused.len() + tally.unknown.len(),
-        tally.ran.len(),
-        tally.refused.len(),
-        tally.unknown.len(),
-        unknown_applied
-    );
-    for (id, error) in tally.unknown.iter().chain(&tally.refused).take(4) {
-        eprintln!("  for example {id}: {error}");
-    }
 }
 
 /// The sync callers of the failover test: one of each kind (see [`failover_step`]).

@@ -1,15 +1,17 @@
 //! Debugging a script against real servers: errors with their code, the server log,
 //! `BUSY` and `SCRIPT KILL`, concurrency and latency helpers, and the Lua debugger.
 
+mod support;
+
 use std::process::Command;
 use std::thread;
-use std::time::{Duration, Instant};
 
 use redis::Commands;
 use redis_script::testing::{LogLevel, RedisServer, concurrently, latency_profile};
 use redis_script::{ErrorKind, KillOutcome, kill_running_script};
 use redis_script_examples::testing::{Slow, SlowWriter};
 use redis_script_examples::{DebugPrint, RateLimiter, Transfer, TransferError};
+use support::until_busy;
 
 #[test]
 fn debug_print_lines_reach_the_server_log() {
@@ -68,18 +70,6 @@ fn declared_error_codes_match_and_other_codes_are_kept() {
             .starts_with("lua_scripts/transfer.lua:21: WRONGTYPE"),
         "{error}"
     );
-}
-
-/// Waits until the server answers `BUSY` to a call (at most 10 s).
-fn until_busy(con: &mut redis::Connection) -> redis_script::Error {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        match RateLimiter::call("busy:probe", 1_000, 60).invoke(con) {
-            Err(error) if matches!(error.kind(), ErrorKind::Busy(_)) => return error,
-            _ if Instant::now() < deadline => thread::sleep(Duration::from_millis(20)),
-            other => panic!("the server never became busy: {other:?}"),
-        }
-    }
 }
 
 #[test]

@@ -230,7 +230,7 @@ redis.register_function('reset', function(k) return redis.call('DEL', k[1]) end)
         assert_eq!(
             errors(source),
             [
-                "6:46 ARGV[2] is read here, but the header declares only ARGV[1]",
+                "6:46 ARGV[2] is read here, but the doc comment declares only ARGV[1]",
                 "12:14 `SET` writes, but function `get` is registered with the `no-writes` flag",
                 "13:10 `KEYS` does not exist in a function",
                 "17:1 function `bare` has no doc comment declaring its KEYS, ARGV and RETURNS",

@@ -90,7 +90,9 @@ impl<R> ScriptCall<R> {
             routed,
             invocation::keys(self.cmd.args_iter(), self.num_keys).next(),
         ) {
-            pipeline.add_command(cluster::slot_probe(key, self.meta.read_only()));
+            // A library is loaded on the primary (a replica refuses FUNCTION LOAD).
+            let read_only = self.meta.read_only() && !self.meta.is_function();
+            pipeline.add_command(cluster::slot_probe(key, read_only));
         }
         pipeline
             .add_command(load_command(self.meta))
@@ -160,12 +162,13 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// The cluster client sends the call to the primary that owns the slot of its keys (a
     /// `no-writes` script may go to a replica when the client reads from replicas; a call
     /// without keys goes to a random node, replicas included). If that node answers
-    /// `NOSCRIPT`, the call is sent once more as `EVAL <source>`, routed the same way,
-    /// which loads the script on that node as it runs it. (A `SCRIPT LOAD`, as
-    /// [`invoke`](Self::invoke) sends, would go to every node and fail when any one of
-    /// them is unreachable.) `NOSCRIPT` means the script did not run, so this never runs
-    /// it twice; the cluster client's own retries are another matter: see the crate docs
-    /// on Redis Cluster.
+    /// `NOSCRIPT`, a pipeline of `SCRIPT LOAD` and the call is sent to it, routed the same
+    /// way (a plain `SCRIPT LOAD` would go to every node and fail when any one of them is
+    /// unreachable). A library function that meets "Function not found" gets its library
+    /// loaded the same way, on the primary of its keys (a replica cannot load one), and
+    /// the call runs there. Not found means it did not run, so this never runs it twice;
+    /// the cluster client's own retries are another matter: see the crate docs on Redis
+    /// Cluster.
     #[cfg(feature = "cluster")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn invoke_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<R, Error> {

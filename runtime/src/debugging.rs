@@ -1,5 +1,5 @@
-//! Tools for a script that misbehaves: stopping one that runs too long, and the command
-//! line that steps through a call in Redis's Lua debugger.
+//! Tools for a script that misbehaves: stopping one (or a function) that runs too long,
+//! and the command line that steps through a call in Redis's Lua debugger.
 
 use std::fmt::Write as _;
 
@@ -9,7 +9,7 @@ use crate::call::ScriptCall;
 use crate::invocation;
 use crate::meta::ScriptMeta;
 
-/// What `SCRIPT KILL` did.
+/// What `SCRIPT KILL` (or `FUNCTION KILL`) did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KillOutcome {
     /// A running script was stopped; its caller gets [`ErrorKind::Killed`](crate::ErrorKind::Killed).
@@ -22,10 +22,16 @@ pub enum KillOutcome {
 }
 
 /// Sends `SCRIPT KILL` to stop a script that keeps the server busy (every other client
-/// gets [`ErrorKind::Busy`](crate::ErrorKind::Busy) meanwhile). Use a connection other than
-/// the one waiting for the script.
+/// gets [`ErrorKind::Busy`](crate::ErrorKind::Busy) meanwhile), and `FUNCTION KILL` when
+/// what runs is a library function (Redis answers `SCRIPT KILL` with `BUSY` then). Use a
+/// connection other than the one waiting for the script.
 pub fn kill_running_script(con: &mut dyn ConnectionLike) -> RedisResult<KillOutcome> {
-    kill_outcome(con.req_command(&kill_command()))
+    match kill_outcome(con.req_command(&kill_command("SCRIPT"))) {
+        Err(error) if is_function_running(&error) => {
+            kill_outcome(con.req_command(&kill_command("FUNCTION")))
+        }
+        outcome => outcome,
+    }
 }
 
 /// Async [`kill_running_script`].
@@ -34,13 +40,24 @@ pub fn kill_running_script(con: &mut dyn ConnectionLike) -> RedisResult<KillOutc
 pub async fn kill_running_script_async<C: redis::aio::ConnectionLike>(
     con: &mut C,
 ) -> RedisResult<KillOutcome> {
-    kill_outcome(con.req_packed_command(&kill_command()).await)
+    match kill_outcome(con.req_packed_command(&kill_command("SCRIPT")).await) {
+        Err(error) if is_function_running(&error) => {
+            kill_outcome(con.req_packed_command(&kill_command("FUNCTION")).await)
+        }
+        outcome => outcome,
+    }
 }
 
-fn kill_command() -> redis::Cmd {
-    let mut cmd = redis::cmd("SCRIPT");
+/// `SCRIPT KILL` or `FUNCTION KILL`.
+fn kill_command(family: &str) -> redis::Cmd {
+    let mut cmd = redis::cmd(family);
     cmd.arg("KILL");
     cmd
+}
+
+/// Whether `SCRIPT KILL` was refused because a function is running.
+fn is_function_running(error: &redis::RedisError) -> bool {
+    error.code() == Some("BUSY") && error.detail().is_some_and(|d| d.contains("FUNCTION KILL"))
 }
 
 fn kill_outcome(reply: RedisResult<Value>) -> RedisResult<KillOutcome> {
@@ -67,8 +84,17 @@ impl<R> ScriptCall<R> {
     /// the expanded text: the command then names a file holding that text, written to
     /// `<temp dir>/redis-script-ldb/<sha1>.lua` by this call (if it cannot be written, the
     /// command ends with a shell comment saying why).
+    ///
+    /// Redis's debugger runs scripts only: for a library function the returned line is a
+    /// shell comment saying so.
     pub fn ldb_command(&self) -> String {
         let script = self.script();
+        if let Some(function) = script.function_name() {
+            return format!(
+                "# Redis's Lua debugger runs scripts sent with EVAL, not functions: {function} of {} cannot be stepped through (log with redis.log, or copy its body into a script)",
+                script.path()
+            );
+        }
         let (file, problem) = if script.source_map().has_includes() {
             match expanded_file(script) {
                 Ok(path) => (path.to_string_lossy().into_owned(), None),

@@ -291,6 +291,9 @@ impl Error {
                 f,
                 format_args!("Redis cannot compile the script: {message}"),
             ),
+            ErrorKind::Killed { .. } if self.script.is_function() => {
+                self.fmt_located(f, format_args!("the function was stopped by FUNCTION KILL"))
+            }
             ErrorKind::Killed { .. } => {
                 self.fmt_located(f, format_args!("the script was stopped by SCRIPT KILL"))
             }

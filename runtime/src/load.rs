@@ -414,25 +414,26 @@ fn per_node(reply: RedisResult<Value>) -> Vec<(Option<String>, RedisResult<Value
     }
 }
 
-/// Checks the replies of `meta`'s verify commands, each a list of per-node replies; an
-/// error names the node it came from.
+/// Checks the replies of `meta`'s verify commands, each a list of per-node replies (in
+/// any order: they are matched by node); an error names the node it came from.
 fn for_each_node(
     meta: &'static ScriptMeta,
     replies: &mut impl Iterator<Item = Vec<(Option<String>, RedisResult<Value>)>>,
 ) -> Result<(), Error> {
     let commands: Vec<_> = replies.collect();
-    let nodes = commands.iter().map(Vec::len).max().unwrap_or(0);
-    for node in 0..nodes {
+    let nodes: Vec<Option<String>> = commands
+        .first()
+        .map(|first| first.iter().map(|(node, _)| node.clone()).collect())
+        .unwrap_or_default();
+    for node in nodes {
         let mut replies = commands.iter().map(|per_node| {
             per_node
-                .get(node)
-                .map_or(Ok(Value::Nil), |(_, r)| r.clone())
+                .iter()
+                .find(|(name, _)| *name == node)
+                .map_or(Ok(Value::Nil), |(_, reply)| reply.clone())
         });
-        let name = commands
-            .iter()
-            .find_map(|per_node| per_node.get(node).and_then(|(n, _)| n.clone()));
-        check_verified(meta, &mut replies).map_err(|error| match name {
-            Some(name) => error.on_node(name),
+        check_verified(meta, &mut replies).map_err(|error| match &node {
+            Some(name) => error.on_node(name.clone()),
             None => error,
         })?;
     }

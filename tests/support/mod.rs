@@ -2,6 +2,8 @@
 // Each test binary uses some of them.
 #![allow(dead_code)]
 
+pub mod exactly_once;
+
 use redis_script::__private::{
     ScriptKind, ScriptParts, SourceMap, call, script_meta, segment, source_file, source_map,
 };
@@ -45,4 +47,39 @@ pub fn broken_call() -> ScriptCall<redis::Value> {
         kind: ScriptKind::Script,
     })));
     call(broken, 0, 0)
+}
+
+/// The sum of the `counters` of `commands` in `node`'s `INFO commandstats`.
+pub fn command_stats(
+    node: &redis_script::testing::RedisServer,
+    commands: &[&str],
+    counters: &[&str],
+) -> u64 {
+    let stats: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut node.connection())
+        .unwrap();
+    stats
+        .lines()
+        .filter_map(|line| line.strip_prefix("cmdstat_")?.split_once(':'))
+        .filter(|(command, _)| commands.contains(command))
+        .flat_map(|(_, fields)| fields.split(','))
+        .filter_map(|field| field.split_once('='))
+        .filter(|(name, _)| counters.contains(name))
+        .map(|(_, value)| value.parse::<u64>().unwrap())
+        .sum()
+}
+
+/// Waits until the server answers `BUSY` to a call (at most 10 s).
+pub fn until_busy(con: &mut redis::Connection) -> redis_script::Error {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match redis_script_examples::RateLimiter::call("busy:probe", 1_000, 60).invoke(con) {
+            Err(error) if matches!(error.kind(), redis_script::ErrorKind::Busy(_)) => return error,
+            _ if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            other => panic!("the server never became busy: {other:?}"),
+        }
+    }
 }

@@ -13,8 +13,9 @@ use crate::redis::commands::{Arg, ArgKind, Command};
 use crate::redis::shapes::{self, Mismatch};
 use crate::redis::target::{Known, Target};
 
-/// Why a call may not write: what declares `no-writes` for the code that makes it.
-pub type WritesRefused<'a> = &'a dyn Fn(&CommandCall) -> Option<String>;
+/// Why a call may not write (what declares `no-writes` for the code that makes it), and
+/// where to remove that.
+pub type WritesRefused<'a> = &'a dyn Fn(&CommandCall) -> Option<(String, &'static str)>;
 
 /// Checks every call with a literal command name, for `target`; `refused` tells which
 /// calls may not write (of a `no-writes` script or function), and why.
@@ -87,12 +88,12 @@ pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mu
             out.push(diagnostic);
         }
         if command.writes()
-            && let Some(why) = refused(call)
+            && let Some((why, place)) = refused(call)
         {
             out.push(
-                problem(call, format!("`{full_name}` writes, but {why}")).with_help(
-                    "Redis refuses the write at run time: remove `no-writes`, or the write",
-                ),
+                problem(call, format!("`{full_name}` writes, but {why}")).with_help(format!(
+                    "Redis refuses the write at run time: remove `no-writes` from {place}, or the write"
+                )),
             );
         }
     }

@@ -38,7 +38,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
             )
             .with_help(format!(
                 "add a header at the top of the file, for example:\n\n{}{}",
-                skeleton(&uses),
+                skeleton(&uses, "script"),
                 if script.shebang.is_some() {
                     "\n\n(keep the `#!lua` line first: Redis reads it only on line 1)"
                 } else {
@@ -60,13 +60,18 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
             .with_help(format!(
                 "the body reads {}; declare them in the header, for example:\n\n{}\n\n(the header grammar is in the `redis_script::header` docs: `KEYS[1] = description` lines, `KEYS:` / `ARGV:` sections with `[1] name - description` entries, or BullMQ's `Input:` lines)",
                 read_summary(&uses),
-                skeleton(&uses)
+                skeleton(&uses, "script")
             )),
         );
         return;
     }
-    check_array(ParamKind::Key, &script.keys, &uses, out);
-    check_array(ParamKind::Arg, &script.args, &uses, out);
+    let header = if function.is_some() {
+        "the doc comment"
+    } else {
+        "the header"
+    };
+    check_array(ParamKind::Key, &script.keys, &uses, header, out);
+    check_array(ParamKind::Arg, &script.args, &uses, header, out);
 }
 
 /// The error of the library function `function`, registered on line `line`, without a
@@ -80,7 +85,7 @@ pub fn undocumented(function: &str, line: usize, facts: &Facts) -> Diagnostic {
     )
     .with_help(format!(
         "add one right above its `redis.register_function` (or above the local function it registers); its keys and args are the callback's first two parameters, declared as KEYS and ARGV:\n\n{}",
-        skeleton(&uses)
+        skeleton(&uses, "function")
     ))
 }
 
@@ -128,8 +133,8 @@ fn reads_of(uses: &[&ArrayUse], kind: ParamKind) -> (usize, bool) {
 
 /// A header declaring what the body reads: an entry per literal index, and a variadic
 /// tail when an array is read as a whole.
-fn skeleton(uses: &[&ArrayUse]) -> String {
-    let mut out = String::from("--[[\n    What the script does.\n");
+fn skeleton(uses: &[&ArrayUse], what: &str) -> String {
+    let mut out = format!("--[[\n    What the {what} does.\n");
     for kind in [ParamKind::Key, ParamKind::Arg] {
         let (highest, dynamic) = reads_of(uses, kind);
         if highest == 0 && !dynamic {
@@ -147,11 +152,20 @@ fn skeleton(uses: &[&ArrayUse]) -> String {
             );
         }
     }
-    out.push_str("\n    RETURNS:\n        what the script returns\n--]]");
+    out.push_str(&format!(
+        "\n    RETURNS:\n        what the {what} returns\n--]]"
+    ));
     out
 }
 
-fn check_array(kind: ParamKind, params: &Params, uses: &[&ArrayUse], out: &mut Vec<Diagnostic>) {
+/// Checks one array; `header` names what declares it in messages.
+fn check_array(
+    kind: ParamKind,
+    params: &Params,
+    uses: &[&ArrayUse],
+    header: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let array = kind.array_name();
     let uses: Vec<&ArrayUse> = uses.iter().copied().filter(|u| u.kind == kind).collect();
     let dynamic = uses.iter().find(|u| u.dynamic());
@@ -169,17 +183,17 @@ fn check_array(kind: ParamKind, params: &Params, uses: &[&ArrayUse], out: &mut V
             } else {
                 (
                     format!(
-                        "{array}[{index}] is read here, but the header declares {}",
+                        "{array}[{index}] is read here, but {header} declares {}",
                         declared_text(array, params)
                     ),
                     match params.fixed.last() {
                         Some(last) => format!(
-                            "declare it in the header after {} (line {}), e.g. `[{index}] name - description`",
+                            "declare it in {header} after {} (line {}), e.g. `[{index}] name - description`",
                             last.label(),
                             last.line
                         ),
                         None => format!(
-                            "declare it in the header: `{array}:` then `[1] name - description`"
+                            "declare it in {header}: `{array}:` then `[1] name - description`"
                         ),
                     },
                 )
@@ -189,7 +203,7 @@ fn check_array(kind: ParamKind, params: &Params, uses: &[&ArrayUse], out: &mut V
         if let Some(read) = dynamic {
             out.push(
                 Diagnostic::new(
-                    format!("{array} is read as a whole or with a computed index here, but the header declares no variadic tail"),
+                    format!("{array} is read as a whole or with a computed index here, but {header} declares no variadic tail"),
                     read.site.at,
                     read.site.width,
                 )

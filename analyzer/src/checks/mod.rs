@@ -46,7 +46,14 @@ pub fn run(
     shebang::check(source, out);
     sandbox::check(facts, options, out);
     let read_only = Shebang::of(source).is_some_and(|shebang| shebang.has_flag(NO_WRITES));
-    let refused = |_: &_| read_only.then(|| "the script's shebang declares `no-writes`".to_owned());
+    let refused = |_: &_| {
+        read_only.then(|| {
+            (
+                "the script's shebang declares `no-writes`".to_owned(),
+                "the `#!lua` line",
+            )
+        })
+    };
     calls::check(&refused, facts, options.target, out);
     error_codes::check(facts, out);
     if let Some(script) = script {
@@ -67,9 +74,12 @@ pub fn run_library(
     let refused = |call: &crate::lua::facts::CommandCall| {
         let name = call.function.as_deref()?;
         let function = functions.iter().find(|f| f.name == name)?;
-        function
-            .read_only()
-            .then(|| format!("function `{name}` is registered with the `no-writes` flag"))
+        function.read_only().then(|| {
+            (
+                format!("function `{name}` is registered with the `no-writes` flag"),
+                "its registration's flags",
+            )
+        })
     };
     calls::check(&refused, facts, options.target, out);
     error_codes::check(facts, out);

@@ -10,8 +10,7 @@ use super::{Batch, BatchError, Replies};
 use crate::cluster::slot_probe;
 use crate::error::ErrorKind;
 use crate::invocation;
-use crate::load::{load_command, verify_with};
-use crate::meta::ScriptMeta;
+use crate::load::verify_with;
 
 impl Batch {
     /// Sends the batch on a sync Redis Cluster connection.
@@ -44,6 +43,10 @@ impl Batch {
     ///   call of a writing script, a no-op `EVAL` on the first script key goes first, so
     ///   the batch reaches that key's primary. A batch without keyed script calls is
     ///   routed by its first command: make it a keyed one.
+    /// - Functions have no `EVAL` form: the libraries a batch calls functions of are
+    ///   loaded on its node first (`FUNCTION LOAD` without `REPLACE`, then the code
+    ///   compared), one more round trip per library and batch. A `FUNCTION FLUSH` between
+    ///   that and the batch makes its function calls fail with "Function not found".
     /// - When any reply of the batch is an error (a script's error reply, a failed
     ///   command), it returns that error alone. The batch then fails with
     ///   [`BatchError::RepliesLost`]: every command ran, but the other replies are gone.
@@ -64,11 +67,14 @@ impl Batch {
             Some(slot) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master)),
             None => SingleNodeRoutingInfo::RandomPrimary,
         };
-        let checked: &[&'static ScriptMeta] = if self.is_transaction() {
-            &self.scripts
-        } else {
-            &[]
-        };
+        // A transaction's scripts and libraries, and a plain batch's libraries, are
+        // loaded on the batch's node first: a function has no EVAL form to load itself
+        // with, and a `FUNCTION LOAD` in the batch would fail (and, with this client, hide
+        // every other reply) whenever the library is already there.
+        let checked = self
+            .scripts
+            .iter()
+            .filter(|meta| self.is_transaction() || meta.is_function());
         for &meta in checked {
             // One at a time, on the batch's node: the sync cluster client reports a single
             // error for a whole pipeline, and would send a plain SCRIPT LOAD to every node.
@@ -187,31 +193,16 @@ impl Batch {
 
     /// The batch as a transaction without `SCRIPT LOAD`s, the first call of each script
     /// sent as `EVAL <source>`, and a no-op call on the batch's first key in front when
-    /// the batch would not route there by itself (see [`run_cluster`](Self::run_cluster)),
-    /// followed by a `FUNCTION LOAD` of each library the batch calls functions of. (A
-    /// batch without keyed calls has no such call in front, and so no `FUNCTION LOAD`:
-    /// its functions rely on their libraries being loaded, see
-    /// [`load_all_cluster_async`](crate::load_all_cluster_async).)
+    /// the batch would not route there by itself (see [`run_cluster`](Self::run_cluster)).
+    /// Function calls are sent as they are: their libraries were checked on the node first.
     pub(super) fn as_cluster_transaction(&self) -> Pipeline {
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors().atomic();
-        // Libraries are loaded first, right after the no-op call that routes the batch
-        // (a `FUNCTION LOAD` cannot route it: the client would send it to every primary).
-        let libraries: Vec<&'static ScriptMeta> = self
-            .scripts
-            .iter()
-            .copied()
-            .filter(|meta| meta.is_function())
-            .collect();
-        let routes_itself = libraries.is_empty()
-            && self.entries.first().is_some_and(|entry| {
-                entry.num_keys > 0 && entry.script.is_some_and(|meta| !meta.read_only())
-            });
+        let routes_itself = self.entries.first().is_some_and(|entry| {
+            entry.num_keys > 0 && entry.script.is_some_and(|meta| !meta.read_only())
+        });
         if let (false, Some(key)) = (routes_itself, self.first_script_key()) {
             pipeline.add_command(slot_probe(key, false)).ignore();
-            for meta in libraries {
-                pipeline.add_command(load_command(meta)).ignore();
-            }
         }
         let mut seen: Vec<&str> = Vec::new();
         for (entry, words) in self.entries_with_words() {

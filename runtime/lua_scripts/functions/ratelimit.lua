@@ -1,0 +1,1 @@
+../../../lua_scripts/functions/ratelimit.lua

@@ -1,0 +1,4 @@
+#!lua name=second
+-- Reads a key too.
+-- KEYS[1] = key
+redis.register_function('get', function(keys) return redis.call('GET', keys[1]) end)
