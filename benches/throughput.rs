@@ -18,7 +18,7 @@ mod alloc;
 use alloc::{CountingAllocator, allocations};
 use redis_script::Batch;
 use redis_script::testing::{RedisCluster, RedisServer};
-use redis_script_examples::testing::TouchMany;
+use redis_script_examples::testing::{Record, TouchMany};
 use redis_script_examples::{RateLimit, RateLimiter};
 
 #[global_allocator]
@@ -32,6 +32,8 @@ const LIMIT: i64 = i64::MAX;
 const WINDOW: i64 = 3600;
 
 static SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(RateLimiter::SOURCE));
+static RECORD_SCRIPT: LazyLock<redis::Script> =
+    LazyLock::new(|| redis::Script::new(Record::SOURCE));
 static MANY_SCRIPT: LazyLock<redis::Script> =
     LazyLock::new(|| redis::Script::new(TouchMany::SOURCE));
 
@@ -173,6 +175,62 @@ fn functions(server: &RedisServer) -> [Sample; 3] {
         }
     };
     measure(CALLS, [&mut typed, &mut raw, &mut script])
+}
+
+/// Batches of `size` calls spread over 100 hash tags, on the cluster: typed
+/// `Batch::run_cluster_async`, redis-rs's `ClusterPipeline` with `invoke_script` (warm
+/// caches), and one typed call at a time.
+fn cross_slot(cluster: &RedisCluster, size: usize) -> [Sample; 3] {
+    let batches = (2_000 / size).max(2);
+    let keys: Vec<(String, String)> = (0..size)
+        .map(|i| {
+            (
+                format!("{{bench{}}}:log", i % 100),
+                format!("{{bench{}}}:count", i % 100),
+            )
+        })
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut con = runtime.block_on(cluster.async_connection());
+    let mut typed = || {
+        for _ in 0..batches {
+            let mut batch = Batch::new();
+            let slots: Vec<_> = keys
+                .iter()
+                .map(|(log, count)| batch.add(Record::call(log, count, "x")))
+                .collect();
+            let mut replies = runtime.block_on(batch.run_cluster_async(&mut con)).unwrap();
+            for slot in slots {
+                replies.take(slot).unwrap();
+            }
+        }
+    };
+    let mut sync = cluster.connection();
+    let mut pipeline = || {
+        for _ in 0..batches {
+            let mut pipe = redis::cluster::cluster_pipe();
+            for (log, count) in &keys {
+                pipe.invoke_script(RECORD_SCRIPT.key(log).key(count).arg("x"));
+            }
+            let replies: Vec<i64> = pipe.query(&mut sync).unwrap();
+            assert_eq!(replies.len(), size);
+        }
+    };
+    let mut con3 = runtime.block_on(cluster.async_connection());
+    let mut one_by_one = || {
+        for _ in 0..batches {
+            for (log, count) in &keys {
+                let call = Record::call(log, count, "x");
+                runtime
+                    .block_on(call.invoke_cluster_async(&mut con3))
+                    .unwrap();
+            }
+        }
+    };
+    measure(batches * size, [&mut typed, &mut pipeline, &mut one_by_one])
 }
 
 fn pipelined(server: &RedisServer) -> [Sample; 3] {
@@ -455,6 +513,21 @@ fn main() {
         typed.allocations,
         raw.allocations,
     );
+
+    println!(
+        "\ncross-slot batches on the cluster (calls/s): typed run_cluster_async, redis-rs ClusterPipeline + invoke_script (warm), one typed call at a time"
+    );
+    for size in [100, 1_000] {
+        let [typed, pipeline, alone] = cross_slot(&cluster, size);
+        println!(
+            "  batches of {size:>5}: typed {:.0}, ClusterPipeline {:.0}, one at a time {:.0}; typed/ClusterPipeline {:.2}, typed/one at a time {:.2}",
+            typed.per_second,
+            pipeline.per_second,
+            alone.per_second,
+            typed.per_second / pipeline.per_second,
+            typed.per_second / alone.per_second,
+        );
+    }
 
     let call = RateLimiter::call(KEY, LIMIT, WINDOW);
     let sent = call.command().get_packed_command().len();

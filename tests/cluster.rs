@@ -652,20 +652,21 @@ async fn async_cluster_calls_batches_and_loads_work_like_sync_ones() {
         2
     );
 
-    // Cross-slot calls and batches fail before sending.
+    // Cross-slot calls and transactions fail before sending (plain batches across slots
+    // are split by node: see tests/cluster_batches.rs).
     let seen_before = script_commands_seen(&cluster);
     let error = Transfer::call("account:alice", "account:bob", 1)
         .invoke_cluster_async(&mut con)
         .await
         .unwrap_err();
     assert!(matches!(error.kind(), ErrorKind::CrossSlot { keys } if keys.len() == 2));
-    let mut batch = Batch::new();
+    let mut batch = Batch::transaction();
     let _ = batch.add(Record::call(&log, &count, "x"));
     let _ = batch.add(Record::call("{else}:log", "{else}:count", "y"));
     let error = batch.run_cluster_async(&mut con).await.unwrap_err();
     assert!(matches!(error, BatchError::CrossSlot(_)), "{error:?}");
     // A plain command's key in another slot is caught by the cluster client.
-    let mut batch = Batch::new();
+    let mut batch = Batch::transaction();
     let _ = batch.add(Record::call(&log, &count, "x"));
     let _ = batch.cmd::<i64>(redis::cmd("INCR").arg("{else}:count"));
     let error = batch.run_cluster_async(&mut con).await.unwrap_err();

@@ -6,6 +6,7 @@ use crate::checks::{self, Options, library};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lua::{self, facts::Registration};
 use crate::model::{Function, Library, Shebang};
+use crate::redis::functions::name_problem;
 use crate::{Analysis, Sources, header};
 
 /// Reads and checks the library in `sources`; `found` holds the problems of its includes.
@@ -24,6 +25,19 @@ pub fn check(sources: Sources, mut found: Vec<Diagnostic>, options: &Options) ->
     if !body.has_syntax_errors {
         checks::run_library(&mut functions, &body.facts, options, &mut found);
     }
+    // A second function with the name (or method) of an earlier one is reported above
+    // and makes no method of its own.
+    let mut kept: Vec<Function> = Vec::with_capacity(functions.len());
+    for function in functions {
+        let clash = kept.iter().any(|earlier| {
+            earlier.rust_name == function.rust_name
+                || earlier.name.eq_ignore_ascii_case(&function.name)
+        });
+        if !clash {
+            kept.push(function);
+        }
+    }
+    let functions = kept;
     found.sort_by_key(|d| d.location);
     found.dedup();
     let model = name.map(|name| Library {
@@ -51,12 +65,14 @@ fn function(
     registration: &Registration,
     found: &mut Vec<Diagnostic>,
 ) -> Option<Function> {
-    let name = registration.name.clone()?;
+    // A name Redis refuses (reported by the library check) makes no method.
+    let name = registration
+        .name
+        .clone()
+        .filter(|name| name_problem(name).is_none())?;
     let flags: Vec<String> = registration.flags.iter().map(|(f, _)| f.clone()).collect();
-    let doc_line = [Some(registration.line), registration.callback_line]
-        .into_iter()
-        .flatten()
-        .find(|&line| header::has_comment_above(source, line))
+    let candidates = [Some(registration.line), registration.callback_line];
+    let doc_line = header::doc_comment_line(source, candidates.into_iter().flatten())
         .unwrap_or(registration.line);
     let shebang = Shebang {
         flags: flags.clone(),
@@ -246,6 +262,29 @@ redis.register_function('reset', function(k) return redis.call('DEL', k[1]) end)
         assert_eq!(read.contract.keys.fixed[0].name, "key");
         assert_eq!(read.flags, ["no-writes", "allow-stale"]);
         assert_eq!(errors(source), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_doc_is_the_comment_that_declares_something() {
+        let source = "#!lua name=lib\n-- Reads.\n-- KEYS[1] = key\n-- RETURNS: string?\nlocal function get(keys)\n  return redis.call('GET', keys[1])\nend\n\n-- the registrations\nredis.register_function('get', get); redis.register_function('again', get)\n";
+        let library = library(source);
+        assert_eq!(library.functions.len(), 2);
+        for function in &library.functions {
+            assert_eq!(
+                function.contract.keys.fixed[0].name, "key",
+                "{}",
+                function.name
+            );
+        }
+        assert_eq!(errors(source), Vec::<String>::new());
+        let nested = "#!lua name=lib\nif redis.REDIS_VERSION_NUM > 0 then\n  -- KEYS[1] = key\n  redis.register_function('get', function(keys) return redis.call('GET', keys[1]) end)\nend\n-- KEYS[1] = key\nserver.register_function('set', function(keys) return redis.call('SET', keys[1], 1) end)\n";
+        assert_eq!(
+            errors(nested),
+            [
+                "4:3 this function is registered inside a block: redis-script binds only registrations at the top level of the library",
+                "7:1 `server` is not defined in Redis 7.0.15's Lua environment",
+            ]
+        );
     }
 
     #[test]

@@ -150,9 +150,10 @@ fn unique_markers(library: &Library, span: Span) -> TokenStream {
         library.name
     ))
     .chain(library.functions.iter().map(|function| {
+        // Redis compares function names without regard to case.
         format!(
             "redis_function_named_{}_is_registered_once_per_crate",
-            function.name
+            function.name.to_ascii_lowercase()
         )
     }));
     let markers = names.map(|name| {

@@ -90,9 +90,7 @@ impl<R> ScriptCall<R> {
             routed,
             invocation::keys(self.cmd.args_iter(), self.num_keys).next(),
         ) {
-            // A library is loaded on the primary (a replica refuses FUNCTION LOAD).
-            let read_only = self.meta.read_only() && !self.meta.is_function();
-            pipeline.add_command(cluster::slot_probe(key, read_only));
+            pipeline.add_command(cluster::slot_probe(key, self.meta.read_only()));
         }
         pipeline
             .add_command(load_command(self.meta))
@@ -182,11 +180,34 @@ impl<R: FromRedisValue> ScriptCall<R> {
             return finish(trace, self.outcome(reply));
         }
         trace.noscript(self.meta);
+        if self.meta.is_function() {
+            // Loaded alone on the primary of the keys: in one pipeline with the call, a
+            // library already there ("already exists") would be all this client returns.
+            use redis::cluster_routing::RoutingInfo;
+            let node = RoutingInfo::SingleNode(self.primary_of_keys());
+            let loaded = check_loaded(self.meta, con.route_command(&load_command(self.meta), node));
+            let result = loaded
+                .and_then(|loaded| self.outcome_after_load(loaded, con.req_command(&self.cmd)));
+            return finish(trace, result);
+        }
         let pipeline = self.load_then_call(true);
         // Every reply is read (redis-rs 1.8 panics on an error among skipped replies
         // outside MULTI); the load's and the call's are the last two.
         let replies = con.req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len());
         finish(trace, self.outcome_of_reload(replies))
+    }
+
+    /// The primary of the call's keys (any primary for a call without keys): where a
+    /// script or library is loaded after the call's node lacked it.
+    #[cfg(feature = "cluster")]
+    fn primary_of_keys(&self) -> redis::cluster_routing::SingleNodeRoutingInfo {
+        use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
+        match self.slot() {
+            Ok(Some(slot)) => {
+                SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master))
+            }
+            _ => SingleNodeRoutingInfo::RandomPrimary,
+        }
     }
 
     /// Runs the script on an async Redis Cluster connection: the async
@@ -207,15 +228,8 @@ impl<R: FromRedisValue> ScriptCall<R> {
             return finish(trace, self.outcome(reply));
         }
         trace.noscript(self.meta);
-        use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
-        let node = match self.slot() {
-            Ok(Some(slot)) => {
-                SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master))
-            }
-            _ => SingleNodeRoutingInfo::Random,
-        };
         let replies = con
-            .route_pipeline(self.load_then_call(false), 0, 2, node)
+            .route_pipeline(self.load_then_call(false), 0, 2, self.primary_of_keys())
             .await;
         finish(trace, self.outcome_of_reload(replies))
     }
@@ -291,12 +305,22 @@ pub(crate) fn typed_reply<R: FromRedisValue>(
     meta: &'static ScriptMeta,
     reply: RedisResult<Value>,
 ) -> Result<R, Error> {
+    if let Some(function) = meta.function_name()
+        && crate::error::is_refusal(&reply, "ERR", WRITE_FLAG_REFUSAL)
+    {
+        // FCALL_RO of a function the server's version registers without `no-writes`.
+        let detail = format!("its function {function} is not registered with `no-writes`");
+        return Err(Error::new(meta, ErrorKind::LibraryMismatch { detail }));
+    }
     match reply {
         Ok(Value::ServerError(error)) => Err(Error::from_redis(meta, RedisError::from(error))),
         Ok(value) => convert(meta, value),
         Err(error) => Err(Error::from_redis(meta, error)),
     }
 }
+
+/// How Redis refuses `FCALL_RO` (`EVALSHA_RO`) of code that may write.
+const WRITE_FLAG_REFUSAL: &str = "Can not execute a script with write flag";
 
 /// Checks the reply against RETURNS, then converts it.
 fn convert<R: FromRedisValue>(meta: &'static ScriptMeta, value: Value) -> Result<R, Error> {

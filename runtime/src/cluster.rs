@@ -120,6 +120,19 @@ where
         .flat_map(|(words, num_keys)| crate::invocation::keys(words, num_keys))
 }
 
+/// The slot an ordinary command is sent to in a batch across slots: that of its first
+/// argument, the key of most commands (`GET`, `SET`, `HSET`, `INCR`...); `None` for a
+/// command without arguments. A guess that is wrong costs a redirection, not a mistake:
+/// the node answers `MOVED` without running the command, and it is sent where it belongs.
+pub(crate) fn command_slot<'a>(
+    words: impl IntoIterator<Item = redis::Arg<&'a [u8]>>,
+) -> Option<u16> {
+    words.into_iter().nth(1).and_then(|word| match word {
+        redis::Arg::Simple(key) => Some(key_slot(key)),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,7 @@ pub const RESERVED_ERROR_CODES: &[&str] = &[
 /// (wrong key count, unknown command...) or reports a script's failure in its own words.
 /// A script must not send an `ERR` error starting like this either.
 pub const RESERVED_ERR_MESSAGES: &[&str] = &[
+    "Can not execute a script with write flag",
     "Error compiling function",
     "Error compiling script",
     "Error registering functions",

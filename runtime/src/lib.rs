@@ -31,13 +31,13 @@ pub use codes::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 pub use debugging::kill_running_script_async;
 pub use debugging::{KillOutcome, kill_running_script};
 pub use error::{Error, ErrorKind};
-#[cfg(feature = "cluster")]
-pub use load::NodeLoad;
 #[cfg(feature = "aio")]
 pub use load::load_all_async;
 #[cfg(feature = "cluster-async")]
 pub use load::load_all_cluster_async;
 pub use load::{Deployed, load_all};
+#[cfg(feature = "cluster")]
+pub use load::{NodeLoad, load_all_cluster};
 pub use meta::{Library, Script, ScriptKind, ScriptMeta, SourceLocation, SourceMap};
 pub use redis;
 pub use registry::{libraries, scripts};

@@ -375,7 +375,9 @@ fn everything() -> Vec<&'static ScriptMeta> {
 ///
 /// On a connection that does not pipeline, such as a sync Redis Cluster connection, the
 /// commands are sent one at a time, without the server check; the cluster client sends a
-/// `SCRIPT LOAD` to every node, and a `FUNCTION LOAD` to every primary.
+/// `SCRIPT LOAD` to every node and a `FUNCTION LOAD` to every primary, but reads a
+/// library's code back from one node only: on a cluster use [`load_all_cluster`] (or
+/// [`load_all_cluster_async`]), which compares it on every primary.
 ///
 /// Fails with the first script or library, in that order, that the server refused (for
 /// example one Redis cannot compile), has in another version or does not run, or on a
@@ -526,6 +528,31 @@ pub async fn load_all_cluster_async(
     Ok(all)
 }
 
+/// Sync [`load_all_cluster_async`]: every bound script on every node, every bound library
+/// on every primary with its code compared on each, a node that differs named.
+#[cfg(feature = "cluster")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
+pub fn load_all_cluster(
+    con: &mut redis::cluster::ClusterConnection,
+) -> Result<Vec<&'static ScriptMeta>, Error> {
+    let scripts = scripts();
+    for meta in &scripts {
+        meta.load(con)?;
+    }
+    let libraries = libraries();
+    for &meta in &libraries {
+        let mut replies = verify_commands(meta)
+            .iter()
+            .map(|cmd| per_node(con.route_command(cmd, every_primary())))
+            .collect::<Vec<_>>()
+            .into_iter();
+        for_each_node(meta, &mut replies)?;
+    }
+    let mut all = scripts;
+    all.extend(libraries);
+    Ok(all)
+}
+
 /// Every primary of a cluster, each reply kept apart (a map of node address to reply).
 #[cfg(feature = "cluster")]
 fn every_primary() -> redis::cluster_routing::RoutingInfo {
@@ -549,13 +576,16 @@ pub struct NodeLoad {
 #[cfg(feature = "cluster")]
 impl ScriptMeta {
     /// [`load`](Self::load) on every primary of a Redis Cluster (replicas get a library
-    /// from their primary), with one report per node: a node that refused is named in its
-    /// report, and the others are still loaded. For a script, use [`load`](Self::load):
-    /// the cluster client sends `SCRIPT LOAD` to every node by itself.
+    /// from their primary), with one report per node: a node that refused (another
+    /// version's function names, code it cannot compile...) is named in its report, and
+    /// the others are still loaded. For a script, use [`load`](Self::load): the cluster
+    /// client sends `SCRIPT LOAD` to every node by itself.
     ///
     /// # Errors
     ///
-    /// When no node could be asked (the connection failed).
+    /// When a primary cannot be reached: redis-rs's cluster client then reports the
+    /// connection error for the whole request, without the node (the others may have
+    /// loaded the library).
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn load_cluster(
         &'static self,

@@ -263,6 +263,85 @@ impl RedisCluster {
         }
     }
 
+    /// Moves `slot` to the primary `to` while the cluster keeps serving it, as `redis-cli
+    /// --cluster reshard` does: the target is marked `IMPORTING` and the owner
+    /// `MIGRATING`, the slot's keys go over one `MIGRATE` at a time with `pause` after
+    /// each (so calls made meanwhile meet `ASK` for keys already moved, and `TRYAGAIN`
+    /// when a call's keys are split between the two nodes), then every primary is told
+    /// the new owner and the call waits until all nodes agree. Moving a slot to its owner
+    /// does nothing.
+    ///
+    /// # Panics
+    ///
+    /// When `to` is not a primary of this cluster, or a step is refused.
+    pub fn move_slot(&self, slot: u16, to: &RedisServer, pause: Duration) {
+        let topology = self.topology();
+        let id_of = |port: u16| {
+            topology
+                .iter()
+                .find(|n| n.port == port && n.primary)
+                .map(|n| n.id.clone())
+                .unwrap_or_else(|| panic!("port {port} is not a primary of the cluster"))
+        };
+        let target_id = id_of(to.port());
+        let source = topology
+            .iter()
+            .find(|n| n.primary && n.slots.iter().any(|&(a, b)| (a..=b).contains(&slot)))
+            .unwrap_or_else(|| panic!("no primary serves slot {slot}"));
+        if source.port == to.port() {
+            return;
+        }
+        let source_id = source.id.clone();
+        let source = self.node(source.port);
+        let setslot = |node: &RedisServer, args: &[&str]| {
+            let () = redis::cmd("CLUSTER")
+                .arg("SETSLOT")
+                .arg(slot)
+                .arg(args)
+                .query(&mut node.connection())
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "CLUSTER SETSLOT {slot} {args:?} on port {}: {e}",
+                        node.port()
+                    )
+                });
+        };
+        setslot(to, &["IMPORTING", &source_id]);
+        setslot(source, &["MIGRATING", &target_id]);
+        let mut source_con = source.connection();
+        loop {
+            let keys: Vec<Vec<u8>> = redis::cmd("CLUSTER")
+                .arg("GETKEYSINSLOT")
+                .arg(slot)
+                .arg(1)
+                .query(&mut source_con)
+                .unwrap_or_else(|e| panic!("CLUSTER GETKEYSINSLOT {slot}: {e}"));
+            let Some(key) = keys.first() else {
+                break;
+            };
+            let () = redis::cmd("MIGRATE")
+                .arg("127.0.0.1")
+                .arg(to.port())
+                .arg("")
+                .arg(0)
+                .arg(5000)
+                .arg("KEYS")
+                .arg(key)
+                .query(&mut source_con)
+                .unwrap_or_else(|e| panic!("MIGRATE of a key of slot {slot}: {e}"));
+            std::thread::sleep(pause);
+        }
+        // The target first, then the source, then the others, as redis-cli does.
+        setslot(to, &["NODE", &target_id]);
+        setslot(source, &["NODE", &target_id]);
+        for primary in self.primaries() {
+            if primary.port() != to.port() && primary.port() != source.port() {
+                setslot(primary, &["NODE", &target_id]);
+            }
+        }
+        self.wait_until_ready();
+    }
+
     /// Waits until every node reports `cluster_state:ok`, all nodes describe the same
     /// roles and slots, and every replica's link to its primary is up.
     ///

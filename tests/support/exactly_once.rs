@@ -87,17 +87,35 @@ impl Tally {
 /// Checks the log of the recording calls against what the callers saw: every call that ran is in
 /// it exactly once, no refused call is, and the counter equals its length.
 pub fn check_applied_once(con: &mut dyn ConnectionLike, tag: &str, tally: &Tally) {
-    let (log, count) = record_keys(tag);
-    let applied: Vec<String> = redis::cmd("LRANGE")
-        .arg(&log)
-        .arg(0)
-        .arg(-1)
-        .query(con)
-        .unwrap();
-    let counted: usize = redis::cmd("GET").arg(&count).query(con).unwrap();
-    assert_eq!(counted, applied.len(), "the counter matches the log");
-    let distinct: HashSet<&String> = applied.iter().collect();
-    assert_eq!(distinct.len(), applied.len(), "no call was applied twice");
+    check_applied_once_across(con, &[tag], tally);
+}
+
+/// [`check_applied_once`] for calls recorded under any of `tags` (each call's id in the
+/// log of its tag).
+pub fn check_applied_once_across(con: &mut dyn ConnectionLike, tags: &[&str], tally: &Tally) {
+    let mut applied: Vec<String> = Vec::new();
+    for tag in tags {
+        let (log, count) = record_keys(tag);
+        let logged: Vec<String> = redis::cmd("LRANGE")
+            .arg(&log)
+            .arg(0)
+            .arg(-1)
+            .query(con)
+            .unwrap();
+        let counted: Option<usize> = redis::cmd("GET").arg(&count).query(con).unwrap();
+        assert_eq!(
+            counted.unwrap_or(0),
+            logged.len(),
+            "the counter of {tag} matches its log"
+        );
+        applied.extend(logged);
+    }
+    let mut distinct: HashSet<&String> = HashSet::new();
+    let twice: Vec<&String> = applied.iter().filter(|id| !distinct.insert(id)).collect();
+    assert!(
+        twice.is_empty(),
+        "no call was applied twice, but these were: {twice:?}"
+    );
     for id in &tally.ran {
         assert!(
             distinct.contains(id),

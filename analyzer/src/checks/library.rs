@@ -89,9 +89,40 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     name
 }
 
+/// The name under which the body of function `name` was walked: its own, or that of the
+/// first function registered with the same callback.
+pub fn walked_as(name: &str, facts: &Facts) -> String {
+    let callback = facts
+        .registrations
+        .iter()
+        .find(|r| r.name.as_deref() == Some(name))
+        .and_then(|r| r.callback.as_ref());
+    callback
+        .and_then(|callback| {
+            facts
+                .registrations
+                .iter()
+                .find(|r| r.callback.as_ref() == Some(callback))
+                .and_then(|r| r.name.clone())
+        })
+        .unwrap_or_else(|| name.to_owned())
+}
+
 /// Checks the registrations and what the top level does when the library loads.
 pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     registrations(&facts.registrations, out);
+    for site in &facts.registration_calls {
+        if !facts.registrations.iter().any(|r| r.call_site == *site) {
+            out.push(
+                Diagnostic::new(
+                    "this function is registered inside a block: redis-script binds only registrations at the top level of the library",
+                    site.at,
+                    site.width,
+                )
+                .with_help("move the `redis.register_function` call out of the `if`/`do`/loop, so the function is always registered and gets its typed method"),
+            );
+        }
+    }
     load_time(facts, target, out);
     for read in facts
         .global_reads
@@ -176,10 +207,13 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
                 .with_help("Redis accepts letters, digits and `_` in function names"),
             );
         }
-        if let Some(first) = registrations[..i]
-            .iter()
-            .find(|earlier| earlier.name.as_ref() == Some(name))
-        {
+        // Redis compares function names without regard to case.
+        if let Some(first) = registrations[..i].iter().find(|earlier| {
+            earlier
+                .name
+                .as_ref()
+                .is_some_and(|earlier| earlier.eq_ignore_ascii_case(name))
+        }) {
             out.push(
                 Diagnostic::new(
                     format!(

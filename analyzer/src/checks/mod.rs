@@ -71,26 +71,36 @@ pub fn run_library(
     out: &mut Vec<Diagnostic>,
 ) {
     sandbox::check(facts, options, out);
-    let refused = |call: &crate::lua::facts::CommandCall| {
-        let name = call.function.as_deref()?;
-        let function = functions.iter().find(|f| f.name == name)?;
-        function.read_only().then(|| {
+    // A callback registered under several names is walked once, under the first.
+    let walked_as: Vec<(String, String)> = functions
+        .iter()
+        .map(|function| {
             (
-                format!("function `{name}` is registered with the `no-writes` flag"),
-                "its registration's flags",
+                function.name.clone(),
+                library::walked_as(&function.name, facts),
             )
         })
+        .collect();
+    let refused = |call: &crate::lua::facts::CommandCall| {
+        let walked = call.function.as_deref()?;
+        let (name, _) = walked_as.iter().find(|(name, as_walked)| {
+            as_walked == walked && functions.iter().any(|f| &f.name == name && f.read_only())
+        })?;
+        Some((
+            format!("function `{name}` is registered with the `no-writes` flag"),
+            "its registration's flags",
+        ))
     };
     calls::check(&refused, facts, options.target, out);
     error_codes::check(facts, out);
     library::check(facts, options.target, out);
     library::method_names(functions, facts, out);
-    for function in functions.iter_mut() {
+    for (function, (_, walked)) in functions.iter_mut().zip(&walked_as) {
         if function.contract.header_line.is_none() {
             out.push(contract::undocumented(&function.name, function.line, facts));
         }
-        contract::check(&function.contract, facts, Some(&function.name), out);
-        returns::check(&mut function.contract, facts, Some(&function.name), out);
+        contract::check(&function.contract, facts, Some(walked), out);
+        returns::check(&mut function.contract, facts, Some(walked), out);
     }
 }
 

@@ -159,7 +159,7 @@ pub fn comment_above(source: &str, line: usize) -> Vec<HeaderLine<'_>> {
 /// Whether a comment has header content: a KEYS, ARGV or RETURNS line, or an entry.
 /// The header is the first comment at the top of the file that has some (so a license
 /// line above it does not hide it), else the first comment.
-fn declares_anything(comment: &[HeaderLine<'_>]) -> bool {
+pub fn declares_anything(comment: &[HeaderLine<'_>]) -> bool {
     comment.iter().any(|line| {
         let text = line.text.trim_start();
         ["KEYS", "ARGV", "RETURNS"]

@@ -49,9 +49,15 @@ pub fn parse_doc(
     )
 }
 
-/// Whether the line right above `line` of `source` ends a comment.
-pub fn has_comment_above(source: &str, line: usize) -> bool {
-    !extract::comment_above(source, line).is_empty()
+/// Of the `lines` (in order of preference), the first with a comment right above it
+/// that declares something (a KEYS, ARGV or RETURNS line, an entry); else the first with
+/// any comment right above it.
+pub fn doc_comment_line(source: &str, lines: impl Iterator<Item = usize> + Clone) -> Option<usize> {
+    let mut commented = lines.filter(|&line| !extract::comment_above(source, line).is_empty());
+    commented
+        .clone()
+        .find(|&line| extract::declares_anything(&extract::comment_above(source, line)))
+        .or_else(|| commented.next())
 }
 
 /// The free text of the first comment at the top of `source`, unless `is_doc` says the

@@ -165,6 +165,8 @@ pub struct Registration {
     pub name: Option<String>,
     /// Where the name is (or the call, without one).
     pub name_site: Site,
+    /// Where the call is.
+    pub call_site: Site,
     /// The flags of the table form's `flags = {...}`, each with where it is.
     pub flags: Vec<(String, Site)>,
     /// The `description` of the table form, when it is a string literal.
@@ -179,6 +181,8 @@ pub struct Registration {
     /// Whether the callback is a function this file defines (else it could not be
     /// checked: a variable, a call...).
     pub callback_known: bool,
+    /// The local function registered, by name (`None` for an inline callback).
+    pub callback: Option<String>,
 }
 
 /// A global name read or written.
@@ -224,8 +228,11 @@ pub struct Facts {
     pub commands: Vec<CommandCall>,
     /// The `return`s of a script's main chunk, or of a library's callbacks.
     pub returns: Vec<Return>,
-    /// A library's registrations, in order.
+    /// A library's registrations at the top level of the file, in order.
     pub registrations: Vec<Registration>,
+    /// Where every `redis.register_function` call made while a library loads is, nested
+    /// in a block or not.
+    pub registration_calls: Vec<Site>,
     /// `...` used in a function that does not take `...`.
     pub bad_varargs: Vec<Site>,
     /// Functions with more than [`MAX_LOCALS`] active locals (where the limit is passed).

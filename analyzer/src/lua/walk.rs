@@ -69,14 +69,15 @@ pub fn library_chunk(block: &Block) -> Facts {
         mode: Mode::Library,
         ..Walker::default()
     };
-    walker.facts.registrations = registrations(block);
+    let calls = registration_calls(block);
+    walker.facts.registrations = calls.iter().map(|call| registration(call)).collect();
     let definitions = local_function_lines(block);
-    for registration in &mut walker.facts.registrations {
-        if let (Some(name), Some(Callback::Local(local))) =
-            (&registration.name, callback_of(block, registration.line))
+    for (registration, call) in walker.facts.registrations.iter_mut().zip(&calls) {
+        if let (Some(name), Some(Callback::Local(local))) = (&registration.name, callback_of(call))
         {
             registration.callback_line = definitions.get(&local).copied();
             registration.callback_known = registration.callback_line.is_some();
+            registration.callback = Some(local.clone());
             walker
                 .callbacks
                 .entry(local)
@@ -678,9 +679,18 @@ impl Walker {
     fn function_call(&mut self, call: &FunctionCall) {
         if self.mode == Mode::Library
             && self.at_load()
-            && self.is_command_table("redis")
-            && called_name(call) == Some(("redis", Some("register_function")))
+            && let Some(table) = registering_table(call)
+            && self.is_command_table(table)
         {
+            if table == "server" {
+                // Valkey's name for the table: the sandbox check knows which targets have it.
+                self.facts.global_reads.push(NameUse {
+                    name: table.to_owned(),
+                    site: site_of_node(call.prefix()),
+                    at_load: true,
+                });
+            }
+            self.facts.registration_calls.push(site_of_node(call));
             self.registration(call);
             return;
         }
@@ -1002,33 +1012,42 @@ fn table_field<'a>(table: &'a TableConstructor, name: &str) -> Option<&'a Expres
     })
 }
 
+/// The table a `redis.register_function(...)` (or Valkey's `server.register_function`)
+/// call goes through; `None` for other calls.
+fn registering_table(call: &FunctionCall) -> Option<&'static str> {
+    match called_name(call) {
+        Some(("redis", Some("register_function"))) => Some("redis"),
+        Some(("server", Some("register_function"))) => Some("server"),
+        _ => None,
+    }
+}
+
 /// The `redis.register_function(...)` calls at the top level of a library, in order.
-fn registrations(block: &Block) -> Vec<Registration> {
+fn registration_calls(block: &Block) -> Vec<&FunctionCall> {
     block
         .stmts()
         .filter_map(|stmt| match stmt {
-            Stmt::FunctionCall(call)
-                if called_name(call) == Some(("redis", Some("register_function"))) =>
-            {
-                Some(call)
-            }
+            Stmt::FunctionCall(call) if registering_table(call).is_some() => Some(call),
             _ => None,
         })
-        .map(|call| {
-            let parts = registration_parts(call);
-            let line = call.start_position().map_or(1, |p| p.line());
-            Registration {
-                name: registered_name(call),
-                name_site: parts.name_site,
-                flags: parts.flags,
-                description: parts.description,
-                unknown_fields: parts.unknown_fields,
-                line,
-                callback_line: parts.inline,
-                callback_known: parts.inline.is_some(),
-            }
-        })
         .collect()
+}
+
+/// What a top-level `redis.register_function(...)` call registers.
+fn registration(call: &FunctionCall) -> Registration {
+    let parts = registration_parts(call);
+    Registration {
+        name: registered_name(call),
+        name_site: parts.name_site,
+        call_site: site_of_node(call),
+        flags: parts.flags,
+        description: parts.description,
+        unknown_fields: parts.unknown_fields,
+        line: call.start_position().map_or(1, |p| p.line()),
+        callback_line: parts.inline,
+        callback_known: parts.inline.is_some(),
+        callback: None,
+    }
 }
 
 /// What a registration's arguments say, apart from its name.
@@ -1102,14 +1121,8 @@ fn registration_parts(call: &FunctionCall) -> RegistrationParts {
     parts
 }
 
-/// The callback a registration on line `line` names.
-fn callback_of(block: &Block, line: usize) -> Option<Callback> {
-    let call = block.stmts().find_map(|stmt| match stmt {
-        Stmt::FunctionCall(call) if call.start_position().map(|p| p.line()) == Some(line) => {
-            Some(call)
-        }
-        _ => None,
-    })?;
+/// The callback a registration names.
+fn callback_of(call: &FunctionCall) -> Option<Callback> {
     call.suffixes().find_map(|suffix| {
         let Suffix::Call(Call::AnonymousCall(args)) = suffix else {
             return None;

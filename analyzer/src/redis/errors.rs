@@ -30,6 +30,7 @@ pub const RESERVED_ERROR_CODES: &[&str] = &[
 
 /// Starts of `ERR` messages Redis uses for its refusals and its reports of script failures.
 pub const RESERVED_ERR_MESSAGES: &[&str] = &[
+    "Can not execute a script with write flag",
     "Error compiling function",
     "Error compiling script",
     "Error registering functions",

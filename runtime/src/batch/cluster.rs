@@ -56,12 +56,21 @@ impl Batch {
     ///
     /// [`BatchError::CrossSlot`] and [`BatchError::RepliesLost`] as above, and the errors
     /// of [`run`](Self::run).
+    ///
+    /// Batches across slots need [`run_cluster_async`](Self::run_cluster_async): redis-rs's
+    /// sync cluster client sends a pipeline to the node of its first command and, when a
+    /// reply of it is a redirection, sends the whole pipeline again, which would run its
+    /// other commands twice. (A [`transaction_per_slot`](Self::transaction_per_slot) batch
+    /// works here: its transactions are sent one after another.)
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn run_cluster(
         &self,
         con: &mut redis::cluster::ClusterConnection,
     ) -> Result<Replies, BatchError> {
         use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+        if self.per_slot {
+            return self.run_per_slot(|batch| batch.run_cluster(con));
+        }
 
         let node = match self.check_one_slot()? {
             Some(slot) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master)),
@@ -155,17 +164,24 @@ impl Batch {
 
     /// Sends the batch on an async Redis Cluster connection.
     ///
-    /// As with [`run_cluster`](Self::run_cluster), the batch goes to one node, inside
-    /// `MULTI`/`EXEC` even when it is not a transaction, so all its keys must be in one
-    /// slot (the cluster client refuses a batch whose commands have keys in different
-    /// slots before sending it, as [`BatchError::Redis`]), and a batch refused because
-    /// its slot moved is sent once more. Otherwise it works as on one server, with the
-    /// `SCRIPT LOAD`s before the calls and every reply in its place.
+    /// A plain batch (not a transaction) may span slots: it is split by node, each node's
+    /// part goes as one pipeline, the parts in parallel, and the replies come back in the
+    /// order written. Each call still runs exactly once: calls refused because their slot
+    /// moved (`MOVED`), is migrating (`ASK`, `TRYAGAIN`) or their node lacks the script
+    /// are sent again to the right node, and only those. Commands run in the order written
+    /// on each node, not across nodes, and a call sent again runs after the others of its
+    /// part. See the crate docs on Redis Cluster.
+    ///
+    /// A transaction goes to one node, so all its keys must be in one slot; as with
+    /// [`run_cluster`](Self::run_cluster), one refused because its slot moved is sent once
+    /// more, and one refused while its slot migrates (`ASK`, `TRYAGAIN`) is reported:
+    /// nothing of it ran. [`transaction_per_slot`](Self::transaction_per_slot) makes one
+    /// transaction per slot.
     ///
     /// # Errors
     ///
-    /// [`BatchError::CrossSlot`] when the script calls' keys are in different slots, and
-    /// the errors of [`run_async`](Self::run_async).
+    /// [`BatchError::CrossSlot`] when the keys of one call (or of any call of a
+    /// transaction) are in different slots, and the errors of [`run_async`](Self::run_async).
     #[cfg(feature = "cluster-async")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster-async")))]
     pub async fn run_cluster_async(
@@ -173,6 +189,12 @@ impl Batch {
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<Replies, BatchError> {
         use redis::aio::ConnectionLike as _;
+        if self.per_slot {
+            return self.run_per_slot_async(con).await;
+        }
+        if !self.is_transaction() {
+            return self.run_spread(con).await;
+        }
         self.check_one_slot()?;
         let outcome = self.run_async_as(Form::AtomicInlineLoads, con).await;
         match self.probe_after(&outcome) {

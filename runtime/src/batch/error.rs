@@ -27,8 +27,9 @@ pub enum BatchError {
     /// transaction was sent: nothing of it ran.
     NotSent(RedisError),
     /// The keys of the script calls of a batch for a cluster connection are in different
-    /// hash slots, so no single node can run it: nothing was sent. Every key is listed
-    /// with its slot; a common hash tag fixes it.
+    /// hash slots where one node must run them (a transaction, a batch on the sync cluster
+    /// client, or a single call whose own keys differ in slot): nothing was sent. Every
+    /// key is listed with its slot; a common hash tag fixes it.
     CrossSlot(Vec<KeySlot>),
     /// A batch on a sync cluster connection ran, every command of it, but one of its
     /// replies was an error, and redis-rs's sync cluster client returns only that error:
@@ -87,7 +88,9 @@ impl fmt::Display for BatchError {
                 }
                 f.write_str(
                     "\n  = help: give the keys a common hash tag (`{user1}:a` and `{user1}:b` \
-                     are in one slot), or split the batch by slot",
+                     are in one slot); a plain batch across slots runs with \
+                     Batch::run_cluster_async, which splits it by node, and \
+                     Batch::transaction_per_slot makes one transaction per slot",
                 )
             }
             Self::Unsupported(what) => write!(f, "the batch was not sent: unsupported: {what}"),

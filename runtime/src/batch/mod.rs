@@ -25,9 +25,11 @@
 //! when that order matters.
 //!
 //! Batches need a connection that pipelines (`redis::Connection`, `MultiplexedConnection`,
-//! `ConnectionManager`...). On Redis Cluster connections use [`Batch::run_cluster`] and
-//! [`Batch::run_cluster_async`]: a batch goes to one node there, inside `MULTI`/`EXEC`, so
-//! all its keys must be in one hash slot.
+//! `ConnectionManager`...). On Redis Cluster connections use [`Batch::run_cluster_async`],
+//! which splits a plain batch across slots by slot and node and runs each call exactly
+//! once through redirections, or [`Batch::run_cluster`] (sync), where a batch goes to one
+//! node inside `MULTI`/`EXEC`, so all its keys must be in one hash slot.
+//! [`Batch::transaction_per_slot`] makes one transaction per slot.
 //!
 //! # Transactions
 //!
@@ -47,11 +49,14 @@
 //! [`BatchError::WatchAborted`].
 
 mod error;
+mod per_slot;
 mod replies;
 mod run;
 
 #[cfg(feature = "cluster")]
 mod cluster;
+#[cfg(feature = "cluster-async")]
+mod spread;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -94,6 +99,8 @@ pub struct Batch {
     entries: Vec<Entry>,
     /// The scripts with a `SCRIPT LOAD` in the pipeline, in order of first use.
     scripts: Vec<&'static ScriptMeta>,
+    /// Whether this is a transaction per slot ([`Batch::transaction_per_slot`]).
+    per_slot: bool,
     id: u64,
 }
 
@@ -120,6 +127,20 @@ impl Batch {
         Self::with_mode(true)
     }
 
+    /// An empty batch that runs as one `MULTI`/`EXEC` transaction per hash slot: the calls
+    /// and commands whose keys share a slot are all-or-nothing together, each slot's
+    /// transaction on its own (commands without keys go with the first slot's). On a
+    /// cluster the transactions go to their nodes in parallel
+    /// ([`run_cluster_async`](Self::run_cluster_async)) or one after another
+    /// ([`run_cluster`](Self::run_cluster)); on one server, one after another. The
+    /// replies come back in the order written; a transaction that failed as a whole gives
+    /// its error to each of its commands.
+    pub fn transaction_per_slot() -> Self {
+        let mut batch = Self::with_mode(true);
+        batch.per_slot = true;
+        batch
+    }
+
     fn with_mode(atomic: bool) -> Self {
         let mut pipeline = redis::pipe();
         pipeline.ignore_errors();
@@ -130,6 +151,7 @@ impl Batch {
             pipeline,
             entries: Vec::new(),
             scripts: Vec::new(),
+            per_slot: false,
             id: next_batch_id(),
         }
     }
@@ -137,11 +159,17 @@ impl Batch {
     /// Adds a script call; its typed reply is taken from [`Replies`] with the returned slot.
     pub fn add<R>(&mut self, call: ScriptCall<R>) -> Slot<R> {
         let (meta, cmd, num_keys) = call.into_parts();
+        Slot::new(self.id, self.push_call(meta, num_keys, cmd), meta)
+    }
+
+    /// Adds the call `cmd` of `meta`, after a load of `meta` if it is the first; returns
+    /// its index.
+    fn push_call(&mut self, meta: &'static ScriptMeta, num_keys: usize, cmd: Cmd) -> usize {
         if !self.scripts.iter().any(|known| known.sha1() == meta.sha1()) {
             self.pipeline.add_command(load_command(meta)).ignore();
             self.scripts.push(meta);
         }
-        Slot::new(self.id, self.push(Some(meta), num_keys, cmd), meta)
+        self.push(Some(meta), num_keys, cmd)
     }
 
     /// Adds an ordinary command; its reply, converted to `T`, is taken with the slot.
@@ -184,6 +212,9 @@ impl Batch {
                  Batch::run_cluster)",
             ));
         }
+        if self.per_slot {
+            return self.run_per_slot(|batch| batch.run(con));
+        }
         Run::new(self, Form::InlineLoads).drive(|pipeline| pipeline.query(con))
     }
 
@@ -197,6 +228,13 @@ impl Batch {
         &self,
         con: &mut C,
     ) -> Result<Replies, BatchError> {
+        if self.per_slot {
+            let mut replies = Vec::new();
+            for (indices, batch) in self.slot_batches()? {
+                replies.push((indices, batch.run_async_as(Form::InlineLoads, con).await));
+            }
+            return Ok(self.merge(replies));
+        }
         self.run_async_as(Form::InlineLoads, con).await
     }
 
@@ -249,6 +287,7 @@ impl Clone for Batch {
             pipeline: self.pipeline.clone(),
             entries: self.entries.clone(),
             scripts: self.scripts.clone(),
+            per_slot: self.per_slot,
             id: next_batch_id(),
         }
     }
@@ -269,6 +308,7 @@ impl fmt::Debug for Batch {
                 &self.scripts.iter().map(|m| m.name()).collect::<Vec<_>>(),
             )
             .field("transaction", &self.is_transaction())
+            .field("per_slot", &self.per_slot)
             .finish()
     }
 }

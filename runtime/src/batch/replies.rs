@@ -95,6 +95,13 @@ impl Replies {
         slot.take_from(self)
     }
 
+    /// The replies not taken yet, in order.
+    pub(super) fn into_values(self) -> impl Iterator<Item = RedisResult<Value>> {
+        self.values
+            .into_iter()
+            .map(|value| value.unwrap_or_else(|| Err(client_error("this reply was already taken"))))
+    }
+
     /// How many replies there are (one per command added).
     pub fn len(&self) -> usize {
         self.values.len()
