@@ -34,6 +34,7 @@ mod names;
 mod redis;
 #[cfg(test)]
 mod seed;
+mod settings;
 mod source;
 mod types;
 
@@ -45,6 +46,7 @@ pub use model::{
 pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 pub use redis::target::{Family, Target};
 pub use redis::version::RedisVersion;
+pub use settings::manifest_target;
 pub use source::{Origin, Segment, SourceFile, Sources, expand};
 pub use types::{ParamType, ReturnType};
 
@@ -185,6 +187,22 @@ pub fn check_library_file(
 ) -> Analysis<Library> {
     let (sources, problems) = source::expand(root, relative, text);
     library::check(sources, problems, options)
+}
+
+/// A header comment for the script `source`, built from its body: an entry for each
+/// `KEYS[n]` and `ARGV[n]` it reads, a variadic tail when it reads an array as a whole,
+/// and RETURNS with the type its literal returns agree on (else a placeholder).
+///
+/// ```
+/// let header = redis_script_analyzer::suggest_header(
+///     "local n = redis.call('INCRBY', KEYS[1], ARGV[1])\nif n > 10 then return 0 end\nreturn 1\n",
+/// );
+/// assert!(header.contains("KEYS:\n        [1] key_1 - description"));
+/// assert!(header.contains("RETURNS:\n        int"));
+/// ```
+pub fn suggest_header(source: &str) -> String {
+    let body = lua::read(source);
+    checks::contract::suggested_header(&body.facts)
 }
 
 /// SHA1 of `bytes` as 40 lowercase hex digits, as Redis names a loaded script.

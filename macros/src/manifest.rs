@@ -10,9 +10,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// The table the settings are in.
-const TABLE: &str = "[package.metadata.redis-script]";
-
 /// The settings of a crate.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -38,35 +35,10 @@ pub fn read(crate_root: &Path) -> Settings {
 
 /// The settings in a manifest's text.
 fn parse(text: &str) -> Settings {
-    let mut settings = Settings::default();
-    let mut inside = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            inside = line.split('#').next().unwrap_or_default().trim() == TABLE;
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        if key.trim() == "target" {
-            settings.target = string_value(value);
-        }
+    Settings {
+        target: redis_script_analyzer::manifest_target(text),
+        manifest: None,
     }
-    settings
-}
-
-/// The text of a TOML basic or literal string, `"redis-8.0"` or `'redis-8.0'`, before any
-/// comment.
-fn string_value(value: &str) -> Option<String> {
-    let value = value.trim();
-    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &value[1..];
-    let end = rest.find(quote)?;
-    Some(rest[..end].to_owned())
 }
 
 #[cfg(test)]

@@ -134,6 +134,19 @@ fn reads_of(uses: &[&ArrayUse], kind: ParamKind) -> (usize, bool) {
 /// A header declaring what the body reads: an entry per literal index, and a variadic
 /// tail when an array is read as a whole.
 fn skeleton(uses: &[&ArrayUse], what: &str) -> String {
+    skeleton_returning(uses, what, None)
+}
+
+/// A header for a script whose body `facts` describe: its KEYS and ARGV entries, and
+/// RETURNS with the type its literal returns agree on, when they do.
+pub fn suggested_header(facts: &Facts) -> String {
+    let uses = uses_of(facts, None);
+    let returns = super::returns::inferred_type(facts).map(|ty| ty.to_string());
+    skeleton_returning(&uses, "script", returns)
+}
+
+/// [`skeleton`] with RETURNS filled in when `returns` is known.
+fn skeleton_returning(uses: &[&ArrayUse], what: &str, returns: Option<String>) -> String {
     let mut out = format!("--[[\n    What the {what} does.\n");
     for kind in [ParamKind::Key, ParamKind::Arg] {
         let (highest, dynamic) = reads_of(uses, kind);
@@ -141,20 +154,24 @@ fn skeleton(uses: &[&ArrayUse], what: &str) -> String {
             continue;
         }
         let _ = write!(out, "\n    {}:\n", kind.array_name());
+        // Names of their own per entry, so the skeleton binds as it is.
+        let stem = match kind {
+            ParamKind::Key => "key",
+            ParamKind::Arg => "arg",
+        };
         for i in 1..=highest {
-            let _ = writeln!(out, "        [{i}] name - description");
+            let _ = writeln!(out, "        [{i}] {stem}_{i} - description");
         }
         if dynamic {
             let _ = writeln!(
                 out,
-                "        [{}..] rest - the values after those",
+                "        [{}..] more_{stem}s - the values after those",
                 highest + 1
             );
         }
     }
-    out.push_str(&format!(
-        "\n    RETURNS:\n        what the {what} returns\n--]]"
-    ));
+    let returns = returns.unwrap_or_else(|| format!("what the {what} returns"));
+    out.push_str(&format!("\n    RETURNS:\n        {returns}\n--]]"));
     out
 }
 

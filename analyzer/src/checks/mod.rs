@@ -244,11 +244,11 @@ return redis.call('SET', KEYS[1], s)",
             "{help}"
         );
         assert!(
-            help.contains("    KEYS:\n        [1] name - description\n        [2] name - description\n        [3..] rest - the values after those\n"),
+            help.contains("    KEYS:\n        [1] key_1 - description\n        [2] key_2 - description\n        [3..] more_keys - the values after those\n"),
             "{help}"
         );
         assert!(
-            help.contains("    ARGV:\n        [1] name - description\n"),
+            help.contains("    ARGV:\n        [1] arg_1 - description\n"),
             "{help}"
         );
     }
@@ -264,7 +264,9 @@ return redis.call('SET', KEYS[1], s)",
         assert_eq!(found[0].location, crate::Location::new(2, 1));
         let help = found[0].help.as_deref().unwrap();
         assert!(
-            help.contains("KEYS:\n        [1] name - description\n        [2] name - description"),
+            help.contains(
+                "KEYS:\n        [1] key_1 - description\n        [2] key_2 - description"
+            ),
             "{help}"
         );
         assert!(help.contains("keep the `#!lua` line first"), "{help}");

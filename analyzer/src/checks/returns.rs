@@ -43,6 +43,17 @@ pub fn check(
 
 /// The type all literal returns agree on: int, string or status. Error replies are
 /// ignored; anything not a literal prevents inference.
+/// The type the literal returns of a script's main chunk agree on, if they do.
+pub fn inferred_type(facts: &Facts) -> Option<ReturnType> {
+    let returns: Vec<ReturnSite> = facts
+        .returns
+        .iter()
+        .filter(|r| r.function.is_none())
+        .map(|r| r.at)
+        .collect();
+    inferred(&returns)
+}
+
 fn inferred(returns: &[ReturnSite]) -> Option<ReturnType> {
     let mut kinds = returns
         .iter()

@@ -1,0 +1,189 @@
+//! `redis-script`: every check of the `redis-script` crate, and the debugging workflow of
+//! its scripts, for any team and any language: check a folder of Redis Lua scripts and
+//! function libraries against what Redis accepts, print what is sent, load, run and step
+//! through them.
+//!
+//! The work is split by subcommand: `files` finds and reads scripts, `check`, `header`,
+//! `expand` work on files alone, `server` talks to Redis (`load`, `run`, `ldb`), and
+//! `json` writes the machine-readable output.
+
+mod check;
+mod expand;
+mod files;
+mod header;
+mod json;
+mod server;
+mod targets;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Checks, expands, loads, runs and debugs Redis Lua scripts and function libraries.
+///
+/// Scripts are files with a header comment declaring KEYS, ARGV and RETURNS (see the
+/// `redis-script` crate's `header` docs); a file starting with `#!lua name=...` is a
+/// Redis Functions library. `--- @include "file"` lines pull in shared Lua from the same
+/// scripts folder.
+#[derive(Debug, Parser)]
+#[command(name = "redis-script", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Checks scripts and libraries as the #[redis_script] and #[redis_library] macros do:
+    /// Lua syntax, commands and their arguments, the sandbox, the KEYS/ARGV contract,
+    /// RETURNS, error codes. Exits with 1 when any file has an error.
+    Check {
+        /// Files or folders to check (folders recursively; files that other files
+        /// `@include` are checked through them).
+        #[arg(default_value = "lua_scripts")]
+        paths: Vec<PathBuf>,
+        /// The server the scripts must run on, and its oldest version: redis-7.0,
+        /// redis-7.4, redis-8.0, valkey-8.0, valkey-8.1, valkey-9.0. Without it, each file
+        /// is checked for the target its crate gives it (its binding's `target = "..."`,
+        /// else `[package.metadata.redis-script] target` in Cargo.toml), else redis-7.0.
+        #[arg(long, value_name = "TARGET")]
+        target: Option<String>,
+        /// How to print the problems: `human` (like rustc), `json` (one object per line),
+        /// `github` (workflow annotations).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Print no warnings, only errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Prints a header for a script, inferred from its body: the KEYS and ARGV it reads
+    /// and the type its literal returns agree on.
+    Header {
+        /// The script.
+        file: PathBuf,
+        /// Insert the header at the top of the file (after a `#!lua` line), when it has
+        /// no header comment yet.
+        #[arg(long)]
+        write: bool,
+    },
+    /// Prints the text that is sent to Redis (`@include`s expanded) on stdout, and its
+    /// SHA1 on stderr.
+    Expand {
+        /// The script or library.
+        file: PathBuf,
+        /// Also print, on stderr, which lines of the text come from which file.
+        #[arg(long)]
+        map: bool,
+    },
+    /// Loads scripts (SCRIPT LOAD) and libraries (FUNCTION LOAD REPLACE) on a server,
+    /// printing each one's name, SHA1 and node. Files with errors are not loaded. Exits
+    /// with 1 when any did not load, listing them.
+    Load {
+        /// The server, e.g. redis://127.0.0.1:6379 (with --cluster, any node).
+        #[arg(long, env = "REDIS_URL")]
+        url: String,
+        /// The server is a Redis Cluster: scripts go to every node, libraries to every
+        /// primary, with a line per node.
+        #[arg(long)]
+        cluster: bool,
+        /// Files or folders to load.
+        #[arg(default_value = "lua_scripts")]
+        paths: Vec<PathBuf>,
+        /// The server the scripts were checked for (see `check --target`).
+        #[arg(long, value_name = "TARGET")]
+        target: Option<String>,
+    },
+    /// Runs a script once: its keys and arguments are checked against the header (count
+    /// and declared types) before anything is sent, the reply is printed as RETURNS
+    /// declares it, and an error is shown at the file and line it comes from.
+    Run {
+        /// The script.
+        file: PathBuf,
+        /// The server, e.g. redis://127.0.0.1:6379.
+        #[arg(long, env = "REDIS_URL")]
+        url: String,
+        /// Also print the lines the script wrote with redis.log (read from the server's
+        /// log file, which works when the server runs on this machine and logs to a
+        /// file).
+        #[arg(long)]
+        log: bool,
+        /// The keys, then `--`, then the arguments: `run x.lua k1 k2 -- a1 a2`.
+        #[arg(value_name = "KEY")]
+        keys: Vec<String>,
+        /// The arguments (after `--`).
+        #[arg(last = true, value_name = "ARG")]
+        args: Vec<String>,
+    },
+    /// Steps through a script in Redis's Lua debugger: starts `redis-cli --ldb --eval`
+    /// with the text that is sent (includes expanded) and the keys and arguments. The
+    /// debugger works on a copy of the data and rolls back at the end.
+    Ldb {
+        /// The script.
+        file: PathBuf,
+        /// The server, e.g. redis://127.0.0.1:6379.
+        #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+        url: String,
+        /// The keys, then `--`, then the arguments.
+        #[arg(value_name = "KEY")]
+        keys: Vec<String>,
+        /// The arguments (after `--`).
+        #[arg(last = true, value_name = "ARG")]
+        args: Vec<String>,
+        /// Print the redis-cli command instead of starting it.
+        #[arg(long)]
+        print: bool,
+    },
+}
+
+/// How `check` prints problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Like rustc: the message, the file and line, the source line and a caret.
+    Human,
+    /// One JSON object per problem and line, then a summary object.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
+    Github,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Check {
+            paths,
+            target,
+            format,
+            quiet,
+        } => check::run(&paths, target.as_deref(), format, quiet),
+        Command::Header { file, write } => header::run(&file, write),
+        Command::Expand { file, map } => expand::run(&file, map),
+        Command::Load {
+            url,
+            cluster,
+            paths,
+            target,
+        } => server::load(&url, cluster, &paths, target.as_deref()),
+        Command::Run {
+            file,
+            url,
+            log,
+            keys,
+            args,
+        } => server::run(&file, &url, log, &keys, &args),
+        Command::Ldb {
+            file,
+            url,
+            keys,
+            args,
+            print,
+        } => server::ldb(&file, &url, &keys, &args, print),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
