@@ -44,6 +44,9 @@ pub struct Diagnostic {
     /// More about where it is (`included from lua_scripts/x.lua:12`), shown before the
     /// help.
     pub notes: Vec<String>,
+    /// The lint it comes from, for a lint's finding (`mergeable_calls`...): its level
+    /// decides whether it is shown, as a warning or an error.
+    pub lint: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -56,6 +59,7 @@ impl Diagnostic {
             width: width.max(1),
             help: None,
             notes: Vec::new(),
+            lint: None,
         }
     }
 

@@ -39,6 +39,7 @@ mod source;
 mod types;
 
 pub use checks::Options;
+pub use checks::lints::{LINTS, Level, Lint, LintLevels};
 pub use diagnostic::{Diagnostic, Location, Severity, source_line};
 pub use model::{
     DeclaredError, Function, Library, Param, ParamKind, Params, Returns, Script, Shebang,
@@ -46,7 +47,7 @@ pub use model::{
 pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 pub use redis::target::{Family, Target};
 pub use redis::version::RedisVersion;
-pub use settings::manifest_target;
+pub use settings::{manifest_lints, manifest_target};
 pub use source::{Origin, Segment, SourceFile, Sources, expand};
 pub use types::{ParamType, ReturnType};
 
@@ -147,6 +148,7 @@ fn check_sources(sources: Sources, mut found: Vec<Diagnostic>, options: &Options
         found.retain(|d| d.severity == Severity::Error);
     }
     found.extend(header_errors);
+    checks::lints::apply(&mut found, source, &options.lints);
     found.sort_by_key(|d| d.location);
     Analysis {
         model: script,

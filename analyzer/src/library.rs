@@ -38,6 +38,7 @@ pub fn check(sources: Sources, mut found: Vec<Diagnostic>, options: &Options) ->
         }
     }
     let functions = kept;
+    checks::lints::apply(&mut found, source, &options.lints);
     found.sort_by_key(|d| d.location);
     found.dedup();
     let model = name.map(|name| Library {

@@ -3,12 +3,63 @@
 //! ```toml
 //! [package.metadata.redis-script]
 //! target = "redis-8.0"
+//! allow = ["key_not_from_keys"]
+//! deny = ["blocking_command"]
 //! ```
 //!
-//! Only that table is read, and in it `key = "text"` lines.
+//! Only that table is read, and in it `key = "text"` and `key = ["text", ...]` lines.
 
 /// The table the settings are in.
 const TABLE: &str = "[package.metadata.redis-script]";
+
+use crate::checks::lints::{Level, LintLevels};
+
+/// The lint levels of the `[package.metadata.redis-script]` table of a `Cargo.toml`'s text
+/// (`allow`, `warn`, `deny` lists); an error for a lint that does not exist.
+///
+/// ```
+/// let manifest = "[package.metadata.redis-script]\nallow = [\"key_not_from_keys\"]\n";
+/// let levels = redis_script_analyzer::manifest_lints(manifest).unwrap();
+/// assert_eq!(levels.level("key_not_from_keys"), redis_script_analyzer::Level::Allow);
+/// ```
+pub fn manifest_lints(text: &str) -> Result<LintLevels, String> {
+    let mut levels = LintLevels::default();
+    for (key, value) in table_lines(text) {
+        let Some(level) = Level::parse(key) else {
+            continue;
+        };
+        let list = value
+            .trim()
+            .strip_prefix('[')
+            .and_then(|v| v.split(']').next());
+        let Some(list) = list else {
+            return Err(format!(
+                "`{key}` takes a list of lint names: `{key} = [\"name\"]`"
+            ));
+        };
+        for name in list.split(',').filter_map(string_value) {
+            levels.set(&name, level)?;
+        }
+    }
+    Ok(levels)
+}
+
+/// The `key = value` lines of the `[package.metadata.redis-script]` table.
+fn table_lines(text: &str) -> Vec<(&str, &str)> {
+    let mut lines = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') && !line.starts_with("[\"") {
+            inside = line.split('#').next().unwrap_or_default().trim() == TABLE;
+            continue;
+        }
+        if let (true, Some((key, value))) = (inside, line.split_once('=')) {
+            lines.push((key.trim(), value));
+        }
+    }
+    lines
+}
 
 /// The `target` of the `[package.metadata.redis-script]` table of a `Cargo.toml`'s text.
 ///
@@ -17,25 +68,11 @@ const TABLE: &str = "[package.metadata.redis-script]";
 /// assert_eq!(redis_script_analyzer::manifest_target(manifest).as_deref(), Some("valkey-9.0"));
 /// ```
 pub fn manifest_target(text: &str) -> Option<String> {
-    let mut target = None;
-    let mut inside = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            inside = line.split('#').next().unwrap_or_default().trim() == TABLE;
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        if key.trim() == "target" {
-            target = string_value(value);
-        }
-    }
-    target
+    table_lines(text)
+        .into_iter()
+        .filter(|(key, _)| *key == "target")
+        .filter_map(|(_, value)| string_value(value))
+        .next_back()
 }
 
 /// The text of a TOML basic or literal string, `"redis-8.0"` or `'redis-8.0'`, before any

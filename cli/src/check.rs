@@ -17,12 +17,12 @@ const PROGRESS_FROM: usize = 20;
 /// Checks the files `paths` name; 1 when any has an error.
 pub fn run(
     paths: &[PathBuf],
-    target: Option<&str>,
+    asked: &files::Asked,
     format: Format,
     quiet: bool,
 ) -> Result<ExitCode, String> {
     // The target given is checked before anything is read.
-    files::options(target)?;
+    files::options(asked.target.as_deref())?;
     let found = files::collect(paths)?;
     let progress = (found.len() >= PROGRESS_FROM && std::io::stderr().is_terminal())
         .then(|| indicatif::ProgressBar::new(found.len() as u64));
@@ -33,7 +33,7 @@ pub fn run(
                 bar.set_message(file.relative.clone());
                 bar.inc(1);
             }
-            Ok(file.check(&files::options_for(file, target)?))
+            Ok(file.check(&files::options_for(file, asked)?))
         })
         .collect::<Result<_, String>>()?;
     if let Some(bar) = progress {
@@ -55,7 +55,13 @@ pub fn run(
             print(format, file, diagnostic);
         }
     }
-    counts.report(format, target.unwrap_or("each file's crate target"));
+    counts.report(
+        format,
+        asked
+            .target
+            .as_deref()
+            .unwrap_or("each file's crate target"),
+    );
     Ok(if counts.errors > 0 {
         ExitCode::from(1)
     } else {

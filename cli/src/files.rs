@@ -163,21 +163,34 @@ pub fn options(target: Option<&str>) -> Result<Options, String> {
     Ok(options)
 }
 
-/// The options to check `file` with: for `target` when given, else for the target its
-/// crate gives it (see [`crate::targets`]).
-pub fn options_for(file: &ScriptFile, target: Option<&str>) -> Result<Options, String> {
-    match target {
-        Some(target) => options(Some(target)),
-        None => {
-            let targets = crate::targets::CrateTargets::of(&file.root);
-            options(targets.of_file(&file.relative)).map_err(|message| {
-                format!(
-                    "the crate of {} gives a target redis-script does not know: {message}",
-                    file.display()
-                )
-            })
-        }
-    }
+/// How the command line asks files to be checked: a target for all, lint levels over
+/// those of each file's crate.
+#[derive(Debug, Default, Clone)]
+pub struct Asked {
+    /// `--target`.
+    pub target: Option<String>,
+    /// `--allow`, `--warn`, `--deny`.
+    pub lints: redis_script_analyzer::LintLevels,
+}
+
+/// The options to check `file` with: for the target asked, else for the target its crate
+/// gives it (see [`crate::targets`]); with the crate's lint levels under those asked.
+pub fn options_for(file: &ScriptFile, asked: &Asked) -> Result<Options, String> {
+    let crate_settings = crate::targets::CrateTargets::of(&file.root);
+    let mut options = match &asked.target {
+        Some(target) => options(Some(target))?,
+        None => options(crate_settings.of_file(&file.relative)).map_err(|message| {
+            format!(
+                "the crate of {} gives a target redis-script does not know: {message}",
+                file.display()
+            )
+        })?,
+    };
+    let crate_lints = crate_settings
+        .lints
+        .map_err(|message| format!("the crate of {}: {message}", file.display()))?;
+    options.lints = crate_lints.overridden_by(&asked.lints);
+    Ok(options)
 }
 
 /// Every script and library file `paths` name, in path order.

@@ -56,6 +56,17 @@ enum Command {
         /// Print no warnings, only errors.
         #[arg(long)]
         quiet: bool,
+        /// Allow a lint (repeatable): mergeable_calls, blocking_command,
+        /// whole_collection_reply, key_not_from_keys, unbounded_loop. Over the crate's
+        /// `[package.metadata.redis-script]` levels.
+        #[arg(long, value_name = "LINT")]
+        allow: Vec<String>,
+        /// Make a lint a warning (repeatable).
+        #[arg(long, value_name = "LINT")]
+        warn: Vec<String>,
+        /// Make a lint an error (repeatable).
+        #[arg(long, value_name = "LINT")]
+        deny: Vec<String>,
     },
     /// Prints a header for a script, inferred from its body: the KEYS and ARGV it reads
     /// and the type its literal returns agree on.
@@ -147,6 +158,29 @@ enum Format {
     Github,
 }
 
+/// What the command line asks of the checks: `--target` and the lint levels.
+fn asked(
+    target: Option<String>,
+    allow: &[String],
+    warn: &[String],
+    deny: &[String],
+) -> Result<files::Asked, String> {
+    let mut asked = files::Asked {
+        target,
+        ..Default::default()
+    };
+    for (names, level) in [
+        (allow, redis_script_analyzer::Level::Allow),
+        (warn, redis_script_analyzer::Level::Warn),
+        (deny, redis_script_analyzer::Level::Deny),
+    ] {
+        for name in names {
+            asked.lints.set(name, level)?;
+        }
+    }
+    Ok(asked)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
@@ -155,7 +189,11 @@ fn main() -> ExitCode {
             target,
             format,
             quiet,
-        } => check::run(&paths, target.as_deref(), format, quiet),
+            allow,
+            warn,
+            deny,
+        } => asked(target, &allow, &warn, &deny)
+            .and_then(|asked| check::run(&paths, &asked, format, quiet)),
         Command::Header { file, write } => header::run(&file, write),
         Command::Expand { file, map } => expand::run(&file, map),
         Command::Load {
@@ -163,7 +201,8 @@ fn main() -> ExitCode {
             cluster,
             paths,
             target,
-        } => server::load(&url, cluster, &paths, target.as_deref()),
+        } => asked(target, &[], &[], &[])
+            .and_then(|asked| server::load(&url, cluster, &paths, &asked)),
         Command::Run {
             file,
             url,

@@ -98,9 +98,9 @@ fn shape(ty: &ReturnType) -> &'static ReplyShape {
 /// Checks `file` and prints its errors; `None` when it has any.
 fn checked_without_errors(
     file: &files::ScriptFile,
-    target: Option<&str>,
+    asked: &files::Asked,
 ) -> Result<Option<Checked>, String> {
-    let checked = file.check(&files::options_for(file, target)?);
+    let checked = file.check(&files::options_for(file, asked)?);
     if !checked.has_errors() {
         return Ok(Some(checked));
     }
@@ -120,18 +120,18 @@ pub fn load(
     url: &str,
     cluster: bool,
     paths: &[PathBuf],
-    target: Option<&str>,
+    asked: &files::Asked,
 ) -> Result<ExitCode, String> {
     let found = files::collect(paths)?;
     let mut checked = Vec::new();
     for file in &found {
-        checked.push(file.check(&files::options_for(file, target)?));
+        checked.push(file.check(&files::options_for(file, asked)?));
     }
     let checked = files::entry_points(checked);
     let mut failed: Vec<String> = Vec::new();
     let mut metas = Vec::new();
     for file in &checked {
-        match checked_without_errors(&file.file, target)?
+        match checked_without_errors(&file.file, asked)?
             .as_ref()
             .and_then(describe)
         {
@@ -207,7 +207,7 @@ pub fn run(
             file.display()
         ));
     }
-    let Some(checked) = checked_without_errors(&script_file, None)? else {
+    let Some(checked) = checked_without_errors(&script_file, &files::Asked::default())? else {
         return Ok(ExitCode::from(1));
     };
     let Some(Model::Script(script)) = &checked.model else {

@@ -6,13 +6,25 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The targets of one scripts folder's crate.
-#[derive(Debug, Default)]
+/// The targets (and lint levels) of one scripts folder's crate.
+#[derive(Debug)]
 pub struct CrateTargets {
     /// The crate-wide target of `Cargo.toml`.
     default: Option<String>,
+    /// The crate-wide lint levels of `Cargo.toml`, or why they cannot be read.
+    pub lints: Result<redis_script_analyzer::LintLevels, String>,
     /// The target of each bound file, by its path inside the scripts folder.
     bound: HashMap<String, String>,
+}
+
+impl Default for CrateTargets {
+    fn default() -> Self {
+        Self {
+            default: None,
+            lints: Ok(Default::default()),
+            bound: HashMap::new(),
+        }
+    }
 }
 
 impl CrateTargets {
@@ -28,9 +40,9 @@ impl CrateTargets {
         else {
             return Self::default();
         };
-        let default = std::fs::read_to_string(crate_root.join("Cargo.toml"))
-            .ok()
-            .and_then(|text| redis_script_analyzer::manifest_target(&text));
+        let manifest = std::fs::read_to_string(crate_root.join("Cargo.toml")).unwrap_or_default();
+        let default = redis_script_analyzer::manifest_target(&manifest);
+        let lints = redis_script_analyzer::manifest_lints(&manifest);
         let mut bound = HashMap::new();
         for folder in ["src", "tests", "examples", "benches"] {
             for file in rust_files(&crate_root.join(folder)) {
@@ -39,7 +51,11 @@ impl CrateTargets {
                 }
             }
         }
-        Self { default, bound }
+        Self {
+            default,
+            lints,
+            bound,
+        }
     }
 
     /// The target of the file `relative`, when the crate gives one.

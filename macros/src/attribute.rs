@@ -1,8 +1,9 @@
 //! The attribute's arguments: the script's path relative to `lua_scripts/` (checked before
-//! any file is touched), then options: `#[redis_script("x.lua", target = "redis-8.0")]`.
+//! any file is touched), then options: `#[redis_script("x.lua", target = "redis-8.0",
+//! allow = ["key_not_from_keys"])]`.
 
 use proc_macro2::TokenStream;
-use redis_script_analyzer::{Options, Target};
+use redis_script_analyzer::{Level, Options, Target};
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
 
@@ -55,18 +56,31 @@ impl Parse for Arguments {
             }
             let name: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
-            let value: LitStr = input.parse()?;
             match name.to_string().as_str() {
                 "target" => {
+                    let value: LitStr = input.parse()?;
                     options.target = Target::parse(&value.value())
                         .map_err(|message| syn::Error::new(value.span(), message))?;
                     target_given = true;
+                }
+                word @ ("allow" | "warn" | "deny") => {
+                    let level = Level::parse(word).unwrap_or(Level::Warn);
+                    let content;
+                    syn::bracketed!(content in input);
+                    let names =
+                        content.parse_terminated(|input| input.parse::<LitStr>(), Token![,])?;
+                    for lint in names {
+                        options
+                            .lints
+                            .set(&lint.value(), level)
+                            .map_err(|message| syn::Error::new(lint.span(), message))?;
+                    }
                 }
                 other => {
                     return Err(syn::Error::new(
                         name.span(),
                         format!(
-                            "unknown option `{other}`: the only option is `target = \"redis-8.0\"`, the server the script must run on and its oldest version"
+                            "unknown option `{other}`: the options are `target = \"redis-8.0\"` (the server the script must run on and its oldest version) and `allow`, `warn`, `deny = [\"lint\", ...]` (the levels of lints)"
                         ),
                     ));
                 }

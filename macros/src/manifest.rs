@@ -3,21 +3,36 @@
 //! ```toml
 //! [package.metadata.redis-script]
 //! target = "redis-8.0"
+//! allow = ["key_not_from_keys"]
 //! ```
 //!
-//! Only that table is read, and in it `key = "text"` lines (Cargo.toml is TOML, so other
-//! forms of these keys are not expected); an attribute's own option wins over it.
+//! Only that table is read (by the analyzer's `manifest_target` and `manifest_lints`); an
+//! attribute's own options win over it.
 
 use std::path::{Path, PathBuf};
 
+use redis_script_analyzer::LintLevels;
+
 /// The settings of a crate.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// `target = "..."`, as written, with its line for messages.
     pub target: Option<String>,
+    /// The lint levels of `allow`, `warn` and `deny`, or why they cannot be read.
+    pub lints: Result<LintLevels, String>,
     /// The manifest they were read from, so editing it rebuilds the crate; `None` when it
     /// has no settings.
     pub manifest: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            target: None,
+            lints: Ok(LintLevels::default()),
+            manifest: None,
+        }
+    }
 }
 
 /// The settings in `<crate_root>/Cargo.toml` (none when it cannot be read).
@@ -27,7 +42,7 @@ pub fn read(crate_root: &Path) -> Settings {
         return Settings::default();
     };
     let mut settings = parse(&text);
-    if settings.target.is_some() {
+    if settings.target.is_some() || settings.lints != Ok(LintLevels::default()) {
         settings.manifest = manifest.canonicalize().ok();
     }
     settings
@@ -37,6 +52,7 @@ pub fn read(crate_root: &Path) -> Settings {
 fn parse(text: &str) -> Settings {
     Settings {
         target: redis_script_analyzer::manifest_target(text),
+        lints: redis_script_analyzer::manifest_lints(text),
         manifest: None,
     }
 }

@@ -99,3 +99,35 @@ fn a_library_with_a_method_per_function() {
     );
     check("ratelimit_library", &actual);
 }
+
+#[test]
+fn crate_wide_lint_levels_apply_under_the_attribute() {
+    let root = std::env::temp_dir().join(format!("redis-script-lints-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("lua_scripts")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"app\"\n\n[package.metadata.redis-script]\ndeny = [\"blocking_command\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("lua_scripts/keys.lua"),
+        "-- Lists keys.\n-- ARGV[1] = pattern\nreturn redis.call('KEYS', ARGV[1])\n",
+    )
+    .unwrap();
+    let item = quote!(
+        pub struct Keys;
+    );
+    let denied = expand_in(Binding::Script, &root, quote!("keys.lua"), item.clone()).to_string();
+    assert!(denied.contains("compile_error"), "{denied}");
+    assert!(denied.contains("blocking_command"), "{denied}");
+    let allowed = expand_in(
+        Binding::Script,
+        &root,
+        quote!("keys.lua", allow = ["blocking_command"]),
+        item,
+    )
+    .to_string();
+    assert!(!allowed.contains("compile_error"), "{allowed}");
+    assert!(!allowed.contains("redis_script_warning"), "{allowed}");
+    std::fs::remove_dir_all(&root).unwrap();
+}

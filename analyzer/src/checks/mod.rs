@@ -13,6 +13,7 @@ pub mod calls;
 pub mod contract;
 pub mod error_codes;
 pub mod library;
+pub mod lints;
 pub mod returns;
 pub mod sandbox;
 pub mod shebang;
@@ -24,11 +25,13 @@ use crate::redis::flags::NO_WRITES;
 use crate::redis::target::Target;
 
 /// How scripts are checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Options {
     /// The server the script must run on, and its oldest version: the commands, their
     /// arguments and the Lua environment of that server are what the checks allow.
     pub target: Target,
+    /// The levels of the lints (see [`lints`]), where they differ from the defaults.
+    pub lints: lints::LintLevels,
 }
 
 /// Runs every check; problems go to `out`, and RETURNS may be inferred into `script`.
@@ -56,6 +59,7 @@ pub fn run(
     };
     calls::check(&refused, facts, options.target, out);
     error_codes::check(facts, out);
+    lints::check(facts, options.target, out);
     if let Some(script) = script {
         contract::check(script, facts, None, out);
         returns::check(script, facts, None, out);
@@ -93,6 +97,7 @@ pub fn run_library(
     };
     calls::check(&refused, facts, options.target, out);
     error_codes::check(facts, out);
+    lints::check(facts, options.target, out);
     library::check(facts, options.target, out);
     library::method_names(functions, facts, out);
     for (function, (_, walked)) in functions.iter_mut().zip(&walked_as) {
@@ -473,6 +478,7 @@ return n";
         let script = with_header("redis.call('SET', KEYS[1], ARGV[1])\nreturn os.clock()");
         let target = Options {
             target: Target::parse("7.4").unwrap(),
+            ..Options::default()
         };
         assert!(analyze_with("x.lua", &script, &target).is_ok());
         let typo = errors(&with_header("return redis.cal('SET', KEYS[1], ARGV[1])"));
@@ -588,6 +594,7 @@ return n";
     fn errors_for(target: &str, source: &str) -> Vec<String> {
         let options = Options {
             target: Target::parse(target).unwrap(),
+            ..Options::default()
         };
         crate::check("lua_scripts/x.lua", source, &options)
             .errors()

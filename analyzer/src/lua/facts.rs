@@ -63,8 +63,38 @@ pub enum Word {
 pub struct Argument {
     /// What it is, as far as its form tells.
     pub word: Word,
+    /// Where its value comes from, when the code shows it.
+    pub source: Source,
+    /// The expression as written.
+    pub text: String,
     /// Where it is.
     pub site: Site,
+}
+
+/// Where a value comes from, as far as the code shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// An element of KEYS (or of a library function's `keys`), directly or through a local.
+    Keys,
+    /// An element of ARGV (or `args`).
+    Args,
+    /// A string literal.
+    Literal,
+    /// Built with `..` or `string.format`.
+    Built,
+    /// The reply of a command.
+    Reply,
+    /// Something else, or not known.
+    Unknown,
+}
+
+/// A loop around command calls whose number of turns the script does not bound itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenLoop {
+    /// Where the loop starts.
+    pub site: Site,
+    /// What bounds it: ARGV, or a reply.
+    pub bound: Source,
 }
 
 /// A call of a Redis command: `redis.call(...)`, `redis.pcall(...)`, or the same through an
@@ -86,6 +116,12 @@ pub struct CommandCall {
     pub function: Option<String>,
     /// Where the command name is (or the call, without a literal name).
     pub site: Site,
+    /// Whether the call is what a `return` returns, as it is.
+    pub returned: bool,
+    /// The block the call's statement is in (an id of the walk), for calls side by side.
+    pub block: usize,
+    /// The innermost loop around the call, when the script does not bound it itself.
+    pub open_loop: Option<OpenLoop>,
 }
 
 impl CommandCall {

@@ -14,7 +14,7 @@ use full_moon::tokenizer::TokenReference;
 
 use super::facts::{
     Argument, ArrayUse, CommandCall, ErrorLiteral, Facts, MAX_LOCALS, MemberRead, NameUse,
-    Registration, Return, ReturnSite, Returned, Site,
+    OpenLoop, Registration, Return, ReturnSite, Returned, Site, Source,
 };
 use super::syntax::{
     bare_name, call_arguments, called_name, dotted_name, expands, integer_literal, is_ellipsis,
@@ -150,6 +150,8 @@ enum Binding {
     /// `local function call(cmd, ...) return redis.call(cmd, ...) end`: calls of it are
     /// command calls, with the command name first.
     Forwarder,
+    /// `local key = KEYS[1]`, `local id = ARGV[1]`: a value whose source is known.
+    Value(Source),
 }
 
 #[derive(Default)]
@@ -170,6 +172,14 @@ struct Walker {
     /// In a library: the function whose callback is being walked, and how many functions
     /// deep its body is.
     current: Option<(String, usize)>,
+    /// The blocks being walked, innermost last, each with an id of its own.
+    blocks: Vec<usize>,
+    /// How many blocks were entered, for their ids.
+    blocks_seen: usize,
+    /// The loops being walked, innermost last: those the script does not bound itself.
+    loops: Vec<Option<OpenLoop>>,
+    /// Where the call a `return` returns as it is starts, while that `return` is walked.
+    returned_call: Option<(usize, usize)>,
 }
 
 struct Function {
@@ -189,13 +199,22 @@ impl Walker {
     }
 
     fn block(&mut self, block: &Block) {
+        self.blocks_seen += 1;
+        self.blocks.push(self.blocks_seen);
         for stmt in block.stmts() {
             self.stmt(stmt);
         }
         if let Some(LastStmt::Return(ret)) = block.last_stmt() {
+            self.returned_call = match ret.returns().iter().next() {
+                Some(Expression::FunctionCall(call)) if ret.returns().len() == 1 => {
+                    call.start_position().map(|p| (p.line(), p.character()))
+                }
+                _ => None,
+            };
             for expression in ret.returns() {
                 self.expression(expression);
             }
+            self.returned_call = None;
             if let Some(function) = self.returning() {
                 let first = ret.returns().iter().next();
                 let returned = first.map_or(Returned::Nil, |e| self.classify(e));
@@ -206,6 +225,71 @@ impl Walker {
                 });
             }
         }
+        self.blocks.pop();
+    }
+
+    /// Where the value of `expression` comes from, as far as the code shows it.
+    fn source_of(&self, expression: &Expression) -> Source {
+        match expression {
+            Expression::Parentheses { expression, .. } => self.source_of(expression),
+            Expression::String(_) => Source::Literal,
+            Expression::BinaryOperator {
+                binop: BinOp::TwoDots(_),
+                ..
+            } => Source::Built,
+            Expression::UnaryOperator {
+                unop: UnOp::Hash(_),
+                expression,
+            } => match self.source_of(expression) {
+                Source::Args => Source::Args,
+                _ => Source::Unknown,
+            },
+            Expression::Var(Var::Name(name)) => match self.resolve(&token_text(name)) {
+                Some(Binding::Value(source)) => *source,
+                _ => Source::Unknown,
+            },
+            Expression::Var(Var::Expression(var)) => {
+                let Prefix::Name(base) = var.prefix() else {
+                    return Source::Unknown;
+                };
+                let indexed = var.suffixes().count() == 1
+                    && matches!(var.suffixes().next(), Some(Suffix::Index(_)));
+                match (self.array_named(&token_text(base)), indexed) {
+                    (Some(ParamKind::Key), true) => Source::Keys,
+                    (Some(ParamKind::Arg), true) => Source::Args,
+                    _ => Source::Unknown,
+                }
+            }
+            Expression::FunctionCall(call) => {
+                if self.command_arguments(call).is_some() {
+                    return Source::Reply;
+                }
+                let argument = call_arguments(call).and_then(|args| args.first().copied());
+                match called_name(call) {
+                    Some(("string", Some("format"))) => Source::Built,
+                    Some(("tonumber" | "tostring", None))
+                    | Some(("cjson" | "cmsgpack", Some("decode" | "unpack"))) => {
+                        argument.map_or(Source::Unknown, |a| self.source_of(a))
+                    }
+                    _ => Source::Unknown,
+                }
+            }
+            _ => Source::Unknown,
+        }
+    }
+
+    /// The open loop a loop over `bound` makes: one bounded by ARGV or by a reply.
+    fn open_loop(&self, bound: Option<&Expression>, site: Site) -> Option<OpenLoop> {
+        let bound = match bound? {
+            // `ipairs(x)`, `pairs(x)`: bounded by x.
+            Expression::FunctionCall(call)
+                if matches!(called_name(call), Some(("ipairs" | "pairs", None))) =>
+            {
+                self.source_of(call_arguments(call)?.first().copied()?)
+            }
+            other => self.source_of(other),
+        };
+        matches!(bound, Source::Args | Source::Reply).then_some(OpenLoop { site, bound })
     }
 
     fn declare(&mut self, name: String, binding: Binding, site: Site) {
@@ -297,6 +381,7 @@ impl Walker {
             return match self.resolve(name) {
                 Some(Binding::Command | Binding::Forwarder) => Binding::Command,
                 Some(Binding::Global(global)) => Binding::Global(global.clone()),
+                Some(Binding::Value(source)) => Binding::Value(*source),
                 Some(_) => Binding::Plain,
                 None => Binding::Global(name.to_owned()),
             };
@@ -307,7 +392,10 @@ impl Walker {
         {
             return Binding::Command;
         }
-        Binding::Plain
+        match self.source_of(expression) {
+            Source::Unknown => Binding::Plain,
+            source => Binding::Value(source),
+        }
     }
 
     /// Whether `name` stands for `redis` (or Valkey's `server`).
@@ -432,12 +520,21 @@ impl Walker {
                     Binding::Plain,
                     site_of_token(variable),
                 )];
+                let open =
+                    self.open_loop(Some(statement.end()), site_of_token(statement.for_token()));
+                self.loops.push(open);
                 self.scoped_block(statement.block(), declare);
+                self.loops.pop();
             }
             Stmt::GenericFor(statement) => {
                 for expression in statement.expressions() {
                     self.expression(expression);
                 }
+                let open = self.open_loop(
+                    statement.expressions().iter().next(),
+                    site_of_token(statement.for_token()),
+                );
+                self.loops.push(open);
                 let mut declare = hidden_loop_locals(site_of_node(statement.block()));
                 declare.extend(
                     statement
@@ -446,6 +543,7 @@ impl Walker {
                         .map(|n| (token_text(n), Binding::Plain, site_of_token(n))),
                 );
                 self.scoped_block(statement.block(), declare);
+                self.loops.pop();
             }
             _ => {}
         }
@@ -804,11 +902,17 @@ impl Walker {
                 .skip(1)
                 .map(|e| Argument {
                     word: word(e),
+                    source: self.source_of(e),
+                    text: e.to_string().trim().to_owned(),
                     site: site_of_node(*e),
                 })
                 .collect(),
             open_ended,
             site,
+            returned: self.returned_call.is_some()
+                && call.start_position().map(|p| (p.line(), p.character())) == self.returned_call,
+            block: self.blocks.last().copied().unwrap_or(0),
+            open_loop: self.loops.iter().rev().flatten().next().copied(),
         })
     }
 

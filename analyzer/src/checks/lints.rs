@@ -1,0 +1,456 @@
+//! Lints: the performance and best-practice advice of the article this project grew from,
+//! given at compile time in the script's own lines. They are warnings by default; each can
+//! be allowed, warned or denied (made an error) for one script (`allow = ["..."]` in the
+//! attribute), for one line (`-- redis-script: allow(name)`), or for a whole crate
+//! (`allow = [...]` under `[package.metadata.redis-script]`).
+//!
+//! - `mergeable_calls`: single-key calls one command could do (`GET`×n → `MGET`, `HGET`
+//!   of one hash ×n → `HMGET`, `EXISTS`×n → one `EXISTS`, `SET`×n → `MSET`, or one `HSET`
+//!   when the keys are built as fields of one object);
+//! - `blocking_command`: `KEYS`, `FLUSHALL`, `FLUSHDB`, which hold the server for as long
+//!   as the database is large;
+//! - `whole_collection_reply`: `SMEMBERS`, `HGETALL`, `LRANGE 0 -1`... returned whole;
+//! - `key_not_from_keys`: a key that is a literal or built from ARGV rather than passed in
+//!   KEYS, which Redis Cluster cannot route and ACLs do not check;
+//! - `unbounded_loop`: a command per turn of a loop that ARGV or a reply bounds.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lua::facts::{CommandCall, Facts, Source, Word};
+use crate::redis::commands::ArgKind;
+use crate::redis::target::{Known, Target};
+
+/// What a lint does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Nothing.
+    Allow,
+    /// A warning.
+    Warn,
+    /// An error: the script does not bind.
+    Deny,
+}
+
+impl Level {
+    /// The level named `word` (`allow`, `warn`, `deny`).
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "allow" => Some(Self::Allow),
+            "warn" => Some(Self::Warn),
+            "deny" => Some(Self::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// A lint: its name, its level when nothing sets one, and what it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lint {
+    /// The name to allow, warn or deny it by.
+    pub name: &'static str,
+    /// Its level unless set.
+    pub default: Level,
+    /// What it says, in a few words.
+    pub summary: &'static str,
+}
+
+/// Every lint.
+pub const LINTS: &[Lint] = &[
+    Lint {
+        name: "mergeable_calls",
+        default: Level::Warn,
+        summary: "single-key calls one multi-key command could do in one call",
+    },
+    Lint {
+        name: "blocking_command",
+        default: Level::Warn,
+        summary: "KEYS, FLUSHALL, FLUSHDB: the server waits while they go through every key",
+    },
+    Lint {
+        name: "whole_collection_reply",
+        default: Level::Warn,
+        summary: "a whole set, hash, list or sorted set returned, however large it grows",
+    },
+    // Allowed unless asked for: real projects build keys from a prefix on purpose (BullMQ's
+    // 64 scripts would get 559 of these).
+    Lint {
+        name: "key_not_from_keys",
+        default: Level::Allow,
+        summary: "a key written in the script or built from ARGV instead of passed in KEYS",
+    },
+    Lint {
+        name: "unbounded_loop",
+        default: Level::Warn,
+        summary: "a command per turn of a loop that ARGV or a reply bounds, with no cap",
+    },
+];
+
+/// The levels set for lints, by name; the others keep their default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LintLevels {
+    levels: BTreeMap<String, Level>,
+}
+
+impl LintLevels {
+    /// Sets the level of the lint `name`; an error naming the lints when there is no such
+    /// lint.
+    pub fn set(&mut self, name: &str, level: Level) -> Result<(), String> {
+        if !LINTS.iter().any(|lint| lint.name == name) {
+            let names: Vec<&str> = LINTS.iter().map(|lint| lint.name).collect();
+            return Err(format!(
+                "there is no lint `{name}`; the lints are: {}",
+                names.join(", ")
+            ));
+        }
+        self.levels.insert(name.to_owned(), level);
+        Ok(())
+    }
+
+    /// The levels of `other` over these.
+    pub fn overridden_by(&self, other: &LintLevels) -> LintLevels {
+        let mut levels = self.levels.clone();
+        levels.extend(other.levels.clone());
+        LintLevels { levels }
+    }
+
+    /// The level of the lint `name`.
+    pub fn level(&self, name: &str) -> Level {
+        self.levels.get(name).copied().unwrap_or_else(|| {
+            LINTS
+                .iter()
+                .find(|lint| lint.name == name)
+                .map_or(Level::Warn, |lint| lint.default)
+        })
+    }
+}
+
+/// Every lint's findings in `facts` (of a script, or of a library's functions).
+pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
+    mergeable_calls(facts, out);
+    for call in &facts.commands {
+        let Some(name) = call.name.as_deref() else {
+            continue;
+        };
+        let upper = name.to_ascii_uppercase();
+        blocking_command(call, &upper, out);
+        whole_collection_reply(call, &upper, out);
+        key_not_from_keys(call, &upper, target, out);
+    }
+    unbounded_loop(facts, out);
+}
+
+/// Applies the levels of `levels` and the allows written in `source` to the lints in
+/// `found`: allowed ones are dropped, denied ones made errors; each gets a note saying
+/// how to allow it.
+pub fn apply(found: &mut Vec<Diagnostic>, source: &str, levels: &LintLevels) {
+    let allowed = line_allows(source);
+    found.retain_mut(|diagnostic| {
+        let Some(lint) = diagnostic.lint else {
+            return true;
+        };
+        let line = diagnostic.location.line;
+        if allowed
+            .iter()
+            .any(|(at, names)| *at == line && names.iter().any(|n| n == lint))
+        {
+            return false;
+        }
+        diagnostic.severity = match levels.level(lint) {
+            Level::Allow => return false,
+            Level::Warn => Severity::Warning,
+            Level::Deny => Severity::Error,
+        };
+        diagnostic.notes.push(format!(
+            "lint `{lint}`: allow it for this line with `-- redis-script: allow({lint})`, for the script with `allow = [\"{lint}\"]` in its attribute, or for the crate under `[package.metadata.redis-script]` in Cargo.toml"
+        ));
+        true
+    });
+}
+
+/// The lines each `-- redis-script: allow(a, b)` comment allows lints on: its own line
+/// when it follows code, else the next line.
+fn line_allows(source: &str) -> Vec<(usize, Vec<String>)> {
+    let mut allows = Vec::new();
+    for (i, text) in source.lines().enumerate() {
+        let Some(at) = text.find("redis-script: allow(") else {
+            continue;
+        };
+        let before = &text[..at];
+        let Some(comment) = before.rfind("--") else {
+            continue;
+        };
+        let rest = &text[at + "redis-script: allow(".len()..];
+        let Some(end) = rest.find(')') else {
+            continue;
+        };
+        let names = rest[..end]
+            .split(',')
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .collect();
+        let alone = text[..comment].trim().is_empty();
+        allows.push((if alone { i + 2 } else { i + 1 }, names));
+    }
+    allows
+}
+
+/// A lint's finding at `call`.
+fn finding(lint: &'static str, call: &CommandCall, message: String, help: String) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(message, call.site.at, call.site.width)
+        .warning()
+        .with_help(help);
+    diagnostic.lint = Some(lint);
+    diagnostic
+}
+
+/// Runs of calls side by side in one block (no other command between them, none in a
+/// loop) that one command could do.
+fn mergeable_calls(facts: &Facts, out: &mut Vec<Diagnostic>) {
+    let mut run: Vec<&CommandCall> = Vec::new();
+    let mut run_kind: Option<(usize, String, String)> = None;
+    for call in &facts.commands {
+        let kind = mergeable_kind(call).map(|(name, shape)| (call.block, name, shape));
+        if kind.is_some() && kind == run_kind {
+            run.push(call);
+            continue;
+        }
+        report_run(&run, run_kind.as_ref(), out);
+        run = vec![call];
+        run_kind = kind;
+    }
+    report_run(&run, run_kind.as_ref(), out);
+}
+
+/// The command of a call that could join others, and what must be the same for them to
+/// join (the hash of `HGET`s, where `SET`s' keys come from); `None` for other calls.
+fn mergeable_kind(call: &CommandCall) -> Option<(String, String)> {
+    if call.open_loop.is_some() {
+        return None;
+    }
+    let name = call.name.as_deref()?.to_ascii_uppercase();
+    let shape = match (name.as_str(), call.args.as_slice()) {
+        ("GET" | "EXISTS", [key]) if key.source == Source::Keys => String::new(),
+        // HGETs of one hash: the hash's expression, as written, tells them apart.
+        ("HGET", [hash, _]) => hash.text.clone(),
+        ("SET", [key, _]) => match key.source {
+            Source::Keys => "keys".to_owned(),
+            // Keys written or built in the script: the fields of one object.
+            Source::Literal | Source::Built => "object".to_owned(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some((name, shape))
+}
+
+/// The finding of a run of mergeable calls, when there are two or more.
+fn report_run(
+    run: &[&CommandCall],
+    kind: Option<&(usize, String, String)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some((_, name, shape)), [first, _, ..]) = (kind, run) else {
+        return;
+    };
+    let (merged, how) = match name.as_str() {
+        "GET" => ("MGET", "`redis.call('MGET', KEYS[1], KEYS[2], ...)` returns them all, in order".to_owned()),
+        "EXISTS" => ("EXISTS", "`redis.call('EXISTS', KEYS[1], KEYS[2], ...)` counts them all".to_owned()),
+        "HGET" => ("HMGET", format!("`redis.call('HMGET', {shape}, field1, field2, ...)` reads them all")),
+        _ if shape == "object" => ("HSET", "these keys look like the fields of one object: keep it in one hash, `redis.call('HSET', key, 'field1', v1, 'field2', v2)`".to_owned()),
+        _ => ("MSET", "`redis.call('MSET', KEYS[1], v1, KEYS[2], v2, ...)` sets them all".to_owned()),
+    };
+    out.push(finding(
+        "mergeable_calls",
+        first,
+        match run.len() {
+            2 => format!("this `{name}` and the next could be one `{merged}`"),
+            count => format!(
+                "this `{name}` and the next {} could be one `{merged}`",
+                count - 1
+            ),
+        },
+        format!("each call is a round of Redis's command dispatch; {how}"),
+    ));
+}
+
+fn blocking_command(call: &CommandCall, name: &str, out: &mut Vec<Diagnostic>) {
+    let why = match name {
+        "KEYS" => {
+            "goes through every key of the database while the server serves nobody else; keep the keys you need in a set (or a sorted set) and read that, or SCAN from the client"
+        }
+        "FLUSHALL" | "FLUSHDB" => {
+            "deletes every key while the server serves nobody else; delete what you mean to (or use the ASYNC option from the client, outside a script)"
+        }
+        _ => return,
+    };
+    out.push(finding(
+        "blocking_command",
+        call,
+        format!("`{name}` blocks the server for as long as the database is large"),
+        format!("`{name}` {why}"),
+    ));
+}
+
+fn whole_collection_reply(call: &CommandCall, name: &str, out: &mut Vec<Diagnostic>) {
+    if !call.returned {
+        return;
+    }
+    // `0` and `-1`, as numbers or strings (`-1` is a negation in Lua's syntax).
+    let literal = |arg: &crate::lua::facts::Argument| match &arg.word {
+        Word::Number(text) | Word::Text(text) => text.clone(),
+        Word::Dynamic => arg.text.replace(' ', ""),
+    };
+    let whole_range = |args: &[crate::lua::facts::Argument]| matches!(args, [_, start, stop] if literal(start) == "0" && literal(stop) == "-1");
+    let (count, page) = match name {
+        "SMEMBERS" => ("SCARD", "SSCAN"),
+        "HGETALL" | "HKEYS" | "HVALS" => ("HLEN", "HSCAN"),
+        "LRANGE" if whole_range(&call.args) => ("LLEN", "LRANGE with a bounded range"),
+        "ZRANGE" if whole_range(&call.args) => ("ZCARD", "ZRANGE with a bounded range"),
+        _ => return,
+    };
+    out.push(finding(
+        "whole_collection_reply",
+        call,
+        format!("this returns the whole result of `{name}`, which may be large"),
+        format!("a large reply holds the server while it is built and sent; return a count (`{count}`) or a page (`{page}`, with a cursor or offsets in ARGV)"),
+    ));
+}
+
+fn key_not_from_keys(call: &CommandCall, name: &str, target: Target, out: &mut Vec<Diagnostic>) {
+    let Known::Yes(command) = target.command(name) else {
+        return;
+    };
+    let Some(first) = command.args.first().filter(|arg| arg.kind == ArgKind::Key) else {
+        return;
+    };
+    let every = first.flags & crate::redis::commands::Arg::MULTIPLE != 0 && command.args.len() == 1;
+    let keys = if every { call.args.len() } else { 1 };
+    for argument in call.args.iter().take(keys) {
+        let how = match argument.source {
+            Source::Literal => "written in the script",
+            Source::Args => "taken from ARGV",
+            Source::Built => "built in the script",
+            _ => continue,
+        };
+        let mut diagnostic = Diagnostic::new(
+            format!("`{name}` is given a key {how}, not one passed in KEYS"),
+            argument.site.at,
+            argument.site.width,
+        )
+        .warning()
+        .with_help("Redis Cluster routes a script by the keys it declares and ACLs check only those: pass every key in KEYS (a key built from a prefix can be built by the caller; give related keys a common hash tag, `{user1}:a`)");
+        diagnostic.lint = Some("key_not_from_keys");
+        out.push(diagnostic);
+    }
+}
+
+fn unbounded_loop(facts: &Facts, out: &mut Vec<Diagnostic>) {
+    let mut seen = Vec::new();
+    for call in &facts.commands {
+        let Some(open) = call.open_loop else {
+            continue;
+        };
+        if seen.contains(&open.site.at) {
+            continue;
+        }
+        seen.push(open.site.at);
+        let bound = match open.bound {
+            Source::Args => "ARGV",
+            _ => "a reply",
+        };
+        let mut diagnostic = Diagnostic::new(
+            format!("this loop runs a Redis command per turn, and {bound} decides how many turns"),
+            open.site.at,
+            open.site.width,
+        )
+        .warning()
+        .with_help("the server serves nobody else until the script ends: cap the turns (`math.min(tonumber(ARGV[1]), 1000)`) or page through the work, a batch per call");
+        diagnostic.lint = Some("unbounded_loop");
+        out.push(diagnostic);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Options;
+
+    /// `line lint` of every lint finding of `source`, checked with `options`.
+    fn findings_with(source: &str, options: &Options) -> Vec<String> {
+        crate::check("lua_scripts/x.lua", source, options)
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.lint.map(|lint| format!("{} {lint}", d.location.line)))
+            .collect()
+    }
+
+    fn findings(source: &str) -> Vec<String> {
+        findings_with(source, &Options::default())
+    }
+
+    const HEADER: &str =
+        "--[[\n  KEYS:\n    [1] a - a\n    [2] b - b\n  ARGV:\n    [1] n: int - n\n--]]\n";
+
+    #[test]
+    fn each_lint_fires_on_its_case_and_not_on_the_better_one() {
+        let gets = format!(
+            "{HEADER}local a = redis.call('GET', KEYS[1])\nlocal b = redis.call('GET', KEYS[2])\nreturn {{a, b, ARGV[1]}}"
+        );
+        assert_eq!(findings(&gets), ["8 mergeable_calls"]);
+        let between = format!(
+            "{HEADER}local a = redis.call('GET', KEYS[1])\nredis.call('INCR', KEYS[2])\nlocal b = redis.call('GET', KEYS[2])\nreturn {{a, b, ARGV[1]}}"
+        );
+        assert_eq!(findings(&between), Vec::<String>::new(), "not side by side");
+        let mget = format!("{HEADER}return redis.call('MGET', KEYS[1], KEYS[2], ARGV[1])");
+        assert_eq!(findings(&mget), Vec::<String>::new());
+        let keys = format!(
+            "{HEADER}redis.call('SET', KEYS[1], ARGV[1])\nreturn redis.call('KEYS', KEYS[2])"
+        );
+        assert_eq!(findings(&keys), ["9 blocking_command"]);
+        let whole = format!(
+            "{HEADER}redis.call('SET', KEYS[1], ARGV[1])\nreturn redis.call('LRANGE', KEYS[2], 0, -1)"
+        );
+        assert_eq!(findings(&whole), ["9 whole_collection_reply"]);
+        let page = format!(
+            "{HEADER}redis.call('SET', KEYS[1], ARGV[1])\nreturn redis.call('LRANGE', KEYS[2], 0, 99)"
+        );
+        assert_eq!(findings(&page), Vec::<String>::new());
+        let looped = format!(
+            "{HEADER}for i = 1, tonumber(ARGV[1]) do redis.call('RPUSH', KEYS[1], i) end\nfor _, m in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('DEL', m) end\nfor i = 1, math.min(tonumber(ARGV[1]), 10) do redis.call('RPUSH', KEYS[1], i) end\nreturn 1"
+        );
+        assert_eq!(findings(&looped), ["8 unbounded_loop", "9 unbounded_loop"]);
+    }
+
+    #[test]
+    fn levels_come_from_options_and_lines() {
+        let literal = format!(
+            "{HEADER}redis.call('SET', KEYS[1], KEYS[2])\nreturn redis.call('INCR', 'hits:' .. ARGV[1])"
+        );
+        assert_eq!(
+            findings(&literal),
+            Vec::<String>::new(),
+            "allowed by default"
+        );
+        let mut options = Options::default();
+        options.lints.set("key_not_from_keys", Level::Deny).unwrap();
+        let analysis = crate::check("x.lua", &literal, &options);
+        assert!(analysis.has_errors());
+        assert_eq!(findings_with(&literal, &options), ["9 key_not_from_keys"]);
+        let keys = format!(
+            "{HEADER}redis.call('SET', KEYS[1], ARGV[1])\n-- redis-script: allow(blocking_command)\nreturn redis.call('KEYS', KEYS[2])"
+        );
+        assert_eq!(findings(&keys), Vec::<String>::new());
+        let trailing = format!(
+            "{HEADER}redis.call('SET', KEYS[1], ARGV[1])\nreturn redis.call('KEYS', KEYS[2]) -- redis-script: allow(blocking_command)"
+        );
+        assert_eq!(findings(&trailing), Vec::<String>::new());
+        assert!(
+            options
+                .lints
+                .set("no_such_lint", Level::Allow)
+                .unwrap_err()
+                .contains("the lints are: mergeable_calls")
+        );
+    }
+}

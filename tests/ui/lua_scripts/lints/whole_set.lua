@@ -1,0 +1,3 @@
+-- Returns every member of a set.
+-- KEYS[1] = members
+return redis.call('SMEMBERS', KEYS[1])
