@@ -18,7 +18,7 @@ mod alloc;
 use alloc::{CountingAllocator, allocations};
 use redis_script::Batch;
 use redis_script::testing::{RedisCluster, RedisServer};
-use redis_script_examples::testing::{Record, TouchMany};
+use redis_script_examples::testing::{JsonEcho, Record, TouchMany};
 use redis_script_examples::{RateLimit, RateLimiter};
 
 #[global_allocator]
@@ -175,6 +175,46 @@ fn functions(server: &RedisServer) -> [Sample; 3] {
         }
     };
     measure(CALLS, [&mut typed, &mut raw, &mut script])
+}
+
+/// A job, as a `json` entry and reply.
+#[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+struct Job {
+    name: String,
+    attempts: u32,
+    tags: Vec<String>,
+}
+
+/// Sequential calls of a script with a `json` entry and a `json` reply: typed, and
+/// `serde_json::to_vec` + `EVALSHA` + `serde_json::from_slice` by hand.
+fn json_calls(server: &RedisServer) -> [Sample; 2] {
+    const CALLS: usize = 2_000;
+    let job = Job {
+        name: "send the weekly mail".to_owned(),
+        attempts: 3,
+        tags: vec!["eu".to_owned(), "mail".to_owned()],
+    };
+    let mut con = server.connection();
+    let mut typed = || {
+        for _ in 0..CALLS {
+            let back: redis_script::Json<Job> = JsonEcho::call(&job).invoke(&mut con).unwrap();
+            assert_eq!(back.0.attempts, 3);
+        }
+    };
+    let mut con2 = server.connection();
+    let mut by_hand = || {
+        for _ in 0..CALLS {
+            let reply: Vec<u8> = redis::cmd("EVALSHA")
+                .arg(JsonEcho::SHA1)
+                .arg(0)
+                .arg(serde_json::to_vec(&job).unwrap())
+                .query(&mut con2)
+                .unwrap();
+            let back: Job = serde_json::from_slice(&reply).unwrap();
+            assert_eq!(back.attempts, 3);
+        }
+    };
+    measure(CALLS, [&mut typed, &mut by_hand])
 }
 
 /// Batches of `size` calls spread over 100 hash tags, on the cluster: typed
@@ -431,6 +471,7 @@ fn main() {
     RateLimiter::META.load(&mut con).unwrap();
     TouchMany::META.load(&mut con).unwrap();
     RateLimit::LIBRARY.load(&mut con).unwrap();
+    JsonEcho::META.load(&mut con).unwrap();
     SCRIPT.load(&mut con).unwrap();
 
     println!(
@@ -512,6 +553,16 @@ fn main() {
         typed.per_second / script.per_second,
         typed.allocations,
         raw.allocations,
+    );
+
+    let [typed, by_hand] = json_calls(&server);
+    println!(
+        "\njson entry and reply, sequential sync (calls/s): typed {:.0}, serde_json::to_vec + EVALSHA + from_slice {:.0}; typed/by hand {:.2}; allocs/call typed {:.1} by hand {:.1}",
+        typed.per_second,
+        by_hand.per_second,
+        typed.per_second / by_hand.per_second,
+        typed.allocations,
+        by_hand.allocations,
     );
 
     println!(

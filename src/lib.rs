@@ -31,6 +31,11 @@ pub struct WriteThrough;
 #[redis_script("jobs/add_job.lua")]
 pub struct AddJob;
 
+/// Stores a job sent as JSON and returns it as MessagePack (features `json`, `msgpack`).
+#[cfg(all(feature = "json", feature = "msgpack"))]
+#[redis_script("jobs/schedule_job.lua")]
+pub struct ScheduleJob;
+
 /// The seed's `debug_print` and `execute_with_debug` patterns.
 #[redis_script("debugging/debug_print.lua")]
 pub struct DebugPrint;
@@ -79,6 +84,16 @@ pub mod testing {
     /// Sets any number of keys.
     #[redis_script("testing/touch_many.lua")]
     pub struct TouchMany;
+
+    /// Sends a JSON value back through Redis's cjson.
+    #[cfg(feature = "json")]
+    #[redis_script("testing/json_echo.lua")]
+    pub struct JsonEcho;
+
+    /// Sends a MessagePack value back through Redis's cmsgpack.
+    #[cfg(feature = "msgpack")]
+    #[redis_script("testing/msgpack_echo.lua")]
+    pub struct MsgpackEcho;
 
     /// A Redis Functions library that records calls (`record`, `recorded`) and fails on
     /// request (`fail`).

@@ -49,7 +49,7 @@ pub use redis::target::{Family, Target};
 pub use redis::version::RedisVersion;
 pub use settings::{manifest_lints, manifest_target};
 pub use source::{Origin, Segment, SourceFile, Sources, expand};
-pub use types::{ParamType, ReturnType};
+pub use types::{Codec, ParamType, ReturnType};
 
 /// What the analysis of a script (or, as `Analysis<Library>`, of a function library)
 /// found: the model when its header could be read (even if the body has errors, so code

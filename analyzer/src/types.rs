@@ -18,17 +18,24 @@ pub enum ParamType {
     Float,
     /// `bool`: sent as `1` or `0`.
     Bool,
+    /// `json`: any `Serialize` value, sent as JSON (the script decodes it with
+    /// `cjson.decode`).
+    Json,
+    /// `msgpack`: any `Serialize` value, sent as MessagePack (`cmsgpack.unpack`).
+    Msgpack,
 }
 
 impl ParamType {
     /// Every parameter type, in the order the docs list them.
-    pub const ALL: [ParamType; 6] = [
+    pub const ALL: [ParamType; 8] = [
         Self::Key,
         Self::String,
         Self::Bytes,
         Self::Int,
         Self::Float,
         Self::Bool,
+        Self::Json,
+        Self::Msgpack,
     ];
 
     /// The type named `word` in a header, if there is one.
@@ -45,12 +52,58 @@ impl ParamType {
             Self::Int => "int",
             Self::Float => "float",
             Self::Bool => "bool",
+            Self::Json => "json",
+            Self::Msgpack => "msgpack",
+        }
+    }
+
+    /// The encoding of a structured type (`json`, `msgpack`).
+    pub fn codec(self) -> Option<Codec> {
+        match self {
+            Self::Json => Some(Codec::Json),
+            Self::Msgpack => Some(Codec::Msgpack),
+            _ => None,
         }
     }
 
     /// The words of all parameter types, for messages.
     pub fn vocabulary() -> String {
         Self::ALL.map(Self::name).join(", ")
+    }
+}
+
+/// An encoding of structured values that Redis's Lua reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Codec {
+    /// JSON: `cjson.decode` / `cjson.encode` in Lua, `serde_json` in Rust.
+    Json,
+    /// MessagePack: `cmsgpack.unpack` / `cmsgpack.pack` in Lua, `rmp-serde` in Rust.
+    Msgpack,
+}
+
+impl Codec {
+    /// The header word (`json`, `msgpack`), also the name of the crate feature.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Msgpack => "msgpack",
+        }
+    }
+
+    /// The Lua call that decodes a value of this encoding.
+    pub fn lua_decode(self) -> &'static str {
+        match self {
+            Self::Json => "cjson.decode",
+            Self::Msgpack => "cmsgpack.unpack",
+        }
+    }
+
+    /// The Lua call that encodes a value.
+    pub fn lua_encode(self) -> &'static str {
+        match self {
+            Self::Json => "cjson.encode",
+            Self::Msgpack => "cmsgpack.pack",
+        }
     }
 }
 
@@ -73,6 +126,9 @@ pub enum ReturnType {
     Nil,
     /// `value`: any reply, as `redis::Value`.
     Value,
+    /// `json` / `msgpack`: a bulk string holding an encoded value, decoded into the
+    /// `Deserialize` type the caller picks.
+    Encoded(Codec),
     /// `T?`: the value or nil.
     Optional(Box<ReturnType>),
     /// `[T]`: an array (Lua table) of values.
@@ -84,6 +140,21 @@ pub enum ReturnType {
 }
 
 impl ReturnType {
+    /// The encodings this type (or a type inside it) decodes.
+    pub fn codecs(&self) -> Vec<Codec> {
+        match self {
+            Self::Encoded(codec) => vec![*codec],
+            Self::Optional(inner) | Self::Array(inner) => inner.codecs(),
+            Self::Map(key, value) => {
+                let mut codecs = key.codecs();
+                codecs.extend(value.codecs());
+                codecs
+            }
+            Self::Tuple(items) => items.iter().flat_map(Self::codecs).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Parses a RETURNS type expression; `None` when `text` is not one (it is then free text).
     pub fn parse(text: &str) -> Option<Self> {
         let mut parser = TypeParser {
@@ -125,6 +196,7 @@ impl fmt::Display for ReturnType {
             Self::Status => f.write_str("status"),
             Self::Nil => f.write_str("nil"),
             Self::Value => f.write_str("value"),
+            Self::Encoded(codec) => f.write_str(codec.name()),
             Self::Optional(inner) => write!(f, "{inner}?"),
             Self::Array(inner) => write!(f, "[{inner}]"),
             Self::Map(key, value) => write!(f, "{{{key}: {value}}}"),
@@ -148,6 +220,7 @@ impl fmt::Display for ReturnType {
 /// type   := atom '?'*
 /// atom   := word | '[' type ']' | '{' type ':' type '}' | '(' type (',' type)+ ')'
 /// word   := int | integer | float | double | bool | boolean | string | bytes | status | nil | value
+///         | json | msgpack
 /// ```
 struct TypeParser<'a> {
     rest: &'a str,
@@ -218,6 +291,8 @@ impl TypeParser<'_> {
             "status" => ReturnType::Status,
             "nil" => ReturnType::Nil,
             "value" => ReturnType::Value,
+            "json" => ReturnType::Encoded(Codec::Json),
+            "msgpack" => ReturnType::Encoded(Codec::Msgpack),
             _ => return None,
         };
         self.rest = &rest[end..];
@@ -300,7 +375,7 @@ mod tests {
         assert_eq!(ParamType::from_word("strng"), None);
         assert_eq!(
             ParamType::vocabulary(),
-            "key, string, bytes, int, float, bool"
+            "key, string, bytes, int, float, bool, json, msgpack"
         );
     }
 }

@@ -84,6 +84,7 @@ fn shape(ty: &ReturnType) -> &'static ReplyShape {
         ReturnType::Status => ReplyShape::Status,
         ReturnType::Nil => ReplyShape::Nil,
         ReturnType::Value => ReplyShape::Any,
+        ReturnType::Encoded(_) => ReplyShape::Bytes,
         ReturnType::Optional(inner) => ReplyShape::Optional(shape(inner)),
         ReturnType::Array(inner) => ReplyShape::Array(shape(inner)),
         ReturnType::Map(key, value) => ReplyShape::Map(shape(key), shape(value)),
@@ -304,8 +305,14 @@ fn show(value: &Value, ty: Option<&ReturnType>) -> String {
         (_, Value::Nil) => "(nil)".to_owned(),
         (Some(ReturnType::Bool), Value::Int(n)) => (*n == 1).to_string(),
         (_, Value::Int(n)) => n.to_string(),
+        (
+            Some(ReturnType::Encoded(redis_script_analyzer::Codec::Json)),
+            Value::BulkString(bytes),
+        ) => String::from_utf8_lossy(bytes).into_owned(),
         (_, Value::BulkString(bytes)) => match std::str::from_utf8(bytes) {
-            Ok(text) if !matches!(ty, Some(ReturnType::Bytes)) => format!("{text:?}"),
+            Ok(text) if !matches!(ty, Some(ReturnType::Bytes | ReturnType::Encoded(_))) => {
+                format!("{text:?}")
+            }
             _ => format!("{} bytes: {:02x?}", bytes.len(), bytes),
         },
         (_, Value::SimpleString(text)) => text.clone(),

@@ -276,6 +276,7 @@ fn generate(
     );
     let target = options.target.name();
     let errors = error_enum(vis, ident, &script.errors, &script.path);
+    let features = rust_types::required_features(script);
     quote! {
         #(#attrs)*
         #[doc = #struct_docs]
@@ -314,6 +315,8 @@ fn generate(
         #errors
 
         #tracked
+
+        #features
 
         ::redis_script::__private::inventory::submit! {
             ::redis_script::__private::registration(#ident::META)
@@ -403,6 +406,10 @@ pub(crate) fn call_fn(
     };
     let (num_keys, num_args) = (count(&script.keys), count(&script.args));
     let (generics, reply) = match script.returns.ty() {
+        Some(ty) if !ty.codecs().is_empty() => (
+            quote!(<Reply: ::redis_script::__private::DeserializeOwned>),
+            rust_types::return_type(ty),
+        ),
         Some(ty) => (quote!(), rust_types::return_type(ty)),
         None => (
             quote!(<Reply: ::redis_script::__private::FromRedisValue>),

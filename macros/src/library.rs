@@ -97,7 +97,10 @@ fn function_items(
     let read_only = function.read_only();
     let docs = docs::function_docs(library, function);
     let call = call_fn(vis, &method, quote!(Self::#meta), contract, &docs);
+    let features = rust_types::required_features(contract);
     quote! {
+        #features
+
         #[doc(hidden)]
         #vis const #meta: &'static ::redis_script::__private::ScriptMeta =
             &::redis_script::__private::script_meta(::redis_script::__private::ScriptParts {

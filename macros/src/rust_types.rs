@@ -6,7 +6,7 @@
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use redis_script_analyzer::{Param, ParamType, ReturnType};
+use redis_script_analyzer::{Codec, Param, ParamType, ReturnType, Script};
 
 /// The prefix of every runtime path in generated code.
 const CODE_PREFIX: &str = "::redis_script::__private::";
@@ -20,6 +20,12 @@ pub fn param_type_text(param: &Param, prefix: &str) -> String {
         Some(ParamType::Int) => "i64".to_owned(),
         Some(ParamType::Float) => "f64".to_owned(),
         Some(ParamType::Bool) => "bool".to_owned(),
+        Some(ParamType::Json | ParamType::Msgpack) if param.variadic => {
+            return format!("&[impl {prefix}Serialize]");
+        }
+        Some(ParamType::Json | ParamType::Msgpack) => {
+            format!("&(impl {prefix}Serialize + ?Sized)")
+        }
     };
     if param.variadic {
         format!("&[{single}]")
@@ -38,6 +44,9 @@ pub fn return_type_text(ty: &ReturnType, prefix: &str) -> String {
         ReturnType::Bytes => format!("{prefix}Vec<u8>"),
         ReturnType::Nil => "()".to_owned(),
         ReturnType::Value => format!("{prefix}Value"),
+        // The caller picks the type the value decodes into.
+        ReturnType::Encoded(Codec::Json) => format!("{prefix}Json<Reply>"),
+        ReturnType::Encoded(Codec::Msgpack) => format!("{prefix}Msgpack<Reply>"),
         ReturnType::Optional(inner) => {
             format!("{prefix}Option<{}>", return_type_text(inner, prefix))
         }
@@ -70,6 +79,19 @@ fn tokens(text: &str) -> TokenStream {
 
 /// Statements writing the parameter `ident` into the call `call`.
 pub fn write_param(param: &Param, ident: &Ident, call: &Ident) -> TokenStream {
+    if let Some(codec) = param.ty.and_then(ParamType::codec) {
+        let push = Ident::new(&format!("push_{}", codec.name()), Span::call_site());
+        let entry = format!("{} (`{}`)", param.label(), param.name);
+        if param.variadic {
+            let item = Ident::new("__redis_script_item", Span::mixed_site());
+            return quote! {
+                for #item in #ident {
+                    ::redis_script::__private::#push(&mut #call, #item, #entry);
+                }
+            };
+        }
+        return quote!(::redis_script::__private::#push(&mut #call, #ident, #entry););
+    }
     let convert = |value: TokenStream| match param.ty {
         Some(ParamType::String | ParamType::Bytes) => quote!(#value.as_ref()),
         _ => value,
@@ -89,6 +111,37 @@ pub fn write_param(param: &Param, ident: &Ident, call: &Ident) -> TokenStream {
     }
 }
 
+/// The encodings a script's entries and reply use (`json`, `msgpack`), each once.
+pub fn codecs(script: &Script) -> Vec<Codec> {
+    let mut codecs: Vec<Codec> = script
+        .keys
+        .iter()
+        .chain(script.args.iter())
+        .filter_map(|param| param.ty.and_then(ParamType::codec))
+        .chain(
+            script
+                .returns
+                .ty()
+                .map(ReturnType::codecs)
+                .unwrap_or_default(),
+        )
+        .collect();
+    codecs.sort_by_key(|codec| codec.name());
+    codecs.dedup();
+    codecs
+}
+
+/// Items that fail the build, naming the feature, when the runtime lacks a feature
+/// `script` needs (`json`, `msgpack`).
+pub fn required_features(script: &Script) -> TokenStream {
+    let path = &script.path;
+    let checks = codecs(script).into_iter().map(|codec| {
+        let check = Ident::new(&format!("require_{}", codec.name()), Span::call_site());
+        quote!(::redis_script::__private::#check!(#path);)
+    });
+    quote!(#(#checks)*)
+}
+
 /// A constant expression of type `ReplyShape` for a declared reply (`Any` for none).
 pub fn reply_shape(ty: Option<&ReturnType>) -> TokenStream {
     let shape = quote!(::redis_script::__private::ReplyShape);
@@ -104,6 +157,7 @@ pub fn reply_shape(ty: Option<&ReturnType>) -> TokenStream {
         ReturnType::Status => quote!(#shape::Status),
         ReturnType::Nil => quote!(#shape::Nil),
         ReturnType::Value => quote!(#shape::Any),
+        ReturnType::Encoded(_) => quote!(#shape::Bytes),
         ReturnType::Optional(inner) => {
             let inner = reply_shape(Some(inner));
             quote!(#shape::Optional(&#inner))

@@ -26,6 +26,9 @@ pub struct ScriptCall<R> {
     meta: &'static ScriptMeta,
     cmd: Cmd,
     num_keys: usize,
+    /// An argument that could not be encoded (`json`, `msgpack`): the entry and why. Such
+    /// a call is never sent.
+    unencodable: Option<(&'static str, String)>,
     reply: PhantomData<fn() -> R>,
 }
 
@@ -43,6 +46,7 @@ impl<R> ScriptCall<R> {
             meta,
             cmd: invocation::evalsha(meta, num_keys, num_args),
             num_keys,
+            unencodable: None,
             reply: PhantomData,
         }
     }
@@ -50,6 +54,36 @@ impl<R> ScriptCall<R> {
     /// Writes one key or argument straight into the command.
     pub(crate) fn push<T: ToRedisArgs>(&mut self, value: T) {
         self.cmd.arg(value);
+    }
+
+    /// Writes the argument `entry` (`ARGV[2] (\`job\`)`) with `encode`, straight into the
+    /// command's buffer; when it fails, the call is marked so it is never sent.
+    #[cfg_attr(not(any(feature = "json", feature = "msgpack")), allow(dead_code))]
+    pub(crate) fn push_encoded(
+        &mut self,
+        entry: &'static str,
+        encode: impl FnOnce(&mut dyn std::io::Write) -> Result<(), String>,
+    ) {
+        let mut writer = redis::RedisWrite::writer_for_next_arg(&mut self.cmd);
+        if let Err(detail) = encode(&mut writer)
+            && self.unencodable.is_none()
+        {
+            self.unencodable = Some((entry, detail));
+        }
+    }
+
+    /// An error when an argument could not be encoded, so the call must not be sent.
+    pub(crate) fn sendable(&self) -> Result<(), Error> {
+        match &self.unencodable {
+            None => Ok(()),
+            Some((entry, detail)) => Err(Error::new(
+                self.meta,
+                ErrorKind::Argument {
+                    entry,
+                    detail: detail.clone(),
+                },
+            )),
+        }
     }
 
     /// The script this call runs.
@@ -103,9 +137,11 @@ impl<R> ScriptCall<R> {
         self.num_keys
     }
 
-    /// The script, the command and its number of keys, for adding the call to a batch.
-    pub(crate) fn into_parts(self) -> (&'static ScriptMeta, Cmd, usize) {
-        (self.meta, self.cmd, self.num_keys)
+    /// The script, the command and its number of keys, for adding the call to a batch;
+    /// an error instead when an argument could not be encoded.
+    pub(crate) fn into_parts(self) -> Result<(&'static ScriptMeta, Cmd, usize), Error> {
+        self.sendable()?;
+        Ok((self.meta, self.cmd, self.num_keys))
     }
 }
 
@@ -117,6 +153,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// restart, failover, `SCRIPT FLUSH`), loads it with `SCRIPT LOAD` and sends the
     /// `EVALSHA` once more. `NOSCRIPT` means the script did not run, so it never runs twice.
     pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
+        self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
         let reply = send(con, &self.cmd);
         if !is_missing(&reply) {
@@ -136,6 +173,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
         &self,
         con: &mut C,
     ) -> Result<R, Error> {
+        self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
         let reply = con.req_packed_command(&self.cmd).await;
         if !is_missing(&reply) {
@@ -170,6 +208,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
     #[cfg(feature = "cluster")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn invoke_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<R, Error> {
+        self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
         if let Err(error) = self.slot() {
             return finish(trace, Err(error));
@@ -219,6 +258,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<R, Error> {
         use redis::aio::ConnectionLike as _;
+        self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
         if let Err(error) = self.slot() {
             return finish(trace, Err(error));
@@ -366,6 +406,7 @@ impl<R> Clone for ScriptCall<R> {
             meta: self.meta,
             cmd: self.cmd.clone(),
             num_keys: self.num_keys,
+            unencodable: self.unencodable.clone(),
             reply: PhantomData,
         }
     }

@@ -110,6 +110,14 @@ pub enum ErrorKind {
         /// What differs.
         detail: String,
     },
+    /// An argument declared `json` or `msgpack` could not be encoded (a map with keys that
+    /// are not strings, a value the serializer refuses): the call was not sent.
+    Argument {
+        /// The entry, e.g. ``ARGV[2] (`job`)``.
+        entry: &'static str,
+        /// Why, in the serializer's words.
+        detail: String,
+    },
     /// The call's keys are in different hash slots, which a Redis Cluster refuses: the
     /// script did not run. Calls made for a cluster connection
     /// ([`invoke_cluster`](crate::ScriptCall::invoke_cluster)) are checked before they are
@@ -138,6 +146,7 @@ impl ErrorKind {
             Self::CrossSlot { .. } => "cross_slot",
             Self::Target { .. } => "target",
             Self::LibraryMismatch { .. } => "library_mismatch",
+            Self::Argument { .. } => "argument",
         }
     }
 }
@@ -221,6 +230,7 @@ impl Error {
             | ErrorKind::Busy(_)
             | ErrorKind::CrossSlot { .. }
             | ErrorKind::LibraryMismatch { .. }
+            | ErrorKind::Argument { .. }
             | ErrorKind::Target { .. } => false,
         }
     }
@@ -340,6 +350,10 @@ impl Error {
                 self.script
                     .library()
                     .map_or(self.script.name(), |library| library.name()),
+            ),
+            ErrorKind::Argument { entry, detail } => write!(
+                f,
+                "{what} ({path}) was not sent: its argument {entry} could not be encoded: {detail}"
             ),
             ErrorKind::CrossSlot { keys } => {
                 write!(

@@ -13,6 +13,7 @@ mod meta;
 mod registry;
 mod reply;
 mod server;
+mod structured;
 mod trace;
 
 /// Throwaway Redis servers and clusters for tests: the `redis-script-testing` crate,
@@ -42,6 +43,7 @@ pub use meta::{Library, Script, ScriptKind, ScriptMeta, SourceLocation, SourceMa
 pub use redis;
 pub use registry::{libraries, scripts};
 pub use reply::ReplyShape;
+pub use structured::{Json, Msgpack};
 
 /// Binds a Lua script file to the unit struct it is placed on.
 ///
@@ -68,6 +70,12 @@ pub mod __private {
     };
     pub use crate::registry::Registration;
     pub use crate::reply::ReplyShape;
+    pub use crate::structured::contract::{DeserializeOwned, Serialize, push_json, push_msgpack};
+    pub use crate::structured::{Json, Msgpack};
+    pub use crate::{
+        __redis_script_require_json as require_json,
+        __redis_script_require_msgpack as require_msgpack,
+    };
     pub use inventory;
     pub use redis::{FromRedisValue, ToRedisArgs, ToSingleRedisArg, Value};
     pub use std::collections::HashMap;

@@ -17,6 +17,7 @@ pub mod lints;
 pub mod returns;
 pub mod sandbox;
 pub mod shebang;
+pub mod structured;
 
 use crate::diagnostic::Diagnostic;
 use crate::lua::Facts;
@@ -62,6 +63,7 @@ pub fn run(
     lints::check(facts, options.target, out);
     if let Some(script) = script {
         contract::check(script, facts, None, out);
+        structured::check(script, facts, None, out);
         returns::check(script, facts, None, out);
     }
 }
@@ -105,6 +107,7 @@ pub fn run_library(
             out.push(contract::undocumented(&function.name, function.line, facts));
         }
         contract::check(&function.contract, facts, Some(walked), out);
+        structured::check(&function.contract, facts, Some(walked), out);
         returns::check(&mut function.contract, facts, Some(walked), out);
     }
 }

@@ -4,7 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::lua::facts::{Facts, ReturnSite, Returned};
 use crate::model::{Returns, Script};
-use crate::types::ReturnType;
+use crate::types::{Codec, ReturnType};
 
 /// Checks typed RETURNS against literal returns, or infers a type for prose RETURNS; the
 /// returns are those of the script's main chunk (`function` is `None`) or of the library
@@ -84,6 +84,10 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite) -> Option<Diagnostic> {
         Returned::Nothing => "nil: the script can reach its end without a `return`",
         Returned::Table => "a table (sent as an array)",
         Returned::Status => "a status reply",
+        Returned::Encoded(codec) => match codec {
+            Codec::Json => "JSON (`cjson.encode`)",
+            Codec::Msgpack => "MessagePack (`cmsgpack.pack`)",
+        },
     };
     match fits(ty, site.returned) {
         Fit::Yes => None,
@@ -97,7 +101,9 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite) -> Option<Diagnostic> {
             .warning(),
         ),
         Fit::No => {
-            let help = if matches!(ty, ReturnType::Status) && site.returned == Returned::String {
+            let help = if let ReturnType::Encoded(codec) = ty {
+                format!("return the value encoded, `{}(value)`", codec.lua_encode())
+            } else if matches!(ty, ReturnType::Status) && site.returned == Returned::String {
                 "a Lua string is sent as a bulk string: return `redis.status_reply(\"OK\")` for a status".to_owned()
             } else {
                 format!("return a value of type `{ty}`, or change RETURNS to what the script returns")
@@ -148,6 +154,11 @@ fn fits(ty: &ReturnType, returned: Returned) -> Fit {
         R::String => matches!(ty, T::String | T::Bytes | T::Float),
         R::Status => matches!(ty, T::Status | T::String | T::Bytes),
         R::Table => matches!(ty, T::Array(_) | T::Tuple(_) | T::Map(..)),
+        R::Encoded(codec) => match ty {
+            T::Encoded(declared) => *declared == codec,
+            T::String | T::Bytes => true,
+            _ => false,
+        },
     };
     if ok { Fit::Yes } else { Fit::No }
 }

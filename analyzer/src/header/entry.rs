@@ -247,6 +247,16 @@ fn parse_rest(rest: &str, at: Location) -> Result<RestParts, Diagnostic> {
     let text = &rest[offset..];
     let at = Location::new(at.line, at.column + char_count(&rest[..offset]));
     if let Some(after) = strip_separator(text) {
+        // `KEYS[1] = name: type - description`: a name and a known type after the `=` too;
+        // anything else there is description (`= window (seconds)`, `= note: see below`).
+        let separator_len = text.len() - after.len();
+        let after_at = Location::new(at.line, at.column + char_count(&text[..separator_len]));
+        if let Ok(parts) = parse_rest(after, after_at)
+            && parts.ty.is_some()
+            && parts.name.is_some()
+        {
+            return Ok(parts);
+        }
         return Ok(RestParts::description(after));
     }
     if let Some(after_colon) = text.strip_prefix(':') {
@@ -465,6 +475,17 @@ mod tests {
         let entry = block("[4] flag: bool");
         assert_eq!(entry.name.as_deref(), Some("flag"));
         assert_eq!(entry.description, "");
+    }
+
+    #[test]
+    fn line_entries_take_a_name_and_type_after_the_separator() {
+        let entry = line_style(" ARGV[2] = job: json - the job");
+        assert_eq!(entry.name.as_deref(), Some("job"));
+        assert_eq!(entry.ty, Some(ParamType::Json));
+        assert_eq!(entry.description, "the job");
+        let prose = line_style(" ARGV[2] = note: see the docs");
+        assert_eq!((prose.name, prose.ty), (None, None));
+        assert_eq!(prose.description, "note: see the docs");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use full_moon::ast::Block;
 
 use crate::diagnostic::Location;
 use crate::model::ParamKind;
+use crate::types::Codec;
 
 /// Lua 5.1's limit on the active local variables of one function (`LUAI_MAXVARS`).
 pub const MAX_LOCALS: usize = 200;
@@ -86,6 +87,21 @@ pub enum Source {
     Reply,
     /// Something else, or not known.
     Unknown,
+}
+
+/// `cjson.decode(ARGV[n])` or `cmsgpack.unpack(ARGV[n])`, directly or through a local.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// KEYS or ARGV.
+    pub kind: ParamKind,
+    /// The entry's index.
+    pub index: usize,
+    /// How it is decoded.
+    pub codec: Codec,
+    /// In a library, the function whose callback decodes it.
+    pub function: Option<String>,
+    /// Where the decoding call is.
+    pub site: Site,
 }
 
 /// A loop around command calls whose number of turns the script does not bound itself.
@@ -170,6 +186,8 @@ pub enum Returned {
     Status,
     /// `redis.error_reply(...)`: an error, whatever RETURNS says.
     Error,
+    /// `cjson.encode(...)` or `cmsgpack.pack(...)`: an encoded value.
+    Encoded(Codec),
     /// The end of the script, reached without a `return`: Redis sends nil.
     Nothing,
     /// Anything else: a variable, a call...
@@ -277,6 +295,8 @@ pub struct Facts {
     pub ambiguous_calls: Vec<Site>,
     /// Errors sent with a literal text.
     pub error_literals: Vec<ErrorLiteral>,
+    /// Entries of KEYS or ARGV the body decodes.
+    pub decoded: Vec<Decoded>,
 }
 
 /// Walks `block`, the main chunk of a script.

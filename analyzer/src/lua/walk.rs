@@ -13,7 +13,7 @@ use full_moon::node::Node;
 use full_moon::tokenizer::TokenReference;
 
 use super::facts::{
-    Argument, ArrayUse, CommandCall, ErrorLiteral, Facts, MAX_LOCALS, MemberRead, NameUse,
+    Argument, ArrayUse, CommandCall, Decoded, ErrorLiteral, Facts, MAX_LOCALS, MemberRead, NameUse,
     OpenLoop, Registration, Return, ReturnSite, Returned, Site, Source,
 };
 use super::syntax::{
@@ -23,6 +23,7 @@ use super::syntax::{
 use crate::diagnostic::Location;
 use crate::model::ParamKind;
 use crate::redis::functions::REGISTRATION_FIELDS;
+use crate::types::Codec;
 
 /// The globals through which scripts call commands: `redis`, and Valkey's alias `server`.
 const COMMAND_TABLES: &[&str] = &["redis", "server"];
@@ -152,6 +153,8 @@ enum Binding {
     Forwarder,
     /// `local key = KEYS[1]`, `local id = ARGV[1]`: a value whose source is known.
     Value(Source),
+    /// `local job = ARGV[2]`: an element of KEYS or ARGV at a literal index.
+    Element(ParamKind, usize),
 }
 
 #[derive(Default)]
@@ -246,6 +249,8 @@ impl Walker {
             },
             Expression::Var(Var::Name(name)) => match self.resolve(&token_text(name)) {
                 Some(Binding::Value(source)) => *source,
+                Some(Binding::Element(ParamKind::Key, _)) => Source::Keys,
+                Some(Binding::Element(ParamKind::Arg, _)) => Source::Args,
                 _ => Source::Unknown,
             },
             Expression::Var(Var::Expression(var)) => {
@@ -276,6 +281,60 @@ impl Walker {
             }
             _ => Source::Unknown,
         }
+    }
+
+    /// The element of KEYS or ARGV `expression` is, at a literal index: `ARGV[2]`, or a
+    /// local holding it.
+    fn element_of(&self, expression: &Expression) -> Option<(ParamKind, usize)> {
+        match expression {
+            Expression::Parentheses { expression, .. } => self.element_of(expression),
+            Expression::Var(Var::Name(name)) => match self.resolve(&token_text(name)) {
+                Some(Binding::Element(kind, index)) => Some((*kind, *index)),
+                _ => None,
+            },
+            Expression::Var(Var::Expression(var)) => {
+                let Prefix::Name(base) = var.prefix() else {
+                    return None;
+                };
+                let kind = self.array_named(&token_text(base))?;
+                let mut suffixes = var.suffixes();
+                let (Some(Suffix::Index(Index::Brackets { expression, .. })), None) =
+                    (suffixes.next(), suffixes.next())
+                else {
+                    return None;
+                };
+                Some((kind, integer_literal(expression)?))
+            }
+            _ => None,
+        }
+    }
+
+    /// `cjson.decode(ARGV[n])` or `cmsgpack.unpack(ARGV[n])`: which entry it decodes, how.
+    fn decoded(&self, call: &FunctionCall) -> Option<Decoded> {
+        let codec = match called_name(call)? {
+            ("cjson", Some("decode")) => Codec::Json,
+            ("cmsgpack", Some("unpack")) => Codec::Msgpack,
+            _ => return None,
+        };
+        if self
+            .resolve(if codec == Codec::Json {
+                "cjson"
+            } else {
+                "cmsgpack"
+            })
+            .is_some()
+        {
+            return None;
+        }
+        let argument = call_arguments(call)?.first().copied()?;
+        let (kind, index) = self.element_of(argument)?;
+        Some(Decoded {
+            kind,
+            index,
+            codec,
+            function: self.current_function(),
+            site: site_of_node(call),
+        })
     }
 
     /// The open loop a loop over `bound` makes: one bounded by ARGV or by a reply.
@@ -382,6 +441,7 @@ impl Walker {
                 Some(Binding::Command | Binding::Forwarder) => Binding::Command,
                 Some(Binding::Global(global)) => Binding::Global(global.clone()),
                 Some(Binding::Value(source)) => Binding::Value(*source),
+                Some(Binding::Element(kind, index)) => Binding::Element(*kind, *index),
                 Some(_) => Binding::Plain,
                 None => Binding::Global(name.to_owned()),
             };
@@ -391,6 +451,9 @@ impl Walker {
             && matches!(member.as_str(), "call" | "pcall")
         {
             return Binding::Command;
+        }
+        if let Some((kind, index)) = self.element_of(expression) {
+            return Binding::Element(kind, index);
         }
         match self.source_of(expression) {
             Source::Unknown => Binding::Plain,
@@ -795,6 +858,9 @@ impl Walker {
         if let Some(command) = self.command_call(call) {
             self.facts.commands.push(command);
         }
+        if let Some(decoded) = self.decoded(call) {
+            self.facts.decoded.push(decoded);
+        }
         if self.is_command_table("redis")
             && called_name(call) == Some(("redis", Some("error_reply")))
             && let Some(text) = call_arguments(call).and_then(|args| args.first().copied())
@@ -1067,6 +1133,8 @@ impl Walker {
                     ("redis", Some("status_reply")) => Returned::Status,
                     ("redis", Some("error_reply")) => Returned::Error,
                     ("tostring", None) => Returned::String,
+                    ("cjson", Some("encode")) => Returned::Encoded(Codec::Json),
+                    ("cmsgpack", Some("pack")) => Returned::Encoded(Codec::Msgpack),
                     _ => Returned::Unknown,
                 }
             }

@@ -68,6 +68,7 @@ impl Batch {
         con: &mut redis::cluster::ClusterConnection,
     ) -> Result<Replies, BatchError> {
         use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+        self.sendable()?;
         if self.per_slot {
             return self.run_per_slot(|batch| batch.run_cluster(con));
         }
@@ -189,6 +190,7 @@ impl Batch {
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<Replies, BatchError> {
         use redis::aio::ConnectionLike as _;
+        self.sendable()?;
         if self.per_slot {
             return self.run_per_slot_async(con).await;
         }

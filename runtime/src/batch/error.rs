@@ -37,6 +37,8 @@ pub enum BatchError {
     RepliesLost(RedisError),
     /// The connection cannot run a batch (it does not pipeline); nothing was sent.
     Unsupported(&'static str),
+    /// An argument of a call could not be encoded (`json`, `msgpack`): nothing was sent.
+    Argument(Error),
 }
 
 impl BatchError {
@@ -94,6 +96,7 @@ impl fmt::Display for BatchError {
                 )
             }
             Self::Unsupported(what) => write!(f, "the batch was not sent: unsupported: {what}"),
+            Self::Argument(error) => write!(f, "the batch was not sent: {error}"),
             Self::RepliesLost(error) => write!(
                 f,
                 "every command of the batch ran, but the sync cluster client returned only this \
@@ -110,7 +113,7 @@ impl std::error::Error for BatchError {
             | Self::Redis(error)
             | Self::NotSent(error)
             | Self::RepliesLost(error) => Some(error),
-            Self::Load(error) => Some(error),
+            Self::Load(error) | Self::Argument(error) => Some(error),
             Self::WatchAborted | Self::CrossSlot(_) | Self::Unsupported(_) => None,
         }
     }

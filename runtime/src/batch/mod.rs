@@ -101,6 +101,8 @@ pub struct Batch {
     scripts: Vec<&'static ScriptMeta>,
     /// Whether this is a transaction per slot ([`Batch::transaction_per_slot`]).
     per_slot: bool,
+    /// The first call added whose argument could not be encoded.
+    unencodable: Option<crate::Error>,
     id: u64,
 }
 
@@ -152,14 +154,34 @@ impl Batch {
             entries: Vec::new(),
             scripts: Vec::new(),
             per_slot: false,
+            unencodable: None,
             id: next_batch_id(),
         }
     }
 
     /// Adds a script call; its typed reply is taken from [`Replies`] with the returned slot.
+    ///
+    /// A call with an argument that could not be encoded (`json`, `msgpack`) makes the whole
+    /// batch fail when run, before anything is sent ([`BatchError::Argument`]).
     pub fn add<R>(&mut self, call: ScriptCall<R>) -> Slot<R> {
-        let (meta, cmd, num_keys) = call.into_parts();
-        Slot::new(self.id, self.push_call(meta, num_keys, cmd), meta)
+        let meta = call.script();
+        match call.into_parts() {
+            Ok((meta, cmd, num_keys)) => {
+                Slot::new(self.id, self.push_call(meta, num_keys, cmd), meta)
+            }
+            Err(error) => {
+                self.unencodable.get_or_insert(error);
+                Slot::new(self.id, usize::MAX, meta)
+            }
+        }
+    }
+
+    /// An error when a call added could not be encoded: the batch must not be sent.
+    fn sendable(&self) -> Result<(), BatchError> {
+        match &self.unencodable {
+            Some(error) => Err(BatchError::Argument(error.clone())),
+            None => Ok(()),
+        }
     }
 
     /// Adds the call `cmd` of `meta`, after a load of `meta` if it is the first; returns
@@ -206,6 +228,7 @@ impl Batch {
     ///
     /// On a sync Redis Cluster connection use [`run_cluster`](Self::run_cluster).
     pub fn run(&self, con: &mut dyn ConnectionLike) -> Result<Replies, BatchError> {
+        self.sendable()?;
         if !con.supports_pipelining() {
             return Err(BatchError::Unsupported(
                 "the connection does not pipeline (on a sync cluster connection, use \
@@ -228,6 +251,7 @@ impl Batch {
         &self,
         con: &mut C,
     ) -> Result<Replies, BatchError> {
+        self.sendable()?;
         if self.per_slot {
             let mut replies = Vec::new();
             for (indices, batch) in self.slot_batches()? {
@@ -288,6 +312,7 @@ impl Clone for Batch {
             entries: self.entries.clone(),
             scripts: self.scripts.clone(),
             per_slot: self.per_slot,
+            unencodable: self.unencodable.clone(),
             id: next_batch_id(),
         }
     }
