@@ -31,7 +31,8 @@ pub struct Options {
     /// The server the script must run on, and its oldest version: the commands, their
     /// arguments and the Lua environment of that server are what the checks allow.
     pub target: Target,
-    /// The levels of the lints (see [`lints`]), where they differ from the defaults.
+    /// The levels of the lints (see [`LINTS`](crate::LINTS)), where they differ from the
+    /// defaults.
     pub lints: lints::LintLevels,
 }
 
