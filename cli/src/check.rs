@@ -26,6 +26,7 @@ pub fn run(
     let found = files::collect(paths)?;
     let progress = (found.len() >= PROGRESS_FROM && std::io::stderr().is_terminal())
         .then(|| indicatif::ProgressBar::new(found.len() as u64));
+    let mut checker = files::Checker::new(asked);
     let checked: Vec<Checked> = found
         .iter()
         .map(|file| {
@@ -33,7 +34,7 @@ pub fn run(
                 bar.set_message(file.relative.clone());
                 bar.inc(1);
             }
-            Ok(file.check(&files::options_for(file, asked)?))
+            checker.check(file)
         })
         .collect::<Result<_, String>>()?;
     if let Some(bar) = progress {

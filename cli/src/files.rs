@@ -6,10 +6,12 @@
 //! its own folder). Files that another file of the folder includes are fragments, checked
 //! through the files that include them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use redis_script_analyzer::{Analysis, Diagnostic, Library, Options, Script, Sources, Target};
+
+use crate::settings::CrateSettings;
 
 /// A script or library file to work on.
 #[derive(Debug, Clone)]
@@ -173,24 +175,46 @@ pub struct Asked {
     pub lints: redis_script_analyzer::LintLevels,
 }
 
-/// The options to check `file` with: for the target asked, else for the target its crate
-/// gives it (see [`crate::targets`]); with the crate's lint levels under those asked.
-pub fn options_for(file: &ScriptFile, asked: &Asked) -> Result<Options, String> {
-    let crate_settings = crate::targets::CrateTargets::of(&file.root);
-    let mut options = match &asked.target {
-        Some(target) => options(Some(target))?,
-        None => options(crate_settings.of_file(&file.relative)).map_err(|message| {
-            format!(
-                "the crate of {} gives a target redis-script does not know: {message}",
-                file.display()
-            )
-        })?,
-    };
-    let crate_lints = crate_settings
-        .lints
-        .map_err(|message| format!("the crate of {}: {message}", file.display()))?;
-    options.lints = crate_lints.overridden_by(&asked.lints);
-    Ok(options)
+/// Checks files with the options the command line asks for over those of each file's
+/// crate (whose settings are read once per scripts folder).
+#[derive(Debug)]
+pub struct Checker<'a> {
+    asked: &'a Asked,
+    crates: HashMap<PathBuf, CrateSettings>,
+}
+
+impl<'a> Checker<'a> {
+    /// A checker for what the command line asks.
+    pub fn new(asked: &'a Asked) -> Self {
+        Self {
+            asked,
+            crates: HashMap::new(),
+        }
+    }
+
+    /// Checks `file`: for the target asked, else for the target its crate gives it (see
+    /// [`crate::settings`]); with the crate's lint levels under those asked.
+    pub fn check(&mut self, file: &ScriptFile) -> Result<Checked, String> {
+        let crate_settings = self
+            .crates
+            .entry(file.root.clone())
+            .or_insert_with(|| CrateSettings::of(&file.root));
+        let mut options = match &self.asked.target {
+            Some(target) => options(Some(target))?,
+            None => options(crate_settings.of_file(&file.relative)).map_err(|message| {
+                format!(
+                    "the crate of {} gives a target redis-script does not know: {message}",
+                    file.display()
+                )
+            })?,
+        };
+        let crate_lints = crate_settings
+            .lints
+            .as_ref()
+            .map_err(|message| format!("the crate of {}: {message}", file.display()))?;
+        options.lints = crate_lints.overridden_by(&self.asked.lints);
+        Ok(file.check(&options))
+    }
 }
 
 /// Every script and library file `paths` name, in path order.

@@ -13,7 +13,7 @@ mod files;
 mod header;
 mod json;
 mod server;
-mod targets;
+mod settings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -96,17 +96,13 @@ fn shape(ty: &ReturnType) -> &'static ReplyShape {
     Box::leak(Box::new(shape))
 }
 
-/// Checks `file` and prints its errors; `None` when it has any.
-fn checked_without_errors(
-    file: &files::ScriptFile,
-    asked: &files::Asked,
-) -> Result<Option<Checked>, String> {
-    let checked = file.check(&files::options_for(file, asked)?);
+/// `checked`, or `None` after printing its errors when it has any.
+fn without_errors(checked: Checked) -> Option<Checked> {
     if !checked.has_errors() {
-        return Ok(Some(checked));
+        return Some(checked);
     }
     files::print_errors(&checked.sources, &checked.diagnostics);
-    Ok(None)
+    None
 }
 
 /// `host:port` of a redis URL, for messages.
@@ -124,23 +120,18 @@ pub fn load(
     asked: &files::Asked,
 ) -> Result<ExitCode, String> {
     let found = files::collect(paths)?;
+    let mut checker = files::Checker::new(asked);
     let mut checked = Vec::new();
     for file in &found {
-        checked.push(file.check(&files::options_for(file, asked)?));
+        checked.push(checker.check(file)?);
     }
-    let checked = files::entry_points(checked);
     let mut failed: Vec<String> = Vec::new();
     let mut metas = Vec::new();
-    for file in &checked {
-        match checked_without_errors(&file.file, asked)?
-            .as_ref()
-            .and_then(describe)
-        {
+    for file in files::entry_points(checked) {
+        let display = file.file.display();
+        match without_errors(file).as_ref().and_then(describe) {
             Some(meta) => metas.push(meta),
-            None => failed.push(format!(
-                "{} (it has errors: see above)",
-                file.file.display()
-            )),
+            None => failed.push(format!("{display} (it has errors: see above)")),
         }
     }
     let node = node_of(url);
@@ -208,7 +199,8 @@ pub fn run(
             file.display()
         ));
     }
-    let Some(checked) = checked_without_errors(&script_file, &files::Asked::default())? else {
+    let asked = files::Asked::default();
+    let Some(checked) = without_errors(files::Checker::new(&asked).check(&script_file)?) else {
         return Ok(ExitCode::from(1));
     };
     let Some(Model::Script(script)) = &checked.model else {

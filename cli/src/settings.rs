@@ -1,4 +1,5 @@
-//! The server each file is checked for, as the crate that binds it says: the
+//! The settings each file is checked with, as the crate that binds it says: its lint
+//! levels (`[package.metadata.redis-script]`), and the server it is checked for: the
 //! `[package.metadata.redis-script] target` of its `Cargo.toml`, and a binding's own
 //! `#[redis_script("x.lua", target = "...")]` (or `#[redis_library]`), found in the
 //! crate's Rust files. Without a crate around the scripts folder, the default target.
@@ -6,9 +7,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The targets (and lint levels) of one scripts folder's crate.
+/// The targets and lint levels of one scripts folder's crate.
 #[derive(Debug)]
-pub struct CrateTargets {
+pub struct CrateSettings {
     /// The crate-wide target of `Cargo.toml`.
     default: Option<String>,
     /// The crate-wide lint levels of `Cargo.toml`, or why they cannot be read.
@@ -17,7 +18,7 @@ pub struct CrateTargets {
     bound: HashMap<String, String>,
 }
 
-impl Default for CrateTargets {
+impl Default for CrateSettings {
     fn default() -> Self {
         Self {
             default: None,
@@ -27,7 +28,7 @@ impl Default for CrateTargets {
     }
 }
 
-impl CrateTargets {
+impl CrateSettings {
     /// The targets of the crate whose scripts folder is `root` (a folder named
     /// `lua_scripts` next to a `Cargo.toml`).
     pub fn of(root: &Path) -> Self {
