@@ -282,6 +282,19 @@ impl Batch {
         }
     }
 
+    /// The slot of each command (`None` without keys): of a script call's keys, or of an
+    /// ordinary command's first argument (see [`crate::cluster::command_slot`]); an error
+    /// when one call's keys are in different slots.
+    fn slots(&self) -> Result<Vec<Option<u16>>, BatchError> {
+        self.entries_with_words()
+            .map(|(entry, words)| match entry.script {
+                Some(_) => crate::cluster::shared_slot([(words, entry.num_keys)])
+                    .map_err(BatchError::CrossSlot),
+                None => Ok(crate::cluster::command_slot(words)),
+            })
+            .collect()
+    }
+
     /// Each command added, as its words, with its entry, in order (the `SCRIPT LOAD`s left
     /// out).
     fn entries_with_words(

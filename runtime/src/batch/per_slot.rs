@@ -15,12 +15,8 @@ impl Batch {
     /// keys go with the first slot's.
     pub(super) fn slot_batches(&self) -> Result<Vec<SlotBatch>, BatchError> {
         let mut groups: Vec<(Option<u16>, SlotBatch)> = Vec::new();
-        for (index, (entry, words)) in self.entries_with_words().enumerate() {
-            let slot = match entry.script {
-                Some(_) => crate::cluster::shared_slot([(words.clone(), entry.num_keys)])
-                    .map_err(BatchError::CrossSlot)?,
-                None => crate::cluster::command_slot(words.clone()),
-            };
+        let slots = self.slots()?;
+        for (index, ((entry, words), slot)) in self.entries_with_words().zip(slots).enumerate() {
             let at = match slot {
                 None if !groups.is_empty() => 0,
                 _ => match groups

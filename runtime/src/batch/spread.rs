@@ -51,18 +51,6 @@ impl Command {
 }
 
 impl Batch {
-    /// The slot of each command (`None` without keys): of a script call's keys, or of an
-    /// ordinary command's first argument (see [`crate::cluster::command_slot`]).
-    fn slots(&self) -> Result<Vec<Option<u16>>, BatchError> {
-        self.entries_with_words()
-            .map(|(entry, words)| match entry.script {
-                Some(_) => crate::cluster::shared_slot([(words, entry.num_keys)])
-                    .map_err(BatchError::CrossSlot),
-                None => Ok(crate::cluster::command_slot(words)),
-            })
-            .collect()
-    }
-
     /// Runs a plain batch (see the module docs).
     pub(super) async fn run_spread(
         &self,
