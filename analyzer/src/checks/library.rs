@@ -11,11 +11,14 @@
 //! - function bodies get their keys and args as parameters: `KEYS` and `ARGV` do not exist.
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::lua::facts::{Facts, Registration};
+use crate::lua::facts::{Facts, Registration, Site};
 use crate::model::Function;
 use crate::redis::flags::KNOWN_FLAGS;
 use crate::redis::functions::{LOAD_TIME_MEMBERS, REGISTRATION_FIELDS, name_problem};
 use crate::redis::target::{Known, Target};
+
+/// What exists while a library loads, and what to do instead.
+const LOAD_TIME_HELP: &str = "while a library loads, Redis offers only `redis.register_function`, `redis.log`, the `redis.LOG_*` levels and `redis.REDIS_VERSION`/`REDIS_VERSION_NUM`; move this into a function's body";
 
 /// The library's name from its `#!lua name=...` line; problems of the line go to `out`.
 pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
@@ -32,19 +35,11 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
         return None;
     };
     let mut name = None;
-    let mut words = rest.split_whitespace();
-    let engine = words.next().unwrap_or_default();
-    if engine != "lua" {
-        out.push(
-            Diagnostic::new(
-                format!("unknown script engine `{engine}`"),
-                Location::new(1, 3),
-                engine.len().max(1),
-            )
-            .with_help("function libraries start with `#!lua name=<library>`"),
-        );
-        return None;
-    }
+    let words = super::shebang::after_engine(
+        rest,
+        "function libraries start with `#!lua name=<library>`",
+        out,
+    )?;
     for word in words {
         let column = first.find(word).map_or(1, |at| at + 1);
         match word.strip_prefix("name=") {
@@ -251,7 +246,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
                 )),
             );
         }
-        if !registration.callback_known {
+        if !registration.callback_known() {
             out.push(
                 Diagnostic::new(
                     format!("the callback of `{name}` is not a function this file defines"),
@@ -266,7 +261,6 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
 
 /// The top level runs when the library loads, in a sandbox with almost nothing in it.
 fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
-    let help = "while a library loads, Redis offers only `redis.register_function`, `redis.log`, the `redis.LOG_*` levels and `redis.REDIS_VERSION`/`REDIS_VERSION_NUM`; move this into a function's body";
     for call in facts.commands.iter().filter(|call| call.at_load) {
         out.push(
             Diagnostic::new(
@@ -274,7 +268,7 @@ fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
                 call.site.at,
                 call.site.width,
             )
-            .with_help(help),
+            .with_help(LOAD_TIME_HELP),
         );
     }
     for read in facts.global_reads.iter().filter(|read| read.at_load) {
@@ -284,14 +278,7 @@ fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        out.push(
-            Diagnostic::new(
-                format!("`{}` does not exist while the library loads", read.name),
-                read.site.at,
-                read.site.width,
-            )
-            .with_help(help),
-        );
+        out.push(missing_at_load(&read.name, read.site));
     }
     for read in facts.member_reads.iter().filter(|read| read.at_load) {
         let Some(member) = read
@@ -311,13 +298,16 @@ fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
         if matches!(member, "call" | "pcall") && called {
             continue;
         }
-        out.push(
-            Diagnostic::new(
-                format!("`{}` does not exist while the library loads", read.name),
-                read.site.at,
-                read.site.width,
-            )
-            .with_help(help),
-        );
+        out.push(missing_at_load(&read.name, read.site));
     }
+}
+
+/// `name`, read at `site` while the library loads, does not exist then.
+fn missing_at_load(name: &str, site: Site) -> Diagnostic {
+    Diagnostic::new(
+        format!("`{name}` does not exist while the library loads"),
+        site.at,
+        site.width,
+    )
+    .with_help(LOAD_TIME_HELP)
 }

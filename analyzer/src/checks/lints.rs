@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lua::facts::{CommandCall, Facts, Source, Word};
+use crate::lua::facts::{CommandCall, Facts, Site, Source, Word};
 use crate::redis::commands::ArgKind;
 use crate::redis::target::{Known, Target};
 
@@ -195,9 +195,9 @@ fn line_allows(source: &str) -> Vec<(usize, Vec<String>)> {
     allows
 }
 
-/// A lint's finding at `call`.
-fn finding(lint: &'static str, call: &CommandCall, message: String, help: String) -> Diagnostic {
-    let mut diagnostic = Diagnostic::new(message, call.site.at, call.site.width)
+/// A lint's finding at `site`.
+fn finding(lint: &'static str, site: Site, message: String, help: impl Into<String>) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(message, site.at, site.width)
         .warning()
         .with_help(help);
     diagnostic.lint = Some(lint);
@@ -262,7 +262,7 @@ fn report_run(
     };
     out.push(finding(
         "mergeable_calls",
-        first,
+        first.site,
         match run.len() {
             2 => format!("this `{name}` and the next could be one `{merged}`"),
             count => format!(
@@ -286,7 +286,7 @@ fn blocking_command(call: &CommandCall, name: &str, out: &mut Vec<Diagnostic>) {
     };
     out.push(finding(
         "blocking_command",
-        call,
+        call.site,
         format!("`{name}` blocks the server for as long as the database is large"),
         format!("`{name}` {why}"),
     ));
@@ -311,7 +311,7 @@ fn whole_collection_reply(call: &CommandCall, name: &str, out: &mut Vec<Diagnost
     };
     out.push(finding(
         "whole_collection_reply",
-        call,
+        call.site,
         format!("this returns the whole result of `{name}`, which may be large"),
         format!("a large reply holds the server while it is built and sent; return a count (`{count}`) or a page (`{page}`, with a cursor or offsets in ARGV)"),
     ));
@@ -333,15 +333,12 @@ fn key_not_from_keys(call: &CommandCall, name: &str, target: Target, out: &mut V
             Source::Built => "built in the script",
             _ => continue,
         };
-        let mut diagnostic = Diagnostic::new(
+        out.push(finding(
+            "key_not_from_keys",
+            argument.site,
             format!("`{name}` is given a key {how}, not one passed in KEYS"),
-            argument.site.at,
-            argument.site.width,
-        )
-        .warning()
-        .with_help("Redis Cluster routes a script by the keys it declares and ACLs check only those: pass every key in KEYS (a key built from a prefix can be built by the caller; give related keys a common hash tag, `{user1}:a`)");
-        diagnostic.lint = Some("key_not_from_keys");
-        out.push(diagnostic);
+            "Redis Cluster routes a script by the keys it declares and ACLs check only those: pass every key in KEYS (a key built from a prefix can be built by the caller; give related keys a common hash tag, `{user1}:a`)",
+        ));
     }
 }
 
@@ -359,15 +356,12 @@ fn unbounded_loop(facts: &Facts, out: &mut Vec<Diagnostic>) {
             Source::Args => "ARGV",
             _ => "a reply",
         };
-        let mut diagnostic = Diagnostic::new(
+        out.push(finding(
+            "unbounded_loop",
+            open.site,
             format!("this loop runs a Redis command per turn, and {bound} decides how many turns"),
-            open.site.at,
-            open.site.width,
-        )
-        .warning()
-        .with_help("the server serves nobody else until the script ends: cap the turns (`math.min(tonumber(ARGV[1]), 1000)`) or page through the work, a batch per call");
-        diagnostic.lint = Some("unbounded_loop");
-        out.push(diagnostic);
+            "the server serves nobody else until the script ends: cap the turns (`math.min(tonumber(ARGV[1]), 1000)`) or page through the work, a batch per call",
+        ));
     }
 }
 

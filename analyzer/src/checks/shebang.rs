@@ -3,6 +3,29 @@
 use crate::diagnostic::{Diagnostic, Location};
 use crate::redis::flags::KNOWN_FLAGS;
 
+/// The words after the engine of a shebang whose text after `#!` is `rest`; `None`, after
+/// reporting it with `help`, when the engine is not `lua`.
+pub fn after_engine<'a>(
+    rest: &'a str,
+    help: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<std::str::SplitWhitespace<'a>> {
+    let mut words = rest.split_whitespace();
+    let engine = words.next().unwrap_or_default();
+    if engine == "lua" {
+        return Some(words);
+    }
+    out.push(
+        Diagnostic::new(
+            format!("unknown script engine `{engine}`"),
+            Location::new(1, 3),
+            engine.len().max(1),
+        )
+        .with_help(help),
+    );
+    None
+}
+
 /// Checks line 1 when it is a shebang.
 pub fn check(source: &str, out: &mut Vec<Diagnostic>) {
     let Some(rest) = source
@@ -12,19 +35,13 @@ pub fn check(source: &str, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    let mut words = rest.split_whitespace();
-    let engine = words.next().unwrap_or_default();
-    if engine != "lua" {
-        out.push(
-            Diagnostic::new(
-                format!("unknown script engine `{engine}`"),
-                Location::new(1, 3),
-                engine.len().max(1),
-            )
-            .with_help("Redis scripts start with `#!lua`, optionally followed by `flags=...`"),
-        );
+    let Some(words) = after_engine(
+        rest,
+        "Redis scripts start with `#!lua`, optionally followed by `flags=...`",
+        out,
+    ) else {
         return;
-    }
+    };
     for word in words {
         let column = rest.find(word).map_or(3, |at| at + 3);
         match word.strip_prefix("flags=") {

@@ -232,11 +232,16 @@ pub struct Registration {
     /// The line the callback is defined on: the `local function` it names, or the
     /// inline `function`.
     pub callback_line: Option<usize>,
-    /// Whether the callback is a function this file defines (else it could not be
-    /// checked: a variable, a call...).
-    pub callback_known: bool,
     /// The local function registered, by name (`None` for an inline callback).
     pub callback: Option<String>,
+}
+
+impl Registration {
+    /// Whether the callback is a function this file defines (else it could not be
+    /// checked: a variable, a call...).
+    pub fn callback_known(&self) -> bool {
+        self.callback_line.is_some()
+    }
 }
 
 /// A global name read or written.

@@ -77,7 +77,6 @@ pub fn library_chunk(block: &Block) -> Facts {
         if let (Some(name), Some(Callback::Local(local))) = (&registration.name, callback_of(call))
         {
             registration.callback_line = definitions.get(&local).copied();
-            registration.callback_known = registration.callback_line.is_some();
             registration.callback = Some(local.clone());
             walker
                 .callbacks
@@ -1217,7 +1216,6 @@ fn registration(call: &FunctionCall) -> Registration {
         unknown_fields: parts.unknown_fields,
         line: call.start_position().map_or(1, |p| p.line()),
         callback_line: parts.inline,
-        callback_known: parts.inline.is_some(),
         callback: None,
     }
 }
