@@ -277,6 +277,15 @@ fn generate(
     let target = options.target.name();
     let errors = error_enum(vis, ident, &script.errors, &script.path);
     let features = rust_types::required_features(script);
+    let meta = meta_tokens(MetaParts {
+        name: &name,
+        returns: shape,
+        returns_declared: &returns_declared,
+        read_only,
+        target: quote!(#target),
+        source_map,
+        kind: quote!(::redis_script::__private::ScriptKind::Script),
+    });
     quote! {
         #(#attrs)*
         #[doc = #struct_docs]
@@ -291,19 +300,7 @@ fn generate(
             /// The script's path from the crate root.
             #vis const PATH: &'static str = #display;
             /// The script's description for the runtime: loading, messages.
-            #vis const META: &'static ::redis_script::__private::ScriptMeta =
-                &::redis_script::__private::script_meta(::redis_script::__private::ScriptParts {
-                    name: #name,
-                    path: Self::PATH,
-                    sha1: Self::SHA1,
-                    source: Self::SOURCE,
-                    returns: &#shape,
-                    returns_declared: #returns_declared,
-                    read_only: #read_only,
-                    target: #target,
-                    source_map: #source_map,
-                    kind: ::redis_script::__private::ScriptKind::Script,
-                });
+            #vis const META: &'static ::redis_script::__private::ScriptMeta = #meta;
 
             #call
         }
@@ -321,6 +318,52 @@ fn generate(
         ::redis_script::__private::inventory::submit! {
             ::redis_script::__private::registration(#ident::META)
         }
+    }
+}
+
+/// What differs between the descriptions of a script, a library and a function; the
+/// path, SHA1 and source are always the item's `PATH`, `SHA1` and `SOURCE`.
+pub(crate) struct MetaParts<'a> {
+    /// The Rust item's name.
+    pub name: &'a str,
+    /// The reply shape, a constant expression.
+    pub returns: TokenStream,
+    /// RETURNS as written.
+    pub returns_declared: &'a str,
+    /// Whether it is sent as `EVALSHA_RO` / `FCALL_RO`.
+    pub read_only: bool,
+    /// The target, a constant expression of type `&'static str`.
+    pub target: TokenStream,
+    /// The source map, a constant expression.
+    pub source_map: TokenStream,
+    /// The `ScriptKind`, a constant expression.
+    pub kind: TokenStream,
+}
+
+/// The `&'static ScriptMeta` of `parts`, as a constant expression.
+pub(crate) fn meta_tokens(parts: MetaParts<'_>) -> TokenStream {
+    let MetaParts {
+        name,
+        returns,
+        returns_declared,
+        read_only,
+        target,
+        source_map,
+        kind,
+    } = parts;
+    quote! {
+        &::redis_script::__private::script_meta(::redis_script::__private::ScriptParts {
+            name: #name,
+            path: Self::PATH,
+            sha1: Self::SHA1,
+            source: Self::SOURCE,
+            returns: &#returns,
+            returns_declared: #returns_declared,
+            read_only: #read_only,
+            target: #target,
+            source_map: #source_map,
+            kind: #kind,
+        })
     }
 }
 

@@ -7,7 +7,9 @@ use quote::quote;
 use redis_script_analyzer::{DeclaredError, Function, Library, Sources};
 
 use crate::docs;
-use crate::expand::{Prepared, call_fn, error_enum, source_map_tokens, source_tokens};
+use crate::expand::{
+    MetaParts, Prepared, call_fn, error_enum, meta_tokens, source_map_tokens, source_tokens,
+};
 use crate::rust_types;
 
 /// The API of `library`, read from the file `prepared` found.
@@ -29,6 +31,15 @@ pub fn generate(prepared: &Prepared, library: &Library, sources: &Sources) -> To
         .map(|function| function_items(vis, ident, library, function));
     let errors = error_enum(vis, ident, &declared_errors(library), &library.path);
     let markers = unique_markers(library, span);
+    let meta = meta_tokens(MetaParts {
+        name: &item_name,
+        returns: quote!(::redis_script::__private::ReplyShape::Any),
+        returns_declared: "undeclared",
+        read_only: false,
+        target: quote!(#target),
+        source_map,
+        kind: quote!(::redis_script::__private::ScriptKind::Library { name: #name }),
+    });
     quote! {
         #(#attrs)*
         #[doc = #struct_docs]
@@ -47,19 +58,7 @@ pub fn generate(prepared: &Prepared, library: &Library, sources: &Sources) -> To
             /// The library's description for the runtime: load it with
             /// `LIBRARY.load(&mut con)` (`FUNCTION LOAD REPLACE`), compare it with the
             /// server's with `LIBRARY.deployed(&mut con)`.
-            #vis const LIBRARY: &'static ::redis_script::__private::ScriptMeta =
-                &::redis_script::__private::script_meta(::redis_script::__private::ScriptParts {
-                    name: #item_name,
-                    path: Self::PATH,
-                    sha1: Self::SHA1,
-                    source: Self::SOURCE,
-                    returns: &::redis_script::__private::ReplyShape::Any,
-                    returns_declared: "undeclared",
-                    read_only: false,
-                    target: #target,
-                    source_map: #source_map,
-                    kind: ::redis_script::__private::ScriptKind::Library { name: #name },
-                });
+            #vis const LIBRARY: &'static ::redis_script::__private::ScriptMeta = #meta;
 
             #(#functions)*
         }
@@ -98,26 +97,23 @@ fn function_items(
     let docs = docs::function_docs(library, function);
     let call = call_fn(vis, &method, quote!(Self::#meta), contract, &docs);
     let features = rust_types::required_features(contract);
+    let description = meta_tokens(MetaParts {
+        name: &item_name,
+        returns: shape,
+        returns_declared: &returns_declared,
+        read_only,
+        target: quote!(Self::LIBRARY.target()),
+        source_map: quote!(*Self::LIBRARY.source_map()),
+        kind: quote!(::redis_script::__private::ScriptKind::Function {
+            library: Self::LIBRARY,
+            name: #function_name,
+        }),
+    });
     quote! {
         #features
 
         #[doc(hidden)]
-        #vis const #meta: &'static ::redis_script::__private::ScriptMeta =
-            &::redis_script::__private::script_meta(::redis_script::__private::ScriptParts {
-                name: #item_name,
-                path: Self::PATH,
-                sha1: Self::SHA1,
-                source: Self::SOURCE,
-                returns: &#shape,
-                returns_declared: #returns_declared,
-                read_only: #read_only,
-                target: Self::LIBRARY.target(),
-                source_map: *Self::LIBRARY.source_map(),
-                kind: ::redis_script::__private::ScriptKind::Function {
-                    library: Self::LIBRARY,
-                    name: #function_name,
-                },
-            });
+        #vis const #meta: &'static ::redis_script::__private::ScriptMeta = #description;
 
         #call
     }
