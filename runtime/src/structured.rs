@@ -48,32 +48,33 @@ macro_rules! wrapper {
 wrapper!(Json);
 wrapper!(Msgpack);
 
-/// The bytes of a string reply, or why there are none.
+/// A string reply decoded with `decode`, or why it is not one (`codec` names the
+/// encoding in messages, which show the first bytes received).
 #[cfg_attr(not(any(feature = "json", feature = "msgpack")), allow(dead_code))]
-fn reply_bytes(value: &Value, codec: &str) -> Result<Vec<u8>, ParsingError> {
-    match value {
-        Value::BulkString(bytes) => Ok(bytes.clone()),
-        Value::SimpleString(text) => Ok(text.clone().into_bytes()),
-        Value::VerbatimString { text, .. } => Ok(text.clone().into_bytes()),
-        other => Err(format!("expected a string holding {codec}, got {other:?}").into()),
-    }
-}
-
-/// A decoding failure, with the first bytes received.
-#[cfg_attr(not(any(feature = "json", feature = "msgpack")), allow(dead_code))]
-fn undecodable(codec: &str, bytes: &[u8], error: impl fmt::Display) -> ParsingError {
-    const SHOWN: usize = 48;
-    let start = &bytes[..bytes.len().min(SHOWN)];
-    let shown = match std::str::from_utf8(start) {
-        Ok(text) => format!("{text:?}"),
-        Err(_) => format!("{start:02x?}"),
+fn decoded<T, E: fmt::Display>(
+    value: Value,
+    codec: &str,
+    decode: impl FnOnce(&[u8]) -> Result<T, E>,
+) -> Result<T, ParsingError> {
+    let bytes = match value {
+        Value::BulkString(bytes) => bytes,
+        Value::SimpleString(text) | Value::VerbatimString { text, .. } => text.into_bytes(),
+        other => return Err(format!("expected a string holding {codec}, got {other:?}").into()),
     };
-    let more = if bytes.len() > SHOWN { "..." } else { "" };
-    format!(
-        "the {codec} reply does not decode: {error}; it starts with {shown}{more} ({} bytes)",
-        bytes.len()
-    )
-    .into()
+    decode(&bytes).map_err(|error| {
+        const SHOWN: usize = 48;
+        let start = &bytes[..bytes.len().min(SHOWN)];
+        let shown = match std::str::from_utf8(start) {
+            Ok(text) => format!("{text:?}"),
+            Err(_) => format!("{start:02x?}"),
+        };
+        let more = if bytes.len() > SHOWN { "..." } else { "" };
+        format!(
+            "the {codec} reply does not decode: {error}; it starts with {shown}{more} ({} bytes)",
+            bytes.len()
+        )
+        .into()
+    })
 }
 
 #[cfg(feature = "json")]
@@ -82,10 +83,7 @@ mod json {
 
     impl<T: serde::de::DeserializeOwned> FromRedisValue for Json<T> {
         fn from_redis_value(value: Value) -> Result<Self, ParsingError> {
-            let bytes = reply_bytes(&value, "JSON")?;
-            serde_json::from_slice(&bytes)
-                .map(Json)
-                .map_err(|error| undecodable("JSON", &bytes, error))
+            decoded(value, "JSON", |bytes| serde_json::from_slice(bytes)).map(Json)
         }
     }
 
@@ -107,10 +105,7 @@ mod msgpack {
 
     impl<T: serde::de::DeserializeOwned> FromRedisValue for Msgpack<T> {
         fn from_redis_value(value: Value) -> Result<Self, ParsingError> {
-            let bytes = reply_bytes(&value, "MessagePack")?;
-            rmp_serde::from_slice(&bytes)
-                .map(Msgpack)
-                .map_err(|error| undecodable("MessagePack", &bytes, error))
+            decoded(value, "MessagePack", |bytes| rmp_serde::from_slice(bytes)).map(Msgpack)
         }
     }
 
