@@ -5,7 +5,7 @@
 use crate::checks::{self, Options, library};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lua::{self, facts::Registration};
-use crate::model::{Function, Library, Shebang};
+use crate::model::{Function, Library};
 use crate::redis::functions::name_problem;
 use crate::{Analysis, Sources, header};
 
@@ -16,11 +16,12 @@ pub fn check(sources: Sources, mut found: Vec<Diagnostic>, options: &Options) ->
     let body = lua::read_library(source);
     found.extend(body.diagnostics);
     let name = library::name(source, &mut found);
+    let sha1 = crate::sha1_hex(source.as_bytes());
     let mut functions: Vec<Function> = body
         .facts
         .registrations
         .iter()
-        .filter_map(|registration| function(path, source, registration, &mut found))
+        .filter_map(|registration| function(path, &sha1, source, registration, &mut found))
         .collect();
     if !body.has_syntax_errors {
         checks::run_library(&mut functions, &body.facts, options, &mut found);
@@ -44,7 +45,7 @@ pub fn check(sources: Sources, mut found: Vec<Diagnostic>, options: &Options) ->
     let model = name.map(|name| Library {
         path: path.to_owned(),
         name,
-        sha1: crate::sha1_hex(source.as_bytes()),
+        sha1,
         summary: summary(source, &body.facts.registrations),
         functions,
     });
@@ -58,10 +59,11 @@ pub fn check(sources: Sources, mut found: Vec<Diagnostic>, options: &Options) ->
     }
 }
 
-/// The model of a registered function, with its doc comment read; `None` when its name is
+/// The model of a registered function of the library `sha1`, with its doc comment read; `None` when its name is
 /// not a literal (the library check reports that).
 fn function(
     path: &str,
+    sha1: &str,
     source: &str,
     registration: &Registration,
     found: &mut Vec<Diagnostic>,
@@ -75,10 +77,7 @@ fn function(
     let candidates = [Some(registration.line), registration.callback_line];
     let doc_line = header::doc_comment_line(source, candidates.into_iter().flatten())
         .unwrap_or(registration.line);
-    let shebang = Shebang {
-        flags: flags.clone(),
-    };
-    let contract = match header::parse_doc(path, source, doc_line, shebang) {
+    let contract = match header::parse_doc(path, sha1, source, doc_line) {
         Ok(contract) => contract,
         Err(errors) => {
             found.extend(errors);

@@ -204,7 +204,7 @@ pub struct Function {
     /// The `description` of the registration, when it has one.
     pub description: Option<String>,
     /// What its doc comment declares, as for a script: KEYS (its first parameter), ARGV
-    /// (its second), RETURNS and ERRORS. The `shebang` holds the registration's flags.
+    /// (its second), RETURNS and ERRORS (its `shebang` is `None`: the flags are above).
     pub contract: Script,
 }
 

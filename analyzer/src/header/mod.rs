@@ -31,22 +31,17 @@ pub fn parse(path: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     )
 }
 
-/// The doc comment right above `line` of `source` (a library function's), read with the
-/// header grammar into the model of a callable with `flags`. Without a comment the
-/// model is empty (and `header_line` is `None`).
+/// The doc comment right above `line` of `source` (a function's of the library whose
+/// SHA1 is `sha1`), read with the header grammar. Without a comment the model is empty
+/// (and `header_line` is `None`).
 pub fn parse_doc(
     path: &str,
+    sha1: &str,
     source: &str,
     line: usize,
-    flags: Shebang,
 ) -> Result<Script, Vec<Diagnostic>> {
     let lines = extract::comment_above(source, line);
-    read_comment(
-        path,
-        crate::sha1_hex(source.as_bytes()),
-        Some(flags),
-        &lines,
-    )
+    read_comment(path, sha1.to_owned(), None, &lines)
 }
 
 /// Of the `lines` (in order of preference), the first with a comment right above it
