@@ -198,11 +198,11 @@ impl Batch {
             return self.run_spread(con).await;
         }
         self.check_one_slot()?;
-        let outcome = self.run_async_as(Form::AtomicInlineLoads, con).await;
+        let outcome = self.run_steps_async(con).await;
         match self.probe_after(&outcome) {
             Some(probe) => {
                 let _: RedisResult<Value> = con.req_packed_command(&probe).await;
-                self.run_async_as(Form::AtomicInlineLoads, con).await
+                self.run_steps_async(con).await
             }
             None => outcome,
         }

@@ -255,21 +255,21 @@ impl Batch {
         if self.per_slot {
             let mut replies = Vec::new();
             for (indices, batch) in self.slot_batches()? {
-                replies.push((indices, batch.run_async_as(Form::InlineLoads, con).await));
+                replies.push((indices, batch.run_steps_async(con).await));
             }
             return Ok(self.merge(replies));
         }
-        self.run_async_as(Form::InlineLoads, con).await
+        self.run_steps_async(con).await
     }
 
-    /// Runs the batch on an async connection, sent in `form`.
+    /// Runs the batch on an async connection, its loads inline (the steps of
+    /// [`run_async`](Self::run_async) after its checks).
     #[cfg(feature = "aio")]
-    async fn run_async_as<C: redis::aio::ConnectionLike>(
+    async fn run_steps_async<C: redis::aio::ConnectionLike>(
         &self,
-        form: Form,
         con: &mut C,
     ) -> Result<Replies, BatchError> {
-        let mut run = Run::new(self, form);
+        let mut run = Run::new(self, Form::InlineLoads);
         let mut step = run.start();
         loop {
             match step {

@@ -25,9 +25,6 @@ pub(super) enum Step<'a> {
 pub(super) enum Form {
     /// A `SCRIPT LOAD` before the first call of each script, its reply dropped.
     InlineLoads,
-    /// As [`InlineLoads`](Self::InlineLoads), inside `MULTI`/`EXEC` even for a plain batch.
-    #[cfg(feature = "cluster-async")]
-    AtomicInlineLoads,
     /// `MULTI`/`EXEC` around the commands, with no `SCRIPT LOAD`: the first call of each
     /// script is `EVAL <source>`. Its scripts are checked before the run.
     #[cfg(feature = "cluster")]
@@ -68,8 +65,6 @@ impl<'a> Run<'a> {
     pub(super) fn new(batch: &'a Batch, form: Form) -> Self {
         let checks_scripts = match form {
             Form::InlineLoads => true,
-            #[cfg(feature = "cluster-async")]
-            Form::AtomicInlineLoads => true,
             #[cfg(feature = "cluster")]
             Form::ClusterTransaction => false,
         };
@@ -183,14 +178,6 @@ impl<'a> Run<'a> {
     fn main_pipeline(&self) -> Cow<'a, Pipeline> {
         match self.form {
             Form::InlineLoads => Cow::Borrowed(&self.batch.pipeline),
-            #[cfg(feature = "cluster-async")]
-            Form::AtomicInlineLoads if !self.batch.is_transaction() => {
-                let mut pipeline = self.batch.pipeline.clone();
-                pipeline.atomic();
-                Cow::Owned(pipeline)
-            }
-            #[cfg(feature = "cluster-async")]
-            Form::AtomicInlineLoads => Cow::Borrowed(&self.batch.pipeline),
             #[cfg(feature = "cluster")]
             Form::ClusterTransaction => Cow::Owned(self.batch.as_cluster_transaction()),
         }

@@ -33,6 +33,8 @@ use super::{Batch, BatchError, Entry, Replies};
 use crate::invocation;
 use crate::load::{is_missing, load_command};
 
+const WINDOW: usize = 8;
+
 /// One command of the batch as sent here.
 struct Command {
     entry: Entry,
@@ -67,10 +69,12 @@ impl Batch {
             })
             .collect();
         let groups = by_slot(&commands);
-        let sent = groups
+        let sent: Vec<_> = groups
             .iter()
-            .map(|indices| send_group(con.clone(), indices, &commands));
-        let outcomes = futures_util::future::join_all(sent).await;
+            .map(|indices| send_group(con.clone(), indices, &commands))
+            .collect();
+        use futures_util::StreamExt as _;
+        let outcomes: Vec<_> = futures_util::stream::iter(sent).buffered(WINDOW).collect().await;
         let mut replies: Vec<RedisResult<Value>> = vec![Ok(Value::Nil); commands.len()];
         let mut alone = Vec::new();
         for (indices, outcome) in groups.into_iter().zip(outcomes) {
@@ -92,10 +96,11 @@ impl Batch {
             }
         }
         alone.sort_unstable();
-        let sent = alone
+        let sent: Vec<_> = alone
             .iter()
-            .map(|&index| send_alone(con.clone(), &commands[index]));
-        let outcomes = futures_util::future::join_all(sent).await;
+            .map(|&index| send_alone(con.clone(), &commands[index]))
+            .collect();
+        let outcomes: Vec<_> = futures_util::stream::iter(sent).buffered(WINDOW).collect().await;
         for (index, outcome) in alone.into_iter().zip(outcomes) {
             replies[index] = outcome;
         }
