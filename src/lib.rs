@@ -57,6 +57,14 @@ pub mod testing {
     #[redis_script("testing/include_failure.lua")]
     pub struct IncludeFailure;
 
+    /// Counts the call, then returns what `INCRBY` answered, an error included.
+    #[redis_script("testing/forward.lua")]
+    pub struct Forward;
+
+    /// Counts the call, then returns what `SET` answered; declares flags (`#!lua`).
+    #[redis_script("testing/forward_flagged.lua")]
+    pub struct ForwardFlagged;
+
     /// Increments a counter.
     #[redis_script("testing/incr.lua")]
     pub struct Incr;

@@ -304,3 +304,73 @@ fn a_read_only_script_runs_on_a_replica_and_a_writing_one_is_refused() {
     );
     assert!(!Incr::META.read_only());
 }
+
+/// A connection of `server` as a user whose ACL refuses `MULTI`: Redis answers `MULTI`
+/// with `NOPERM`, so commands sent after it run at once, one by one.
+fn without_multi(server: &RedisServer) -> redis::Connection {
+    let () = redis::cmd("ACL")
+        .arg(&[
+            "SETUSER", "nomulti", "on", "nopass", "~*", "&*", "+@all", "-multi",
+        ])
+        .query(&mut server.connection())
+        .unwrap();
+    let mut con = server.connection();
+    let () = redis::cmd("AUTH")
+        .arg("nomulti")
+        .arg("any")
+        .query(&mut con)
+        .unwrap();
+    con
+}
+
+#[test]
+fn a_transaction_whose_multi_is_refused_says_its_commands_ran_one_by_one() {
+    let server = RedisServer::start();
+    let mut con = without_multi(&server);
+    let mut batch = Batch::transaction();
+    let first = batch.add(Incr::call("nomulti:x"));
+    let second = batch.add(Incr::call("nomulti:x"));
+    let error = batch.run(&mut con).unwrap_err();
+    let BatchError::NotAtomic {
+        refusal,
+        replies: Some(mut replies),
+    } = error.clone()
+    else {
+        panic!("not NotAtomic: {error:?}")
+    };
+    assert_eq!(refusal.code(), Some("NOPERM"));
+    assert!(error.to_string().contains("one by one"), "{error}");
+    assert_eq!(replies.take(first).unwrap(), 1);
+    assert_eq!(replies.take(second).unwrap(), 2);
+    let counted: i64 = con.get("nomulti:x").unwrap();
+    assert_eq!(counted, 2, "each ran once");
+
+    // A call's reload (MULTI, SCRIPT LOAD, the call, EXEC) runs the call once too.
+    let () = redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query(&mut server.connection())
+        .unwrap();
+    assert_eq!(Incr::call("nomulti:x").invoke(&mut con).unwrap(), 3);
+    let counted: i64 = con.get("nomulti:x").unwrap();
+    assert_eq!(counted, 3);
+}
+
+#[tokio::test]
+async fn an_async_transaction_whose_multi_is_refused_says_so_too() {
+    let server = RedisServer::start();
+    drop(without_multi(&server));
+    let client =
+        redis::Client::open(format!("redis://nomulti:any@127.0.0.1:{}/", server.port())).unwrap();
+    let mut con = client.get_multiplexed_async_connection().await.unwrap();
+    let mut batch = Batch::transaction();
+    let first = batch.add(Incr::call("nomulti:y"));
+    let error = batch.run_async(&mut con).await.unwrap_err();
+    let BatchError::NotAtomic {
+        replies: Some(mut replies),
+        ..
+    } = error
+    else {
+        panic!("not NotAtomic: {error:?}")
+    };
+    assert_eq!(replies.take(first).unwrap(), 1, "it ran, once");
+}

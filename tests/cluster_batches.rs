@@ -12,7 +12,7 @@ use std::time::Duration;
 use redis::cluster_async::ClusterConnection;
 use redis_script::testing::{RedisCluster, RedisServer};
 use redis_script::{Batch, BatchError};
-use redis_script_examples::testing::{Ledger, Record};
+use redis_script_examples::testing::{Incr, Ledger, Record};
 use support::exactly_once::{Seen, Tally, check_applied_once_across, record_keys};
 
 /// Tags whose keys spread over every primary: `{t0}` to `{t<count - 1>}`.
@@ -39,7 +39,16 @@ fn recording_batch(
     per_tag: usize,
     prefix: &str,
 ) -> (Batch, Vec<(String, redis_script::Slot<i64>)>) {
-    let mut batch = Batch::new();
+    recording_into(Batch::new(), tags, per_tag, prefix)
+}
+
+/// [`recording_batch`] into `batch` (a plain batch or one transaction per slot).
+fn recording_into(
+    mut batch: Batch,
+    tags: &[String],
+    per_tag: usize,
+    prefix: &str,
+) -> (Batch, Vec<(String, redis_script::Slot<i64>)>) {
     let mut calls = Vec::new();
     for n in 0..per_tag {
         for (i, tag) in tags.iter().enumerate() {
@@ -367,6 +376,136 @@ fn reshard_under_calls_and_batches_applies_each_call_exactly_once() {
     check_applied_once_across(&mut cluster.connection(), &tags, &tally);
 }
 
+/// Moves the slot of each of `tags` to another primary and back, `rounds` times, one key
+/// at a time with no pause: slots with many keys, so calls meet them half moved.
+fn move_back_and_forth(cluster: &RedisCluster, tags: &[String], rounds: usize) {
+    for _ in 0..rounds {
+        for tag in tags {
+            let owner = cluster.primary_for_key(tag.as_bytes()).port();
+            let to = cluster
+                .primaries()
+                .into_iter()
+                .find(|p| p.port() != owner)
+                .unwrap();
+            cluster.move_slot(cluster.key_slot(tag.as_bytes()), to, Duration::ZERO);
+        }
+    }
+}
+
+/// How many redirections (`MOVED`, `ASK`, `TRYAGAIN`) the primaries answered.
+fn redirections(cluster: &RedisCluster) -> u64 {
+    cluster
+        .primaries()
+        .into_iter()
+        .map(|node| {
+            let info: String = redis::cmd("INFO")
+                .arg("errorstats")
+                .query(&mut node.connection())
+                .unwrap();
+            info.lines()
+                .filter(|line| {
+                    ["errorstat_MOVED:", "errorstat_ASK:", "errorstat_TRYAGAIN:"]
+                        .iter()
+                        .any(|stat| line.starts_with(stat))
+                })
+                .filter_map(|line| line.split("count=").nth(1)?.trim().parse::<u64>().ok())
+                .sum::<u64>()
+        })
+        .sum()
+}
+
+/// Batches of 2,200 calls over about a thousand slots, sent back to back on one
+/// connection while slots move under them, plain and one transaction per slot: every
+/// batch returns, each call is applied exactly once (a call-id log per tag), and the
+/// connection still works afterwards. (redis-rs 1.8's async cluster client with tokio
+/// 1.54 could stop for good here, with every later batch on the connection hanging.)
+#[test]
+fn big_batches_ride_through_moving_slots_and_the_connection_keeps_working() {
+    const TAGS: usize = 1_100;
+    let cluster = RedisCluster::start();
+    let tags = tags(TAGS);
+    let moving: Vec<String> = tags[..3].to_vec();
+    {
+        // Many keys in the slots that move, so each move takes a while.
+        let mut con = cluster.connection();
+        for tag in &moving {
+            for i in 0..300 {
+                let () = redis::cmd("SET")
+                    .arg(format!("{{{tag}}}:filler:{i}"))
+                    .arg(i)
+                    .query(&mut con)
+                    .unwrap();
+            }
+        }
+    }
+    let slots: std::collections::HashSet<u16> = tags
+        .iter()
+        .map(|tag| cluster.key_slot(tag.as_bytes()))
+        .collect();
+    assert!(slots.len() >= 1_000, "{} slots", slots.len());
+    let moved = AtomicBool::new(false);
+    let sent = std::sync::atomic::AtomicUsize::new(0);
+    let (tally, batches) = std::thread::scope(|scope| {
+        let caller = scope.spawn(|| {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            runtime.block_on(async {
+                let mut con = cluster.async_connection().await;
+                let mut tally = Tally::default();
+                let mut after = 0;
+                for round in 0.. {
+                    let kind = if round % 2 == 0 {
+                        Batch::new()
+                    } else {
+                        Batch::transaction_per_slot()
+                    };
+                    let (mut batch, calls) = recording_into(kind, &tags, 2, &format!("big{round}"));
+                    batch.deadline(Duration::from_secs(60));
+                    tally_batch(batch.run_cluster_async(&mut con).await, calls, &mut tally);
+                    sent.fetch_add(1, Ordering::SeqCst);
+                    if moved.load(Ordering::SeqCst) {
+                        after += 1;
+                        if after == 3 {
+                            return (tally, round + 1);
+                        }
+                    }
+                }
+                unreachable!()
+            })
+        });
+        {
+            // Slots keep moving until ten batches ran meanwhile.
+            let _done = SetOnDrop(&moved);
+            while sent.load(Ordering::SeqCst) < 10 {
+                move_back_and_forth(&cluster, &moving, 2);
+            }
+        }
+        caller.join().unwrap()
+    });
+    assert!(
+        tally.unknown.is_empty(),
+        "every batch answered in time: {:?}",
+        tally.unknown.first()
+    );
+    assert!(
+        tally
+            .refused
+            .iter()
+            .all(|(_, why)| why.contains("migrating") || why.contains("EXECABORT")),
+        "only calls caught mid-migration are refused: {:?}",
+        tally.refused.first()
+    );
+    eprintln!("{batches} batches of {} calls", TAGS * 2);
+    assert!(
+        batches >= 10,
+        "the batches ran while slots moved: {batches}"
+    );
+    let redirected = redirections(&cluster);
+    assert!(redirected > 0, "calls met the moves (MOVED, ASK, TRYAGAIN)");
+    eprintln!("{redirected} redirections answered");
+    let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+    check_applied_once_across(&mut cluster.connection(), &tags, &tally);
+}
+
 #[test]
 fn reshard_under_sync_calls_applies_each_call_exactly_once() {
     let cluster = RedisCluster::start();
@@ -455,4 +594,80 @@ async fn cross_slot_batch_reports_a_call_with_keys_in_two_slots_before_sending()
         .query(&mut cluster.connection())
         .unwrap();
     assert_eq!(count, None, "nothing was sent");
+}
+
+/// An ACL user without `MULTI` on every node of `cluster`, and the cluster's client for it.
+fn client_without_multi(cluster: &RedisCluster) -> redis::cluster::ClusterClient {
+    for node in cluster.nodes() {
+        let () = redis::cmd("ACL")
+            .arg(&[
+                "SETUSER", "nomulti", "on", "nopass", "~*", "&*", "+@all", "-multi",
+            ])
+            .query(&mut node.connection())
+            .unwrap();
+    }
+    redis::cluster::ClusterClientBuilder::new(cluster.urls())
+        .username("nomulti")
+        .password("any")
+        .build()
+        .unwrap()
+}
+
+/// With `MULTI` refused, the commands of a slot's transaction run at once, one by one:
+/// each call still runs exactly once, and a transaction says it was not one.
+#[tokio::test]
+async fn a_user_without_multi_gets_each_call_exactly_once_on_a_cluster() {
+    let cluster = RedisCluster::start();
+    let client = client_without_multi(&cluster);
+    let mut con = client.get_async_connection().await.unwrap();
+    let count = |key: &str| -> i64 {
+        redis::cmd("GET")
+            .arg(key)
+            .query(&mut cluster.connection())
+            .unwrap()
+    };
+
+    // A plain batch across slots: {a}'s two calls went as one transaction.
+    let mut batch = Batch::new();
+    let a1 = batch.add(Incr::call("{a}x"));
+    let a2 = batch.add(Incr::call("{a}x"));
+    let b = batch.add(Incr::call("{b}y"));
+    let mut replies = batch.run_cluster_async(&mut con).await.unwrap();
+    assert_eq!(replies.take(a1).unwrap(), 1);
+    assert_eq!(replies.take(a2).unwrap(), 2);
+    assert_eq!(replies.take(b).unwrap(), 1);
+    assert_eq!(count("{a}x"), 2, "each call ran once");
+
+    // One transaction per slot: each command's own reply.
+    let mut batch = Batch::transaction_per_slot();
+    let a3 = batch.add(Incr::call("{a}x"));
+    let a4 = batch.add(Incr::call("{a}x"));
+    let mut replies = batch.run_cluster_async(&mut con).await.unwrap();
+    assert_eq!(replies.take(a3).unwrap(), 3);
+    assert_eq!(replies.take(a4).unwrap(), 4);
+
+    // A transaction says it was not one.
+    let mut batch = Batch::transaction();
+    let a5 = batch.add(Incr::call("{a}x"));
+    let error = batch.run_cluster_async(&mut con).await.unwrap_err();
+    let BatchError::NotAtomic {
+        replies: Some(mut replies),
+        ..
+    } = error
+    else {
+        panic!("not NotAtomic: {error:?}")
+    };
+    assert_eq!(replies.take(a5).unwrap(), 5);
+
+    // The sync client returns MULTI's refusal alone: the batch says its commands ran.
+    let mut sync = client.get_connection().unwrap();
+    let mut batch = Batch::new();
+    let _ = batch.add(Incr::call("{a}x"));
+    let _ = batch.add(Incr::call("{a}x"));
+    let error = batch.run_cluster(&mut sync).unwrap_err();
+    assert!(
+        matches!(error, BatchError::NotAtomic { replies: None, .. }),
+        "{error:?}"
+    );
+    assert_eq!(count("{a}x"), 7, "every call ran exactly once");
 }

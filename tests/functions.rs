@@ -6,7 +6,6 @@
 mod support;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use redis::ConnectionLike;
 use redis_script::testing::{RedisCluster, RedisServer};
@@ -163,25 +162,41 @@ fn function_errors_point_at_the_library_file_and_map_declared_codes() {
 }
 
 #[test]
-fn a_function_flush_loop_never_makes_a_call_run_twice() {
-    const CALLS: usize = 400;
+fn function_calls_all_succeed_exactly_once_under_a_tight_function_flush_loop() {
+    const CALLERS: usize = 2;
+    const CALLS: usize = 200;
     let server = RedisServer::start();
-    let (log, count) = record_keys("flush");
     let stop = AtomicBool::new(false);
     let tally = std::thread::scope(|scope| {
         scope.spawn(|| {
+            // No pause: a flush can land between any two commands of a caller.
             let mut con = server.connection();
             while !stop.load(Ordering::SeqCst) {
                 flush_functions(&mut con);
-                std::thread::sleep(Duration::from_micros(300));
             }
         });
-        let mut con = server.connection();
+        let callers: Vec<_> = (0..CALLERS)
+            .map(|caller| {
+                let server = &server;
+                scope.spawn(move || {
+                    let (log, count) = record_keys("flush");
+                    let mut con = server.connection();
+                    let mut tally = Tally::default();
+                    for step in 0..CALLS {
+                        let id = format!("{caller}-{step}");
+                        let outcome = Ledger::record(&log, &count, &id).invoke(&mut con);
+                        if let Err(error) = &outcome {
+                            panic!("call {id} failed under the flush loop: {error}");
+                        }
+                        tally.record(vec![id], &Seen::of_call(&outcome));
+                    }
+                    tally
+                })
+            })
+            .collect();
         let mut tally = Tally::default();
-        for step in 0..CALLS {
-            let id = format!("call-{step}");
-            let outcome = Ledger::record(&log, &count, &id).invoke(&mut con);
-            tally.record(vec![id], &Seen::of_call(&outcome));
+        for caller in callers {
+            tally.merge(caller.join().unwrap());
         }
         stop.store(true, Ordering::SeqCst);
         tally
@@ -191,12 +206,42 @@ fn a_function_flush_loop_never_makes_a_call_run_twice() {
         loads > 10,
         "the flushes made calls load the library again ({loads} loads)"
     );
-    assert!(
-        tally.ran.len() > CALLS / 2,
-        "most calls ran: {}",
-        tally.ran.len()
-    );
+    assert_eq!(tally.ran.len(), CALLERS * CALLS, "every call succeeded");
     check_applied_once(&mut server.connection(), "flush", &tally);
+}
+
+/// Inside `MULTI`, a `FUNCTION LOAD` that finds its library there fails alone, and the
+/// call after it still runs: what a call's reload relies on, on every server.
+#[test]
+fn a_load_that_finds_the_library_there_does_not_stop_the_call_in_its_transaction() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    RateLimit::LIBRARY.load(&mut con).unwrap();
+    let pipeline = redis::pipe()
+        .cmd("MULTI")
+        .cmd("FUNCTION")
+        .arg("LOAD")
+        .arg(RateLimit::SOURCE)
+        .cmd("FCALL")
+        .arg("allow")
+        .arg(1)
+        .arg("fn:multi")
+        .arg(5)
+        .arg(60)
+        .cmd("EXEC")
+        .to_owned();
+    // Every reply, as sent: redis-rs's `query` turns the error inside EXEC's into its own.
+    let replies = con
+        .req_packed_commands(&pipeline.get_packed_pipeline(), 0, 4)
+        .unwrap();
+    let redis::Value::Array(exec) = &replies[3] else {
+        panic!("EXEC ran: {replies:?}")
+    };
+    assert!(
+        matches!(&exec[0], redis::Value::ServerError(e) if e.details().unwrap_or_default().contains("already exists")),
+        "{exec:?}"
+    );
+    assert_eq!(exec[1], redis::Value::Int(1), "the call ran: {exec:?}");
 }
 
 #[test]
@@ -587,4 +632,87 @@ fn a_busy_function_is_stopped_with_function_kill() {
             .ldb_command()
             .starts_with("# Redis's Lua debugger")
     );
+}
+
+/// A transaction of `no-writes` function calls on a client that reads from replicas goes
+/// to the primary of its slot, where its library can be loaded (a replica refuses
+/// `FUNCTION LOAD` with `READONLY`).
+#[tokio::test]
+async fn async_cluster_transactions_of_read_only_functions_load_on_the_primary() {
+    let cluster = RedisCluster::start();
+    let client = redis::cluster::ClusterClientBuilder::new(cluster.urls())
+        .read_routing_strategy(redis::cluster_read_routing::RandomReplicaStrategy)
+        .build()
+        .unwrap();
+    let mut con = client.get_async_connection().await.unwrap();
+    for round in 0..30 {
+        for primary in cluster.primaries() {
+            flush_functions(&mut primary.connection());
+        }
+        let mut batch = Batch::transaction();
+        let first = batch.add(RateLimit::hits(format!("{{ro{round}}}:visits")));
+        let second = batch.add(RateLimit::hits(format!("{{ro{round}}}:visits")));
+        let mut replies = batch.run_cluster_async(&mut con).await.unwrap();
+        assert_eq!(replies.take(first).unwrap(), 0);
+        assert_eq!(replies.take(second).unwrap(), 0);
+    }
+}
+
+/// Function calls on a cluster under a tight `FUNCTION FLUSH` loop on every primary: each
+/// reloads its library with the call in one transaction, so every call succeeds, once.
+#[test]
+fn cluster_function_calls_all_succeed_exactly_once_under_a_flush_loop() {
+    const CALLS: usize = 150;
+    let cluster = RedisCluster::start();
+    let tags = ["fa", "fb", "fc", "fd"];
+    let stop = AtomicBool::new(false);
+    let tally = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut cons: Vec<_> = cluster.primaries().iter().map(|p| p.connection()).collect();
+            while !stop.load(Ordering::SeqCst) {
+                for con in &mut cons {
+                    flush_functions(con);
+                }
+            }
+        });
+        let sync = scope.spawn(|| {
+            let mut con = cluster.connection();
+            let mut tally = Tally::default();
+            for step in 0..CALLS {
+                let (log, count) = record_keys(tags[step % tags.len()]);
+                let id = format!("sync-{step}");
+                let outcome = Ledger::record(&log, &count, &id).invoke_cluster(&mut con);
+                if let Err(error) = &outcome {
+                    panic!("{id} failed under the flush loop: {error}");
+                }
+                tally.record(vec![id], &Seen::of_call(&outcome));
+            }
+            tally
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut tally = runtime.block_on(async {
+            let mut con = cluster.async_connection().await;
+            let mut tally = Tally::default();
+            for step in 0..CALLS {
+                let (log, count) = record_keys(tags[step % tags.len()]);
+                let id = format!("async-{step}");
+                let outcome = Ledger::record(&log, &count, &id)
+                    .invoke_cluster_async(&mut con)
+                    .await;
+                if let Err(error) = &outcome {
+                    panic!("{id} failed under the flush loop: {error}");
+                }
+                tally.record(vec![id], &Seen::of_call(&outcome));
+            }
+            tally
+        });
+        tally.merge(sync.join().unwrap());
+        stop.store(true, Ordering::SeqCst);
+        tally
+    });
+    assert_eq!(tally.ran.len(), 2 * CALLS);
+    support::exactly_once::check_applied_once_across(&mut cluster.connection(), &tags, &tally);
 }

@@ -1,10 +1,14 @@
 //! The runtime against real servers: EVALSHA with NOSCRIPT recovery (sync and async), the
 //! compile-time SHA1, how calls are encoded, and every kind of error.
 
+mod support;
+
 use redis::Commands;
 use redis_script::testing::RedisServer;
 use redis_script::{Error, ErrorKind, Script};
-use redis_script_examples::testing::{EchoKeys, Failures, Replies};
+use redis_script_examples::testing::{
+    EchoKeys, Failures, Forward, ForwardFlagged, ReadValue, Replies,
+};
 use redis_script_examples::{RateLimiter, TokenBucket, Transfer};
 
 /// Runs failures.lua in `mode` on a fresh server, where its key holds a string.
@@ -322,6 +326,9 @@ fn a_refused_call_is_a_redis_error() {
     );
 }
 
+/// Past maxmemory Redis queues nothing in MULTI, so a call that met NOSCRIPT loads its
+/// script and runs once more one step after the other: a writing script runs up to its
+/// first write, refused at its line, and a read-only one runs.
 #[test]
 fn a_write_refused_inside_the_script_points_at_its_line() {
     let server = RedisServer::start_with(&["--maxmemory", "1"]);
@@ -329,6 +336,8 @@ fn a_write_refused_inside_the_script_points_at_its_line() {
     let error = RateLimiter::call("k", 1, 1).invoke(&mut con).unwrap_err();
     let (code, _, line) = raised(&error);
     assert_eq!((code, line), ("OOM", Some(12)));
+    let value: Option<String> = ReadValue::call("absent").invoke(&mut con).unwrap();
+    assert_eq!(value, None);
 }
 
 #[test]
@@ -345,5 +354,96 @@ fn a_dropped_server_is_a_connection_error() {
     assert!(
         error.to_string().contains("may or may not have run"),
         "{error}"
+    );
+}
+
+/// The counter `forward.lua` and `forward_flagged.lua` count their calls in.
+fn counted(con: &mut redis::Connection) -> Option<i64> {
+    con.get("forward:count").unwrap()
+}
+
+/// A script that writes, then returns what `redis.pcall` gave it, hands back Redis's own
+/// words without the script suffix: the call ran, and says it may have.
+#[test]
+fn an_error_a_script_forwards_after_writing_may_have_run() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let error = Forward::call("forward:count", "forward:target", "not-a-number")
+        .invoke(&mut con)
+        .unwrap_err();
+    assert!(error.may_have_run(), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::ErrorReply { code: Some(code), .. } if code == "ERR"),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("may have run"), "{error}");
+    assert_eq!(counted(&mut con), Some(1), "it wrote before the error");
+
+    // An ACL that refuses INCRBY inside the script: forwarded too (Redis words it
+    // `ERR ... in script`), and the script wrote first.
+    let mut limited = support::connection_as(&server, "forwarder", &["-incrby"]);
+    let error = Forward::call("forward:count", "forward:target", 1)
+        .invoke(&mut limited)
+        .unwrap_err();
+    assert!(error.may_have_run(), "{error:?}");
+    assert_eq!(counted(&mut con), Some(2));
+}
+
+/// Refusals Redis makes before a script starts, in words no script can forward: the
+/// call did not run.
+#[test]
+fn refusals_before_the_script_starts_did_not_run() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    Forward::META.load(&mut con).unwrap();
+    ForwardFlagged::META.load(&mut con).unwrap();
+    // An ACL without EVALSHA.
+    let mut limited = support::connection_as(&server, "noeval", &["-evalsha"]);
+    let error = Forward::call("forward:count", "forward:target", 1)
+        .invoke(&mut limited)
+        .unwrap_err();
+    assert!(!error.may_have_run(), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Redis(cause) if cause.code() == Some("NOPERM")),
+        "{error:?}"
+    );
+    // Past maxmemory, a script with flags is refused before it starts; one without runs
+    // until its first write, which raises the refusal at its line.
+    let () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg(1)
+        .query(&mut con)
+        .unwrap();
+    let error = ForwardFlagged::call("forward:count", "forward:flagged", "v")
+        .invoke(&mut con)
+        .unwrap_err();
+    assert!(!error.may_have_run(), "{error:?}");
+    let error = Forward::call("forward:count", "forward:target", 1)
+        .invoke(&mut con)
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::Raised { code, .. } if code == "OOM"),
+        "{error:?}"
+    );
+    assert!(error.may_have_run());
+    let () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg(0)
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(counted(&mut con), None, "none of them wrote");
+
+    // On a replica, a script with flags that writes is refused before it starts.
+    let replica = RedisServer::start_replica_of(&server);
+    let mut on_replica = replica.connection();
+    let error = ForwardFlagged::call("forward:count", "forward:flagged", "v")
+        .invoke(&mut on_replica)
+        .unwrap_err();
+    assert!(!error.may_have_run(), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Redis(cause) if cause.code() == Some("READONLY")),
+        "{error:?}"
     );
 }

@@ -4,14 +4,16 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
+use std::time::Duration;
 
 use redis::{Cmd, ConnectionLike, FromRedisValue, RedisError, RedisResult, ToRedisArgs, Value};
 
 use crate::cluster;
+use crate::deadline::DEFAULT_DEADLINE;
 use crate::error::{Error, ErrorKind, is_cross_slot};
 use crate::invocation;
-use crate::load::{Loaded, check_loaded, is_missing, load_command};
 use crate::meta::ScriptMeta;
+use crate::reload::{self, Attempts, Finished, Reload, Reply, Step};
 use crate::reply::{ReplyShape, describe};
 use crate::trace::Trace;
 
@@ -29,6 +31,8 @@ pub struct ScriptCall<R> {
     /// An argument that could not be encoded (`json`, `msgpack`): the entry and why. Such
     /// a call is never sent.
     unencodable: Option<(&'static str, String)>,
+    /// How long an async run waits for its replies.
+    deadline: Duration,
     reply: PhantomData<fn() -> R>,
 }
 
@@ -47,8 +51,22 @@ impl<R> ScriptCall<R> {
             cmd: invocation::evalsha(meta, num_keys, num_args),
             num_keys,
             unencodable: None,
+            deadline: DEFAULT_DEADLINE,
             reply: PhantomData,
         }
+    }
+
+    /// Bounds how long an async run ([`invoke_async`](Self::invoke_async),
+    /// [`invoke_cluster_async`](Self::invoke_cluster_async)) waits for its replies, a
+    /// reload included: when no reply has come by then, it returns
+    /// [`ErrorKind::Deadline`] (the script may or may not have run; it is not sent again).
+    /// [`DEFAULT_DEADLINE`] (30 s) unless set.
+    ///
+    /// Sync runs are bounded by the connection's own read and write time-outs
+    /// (`redis::Client::get_connection_with_timeout`, `Connection::set_read_timeout`).
+    pub fn deadline(mut self, after: Duration) -> Self {
+        self.deadline = after;
+        self
     }
 
     /// Writes one key or argument straight into the command.
@@ -111,27 +129,6 @@ impl<R> ScriptCall<R> {
             .map_err(|keys| Error::new(self.meta, ErrorKind::CrossSlot { keys }))
     }
 
-    /// The pipeline `SCRIPT LOAD <source>`, this call: sent to the node of the call
-    /// after it answered `NOSCRIPT`, it loads the script into the set Redis never evicts
-    /// (since 7.4, scripts cached by `EVAL` may be evicted) and runs the call, in one round
-    /// trip. The call's reply is the last. With `routed`, a no-op call on the first key,
-    /// read-only when the script is, comes first: redis-rs's sync cluster client routes a
-    /// pipeline by its first command.
-    #[cfg(feature = "cluster")]
-    fn load_then_call(&self, routed: bool) -> redis::Pipeline {
-        let mut pipeline = redis::pipe();
-        if let (true, Some(key)) = (
-            routed,
-            invocation::keys(self.cmd.args_iter(), self.num_keys).next(),
-        ) {
-            pipeline.add_command(cluster::slot_probe(key, self.meta.read_only()));
-        }
-        pipeline
-            .add_command(load_command(self.meta))
-            .add_command(self.cmd.clone());
-        pipeline
-    }
-
     /// How many of the call's values are keys.
     pub(crate) fn num_keys(&self) -> usize {
         self.num_keys
@@ -150,23 +147,21 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// connection...).
     ///
     /// Sends `EVALSHA`; if the server does not have the script (`NOSCRIPT`: fresh server,
-    /// restart, failover, `SCRIPT FLUSH`), loads it with `SCRIPT LOAD` and sends the
-    /// `EVALSHA` once more. `NOSCRIPT` means the script did not run, so it never runs twice.
+    /// restart, failover, `SCRIPT FLUSH`), sends `MULTI`, `SCRIPT LOAD`, the `EVALSHA`
+    /// once more, `EXEC`: one step that no flush by another client can split.
+    /// `NOSCRIPT` means the script did not run, so it never runs twice. A library function
+    /// that meets "Function not found" is reloaded the same way, with `FUNCTION LOAD`.
     pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
         self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
-        let reply = send(con, &self.cmd);
-        if !is_missing(&reply) {
-            return finish(trace, self.outcome(reply));
-        }
-        trace.noscript(self.meta);
-        let result = check_loaded(self.meta, con.req_command(&load_command(self.meta)))
-            .and_then(|loaded| self.outcome_after_load(loaded, send(con, &self.cmd)));
-        finish(trace, result)
+        let attempts = Attempts::new(self.meta, &self.cmd, Reload::Transaction { probe: None });
+        let finished = reload::drive(attempts, &mut Plain(con), || trace.noscript(self.meta));
+        finish(trace, self.result(finished))
     }
 
     /// Runs the script on an async connection (`MultiplexedConnection`,
-    /// `ConnectionManager`...), with the same `NOSCRIPT` recovery as [`invoke`](Self::invoke).
+    /// `ConnectionManager`...), with the same `NOSCRIPT` recovery as
+    /// [`invoke`](Self::invoke), bounded by the call's [`deadline`](Self::deadline).
     #[cfg(feature = "aio")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aio")))]
     pub async fn invoke_async<C: redis::aio::ConnectionLike>(
@@ -175,20 +170,37 @@ impl<R: FromRedisValue> ScriptCall<R> {
     ) -> Result<R, Error> {
         self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
-        let reply = con.req_packed_command(&self.cmd).await;
-        if !is_missing(&reply) {
-            return finish(trace, self.outcome(reply));
-        }
-        trace.noscript(self.meta);
-        let loaded = check_loaded(
-            self.meta,
-            con.req_packed_command(&load_command(self.meta)).await,
-        );
-        let result = match loaded {
-            Ok(loaded) => self.outcome_after_load(loaded, con.req_packed_command(&self.cmd).await),
-            Err(error) => Err(error),
+        let attempts = async {
+            let mut attempts =
+                Attempts::new(self.meta, &self.cmd, Reload::Transaction { probe: None });
+            let mut step = Step::Call;
+            loop {
+                let reply = match step {
+                    Step::Call => Reply::One(con.req_packed_command(&self.cmd).await),
+                    Step::OnNode(cmd) => Reply::One(con.req_packed_command(&cmd).await),
+                    Step::Transaction(pipeline) => {
+                        trace.noscript(self.meta);
+                        Reply::All(con.req_packed_commands(&pipeline, 0, pipeline.len()).await)
+                    }
+                    Step::Done(finished) => return self.result(finished),
+                };
+                step = attempts.resume(reply);
+            }
         };
+        let result = self.bounded(attempts).await;
         finish(trace, result)
+    }
+
+    /// `run`, bounded by the call's [`deadline`](Self::deadline).
+    #[cfg(feature = "aio")]
+    async fn bounded(
+        &self,
+        run: impl std::future::Future<Output = Result<R, Error>>,
+    ) -> Result<R, Error> {
+        let after = self.deadline;
+        crate::deadline::within(after, run)
+            .await
+            .unwrap_or_else(|| Err(Error::new(self.meta, ErrorKind::Deadline { after })))
     }
 
     /// Runs the script on a sync Redis Cluster connection, after checking that its keys
@@ -198,107 +210,102 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// The cluster client sends the call to the primary that owns the slot of its keys (a
     /// `no-writes` script may go to a replica when the client reads from replicas; a call
     /// without keys goes to a random node, replicas included). If that node answers
-    /// `NOSCRIPT`, a pipeline of `SCRIPT LOAD` and the call is sent to it, routed the same
-    /// way (a plain `SCRIPT LOAD` would go to every node and fail when any one of them is
-    /// unreachable). A library function that meets "Function not found" gets its library
-    /// loaded the same way, on the primary of its keys (a replica cannot load one), and
-    /// the call runs there. Not found means it did not run, so this never runs it twice;
-    /// the cluster client's own retries are another matter: see the crate docs on Redis
-    /// Cluster.
+    /// `NOSCRIPT`, the transaction `MULTI`, `SCRIPT LOAD`, the call, `EXEC` goes to a node
+    /// of the same slot (a plain `SCRIPT LOAD` would go to every node and fail when any one
+    /// of them is unreachable). A library function that meets "Function not found" gets
+    /// its library loaded on the primary of its keys (a replica cannot load a library, and
+    /// gets it from its primary), then the call once more: in two steps on this client,
+    /// which returns an error inside a transaction's reply alone, repeated a few times
+    /// when a `FUNCTION FLUSH` lands between them. Not found means it did not run, so this
+    /// never runs it twice; the cluster client's own retries are another matter: see the
+    /// crate docs on Redis Cluster.
     #[cfg(feature = "cluster")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn invoke_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<R, Error> {
+        use redis::cluster_routing::RoutingInfo;
         self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
         if let Err(error) = self.slot() {
             return finish(trace, Err(error));
         }
-        // The cluster client routes a `Cmd` as it is; packed bytes it would parse back.
-        let reply = con.req_command(&self.cmd);
-        if !is_missing(&reply) {
-            return finish(trace, self.outcome(reply));
-        }
-        trace.noscript(self.meta);
-        if self.meta.is_function() {
-            // Loaded alone on the primary of the keys: in one pipeline with the call, a
-            // library already there ("already exists") would be all this client returns.
-            use redis::cluster_routing::RoutingInfo;
-            let node = RoutingInfo::SingleNode(self.primary_of_keys());
-            let loaded = check_loaded(self.meta, con.route_command(&load_command(self.meta), node));
-            let result = loaded
-                .and_then(|loaded| self.outcome_after_load(loaded, con.req_command(&self.cmd)));
-            return finish(trace, result);
-        }
-        let pipeline = self.load_then_call(true);
-        // Every reply is read (redis-rs 1.8 panics on an error among skipped replies
-        // outside MULTI); the load's and the call's are the last two.
-        let replies = con.req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len());
-        finish(trace, self.outcome_of_reload(replies))
+        // This client routes a pipeline by its first command after MULTI: a no-op call on
+        // the key, read-only when the reload may run on a replica. It returns an error
+        // inside EXEC's reply alone, so a library, whose load can answer "already exists",
+        // is loaded first, on its own.
+        let reload = if self.meta.is_function() {
+            Reload::Stepwise
+        } else {
+            let probe = invocation::keys(self.cmd.args_iter(), self.num_keys)
+                .next()
+                .map(|key| cluster::slot_probe(key, self.reloads_on_replicas()));
+            Reload::Transaction { probe }
+        };
+        let node = RoutingInfo::SingleNode(self.reload_node());
+        let mut steps = OnClusterNode { con, node };
+        let attempts = Attempts::new(self.meta, &self.cmd, reload);
+        let finished = reload::drive(attempts, &mut steps, || trace.noscript(self.meta));
+        finish(trace, self.result(finished))
     }
 
-    /// The primary of the call's keys (any primary for a call without keys): where a
-    /// script or library is loaded after the call's node lacked it.
+    /// Whether the reload of this call may run on a replica: for a `no-writes` script
+    /// (each node caches scripts of its own), not for a library function (only a primary
+    /// loads a library; its replicas get it from there).
     #[cfg(feature = "cluster")]
-    fn primary_of_keys(&self) -> redis::cluster_routing::SingleNodeRoutingInfo {
+    fn reloads_on_replicas(&self) -> bool {
+        self.meta.read_only() && !self.meta.is_function()
+    }
+
+    /// Where the reload of this call goes on a cluster: the call's slot, on its primary or,
+    /// for a `no-writes` script, on a replica when the client reads from replicas (any
+    /// primary for a call without keys).
+    #[cfg(feature = "cluster")]
+    fn reload_node(&self) -> redis::cluster_routing::SingleNodeRoutingInfo {
         use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
+        let role = if self.reloads_on_replicas() {
+            SlotAddr::ReplicaOptional
+        } else {
+            SlotAddr::Master
+        };
         match self.slot() {
-            Ok(Some(slot)) => {
-                SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master))
-            }
+            Ok(Some(slot)) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, role)),
             _ => SingleNodeRoutingInfo::RandomPrimary,
         }
     }
 
     /// Runs the script on an async Redis Cluster connection: the async
-    /// [`invoke_cluster`](Self::invoke_cluster).
+    /// [`invoke_cluster`](Self::invoke_cluster), bounded by its [`deadline`](Self::deadline).
     #[cfg(feature = "cluster-async")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster-async")))]
     pub async fn invoke_cluster_async(
         &self,
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<R, Error> {
-        use redis::aio::ConnectionLike as _;
         self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
         if let Err(error) = self.slot() {
             return finish(trace, Err(error));
         }
-        let reply = con.req_packed_command(&self.cmd).await;
-        if !is_missing(&reply) {
-            return finish(trace, self.outcome(reply));
-        }
-        trace.noscript(self.meta);
-        let replies = con
-            .route_pipeline(self.load_then_call(false), 0, 2, self.primary_of_keys())
+        let node = self.reload_node();
+        let attempts = async {
+            let finished = reload::drive_cluster_async(
+                Attempts::new(self.meta, &self.cmd, Reload::Transaction { probe: None }),
+                con,
+                node,
+                || trace.noscript(self.meta),
+            )
             .await;
-        finish(trace, self.outcome_of_reload(replies))
-    }
-
-    /// The result of the pipeline of [`load_then_call`](Self::load_then_call), whose last
-    /// two replies are the load's and the call's.
-    #[cfg(feature = "cluster")]
-    fn outcome_of_reload(&self, replies: RedisResult<Vec<Value>>) -> Result<R, Error> {
-        let mut replies = match replies {
-            Ok(replies) => replies,
-            Err(error) => return self.outcome(Err(error)),
+            self.result(finished)
         };
-        let call = replies.pop().unwrap_or(Value::Nil);
-        let load = replies.pop().unwrap_or(Value::Nil);
-        let loaded = check_loaded(self.meta, Ok(load))?;
-        self.outcome_after_load(loaded, Ok(call))
+        let result = self.bounded(attempts).await;
+        finish(trace, result)
     }
 
-    /// The result of the call sent again after its script or library was loaded (`loaded`
-    /// tells how): a function still not found in a library that was already there means
-    /// the server has another version of the library, without this function.
-    fn outcome_after_load(&self, loaded: Loaded, reply: RedisResult<Value>) -> Result<R, Error> {
-        if let (Loaded::AlreadyThere, Some(function), true) =
-            (loaded, self.meta.function_name(), is_missing(&reply))
-        {
-            let detail = format!("it has no function {function}");
-            return Err(Error::new(self.meta, ErrorKind::LibraryMismatch { detail }));
+    /// The typed result of how the call's attempts ended.
+    fn result(&self, finished: Finished) -> Result<R, Error> {
+        match finished {
+            Finished::Reply(reply) => self.outcome(reply),
+            Finished::Failed(error, _) => Err(error),
         }
-        self.outcome(reply)
     }
 
     /// The typed result of the reply; a `CROSSSLOT` refusal names the keys and their slots.
@@ -308,6 +315,51 @@ impl<R: FromRedisValue> ScriptCall<R> {
             return Err(Error::new(self.meta, ErrorKind::CrossSlot { keys }));
         }
         typed_reply(self.meta, reply)
+    }
+}
+
+/// A sync connection sending the steps of a call: the call as it is, everything else
+/// packed.
+struct Plain<'c, C: ?Sized>(&'c mut C);
+
+impl<C: ConnectionLike + ?Sized> reload::SyncSteps for Plain<'_, C> {
+    fn call(&mut self, cmd: &Cmd) -> RedisResult<Value> {
+        send(self.0, cmd)
+    }
+
+    fn on_node(&mut self, cmd: &Cmd) -> RedisResult<Value> {
+        self.0.req_command(cmd)
+    }
+
+    fn transaction(&mut self, pipeline: &redis::Pipeline) -> RedisResult<Vec<Value>> {
+        self.0
+            .req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len())
+    }
+}
+
+/// redis-rs's sync cluster client sending the steps of a call: the call routed by its
+/// keys, its loads and read-backs to `node`, the reload transaction routed by the probe
+/// in it.
+#[cfg(feature = "cluster")]
+struct OnClusterNode<'c> {
+    con: &'c mut redis::cluster::ClusterConnection,
+    node: redis::cluster_routing::RoutingInfo,
+}
+
+#[cfg(feature = "cluster")]
+impl reload::SyncSteps for OnClusterNode<'_> {
+    fn call(&mut self, cmd: &Cmd) -> RedisResult<Value> {
+        // The cluster client routes a `Cmd` as it is; packed bytes it would parse.
+        self.con.req_command(cmd)
+    }
+
+    fn on_node(&mut self, cmd: &Cmd) -> RedisResult<Value> {
+        self.con.route_command(cmd, self.node.clone())
+    }
+
+    fn transaction(&mut self, pipeline: &redis::Pipeline) -> RedisResult<Vec<Value>> {
+        self.con
+            .req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len())
     }
 }
 
@@ -407,6 +459,7 @@ impl<R> Clone for ScriptCall<R> {
             cmd: self.cmd.clone(),
             num_keys: self.num_keys,
             unencodable: self.unencodable.clone(),
+            deadline: self.deadline,
             reply: PhantomData,
         }
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use redis::{RedisError, RedisResult, Value};
 
 use crate::cluster::KeySlot;
-use crate::codes::{self, RESERVED_ERR_MESSAGES};
+use crate::codes::{self, RESERVED_ERROR_CODES};
 use crate::meta::{ScriptMeta, SourceLocation};
 
 /// A failed script invocation or load.
@@ -26,7 +26,11 @@ pub struct Error {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The script returned an error reply: `return redis.error_reply("...")`, or the
-    /// `{err = ...}` table of a failed `redis.pcall`. The script ran to its `return`.
+    /// `{err = ...}` table of a failed `redis.pcall`, which carries Redis's own words for the
+    /// command that failed. The script ran to its `return`, or, for a code Redis also
+    /// refuses calls with (`OOM`, `READONLY`, `MISCONF`, `NOREPLICAS`: see
+    /// [`RESERVED_ERROR_CODES`](crate::RESERVED_ERROR_CODES)), Redis refused the call before
+    /// it started: the text cannot tell which, so it may have run.
     ErrorReply {
         /// The error code: the first word when it is written in capitals
         /// (`INSUFFICIENT_BALANCE need 30` has code `INSUFFICIENT_BALANCE`).
@@ -74,13 +78,25 @@ pub enum ErrorKind {
     /// script may or may not have run. This crate never retries it (a cluster client may:
     /// see the crate docs on Redis Cluster).
     Connection(RedisError),
+    /// No reply came within the deadline of the call, batch or load (an async one:
+    /// [`ScriptCall::deadline`](crate::ScriptCall::deadline), [`Batch::deadline`](crate::Batch::deadline),
+    /// [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE) otherwise): the script may or may not
+    /// have run. It is not sent again.
+    Deadline {
+        /// The bound that ran out.
+        after: std::time::Duration,
+    },
     /// Loading the script (`SCRIPT LOAD`, after the server answered `NOSCRIPT` or through
     /// [`ScriptMeta::load`]) failed: the connection broke, or the server answered with
     /// something other than the script's SHA1. The script did not run.
     Load(RedisError),
-    /// Redis refused the command itself (`NOPERM`, `OOM`, `READONLY`...): the script did not
-    /// run. Also errors of the client, such as a reply it could not parse: those may come
-    /// after the script ran ([`Error::may_have_run`] tells).
+    /// Redis refused the call before the script started, in words no script can forward
+    /// (a cluster redirection, `BUSY`, `LOADING`, an ACL refusal naming `EVALSHA` or
+    /// `FCALL` or the call's keys...): the script did not run. Also errors of the client,
+    /// such as a reply it could not parse: those may come after the script ran
+    /// ([`Error::may_have_run`] tells). `OOM`, `READONLY`, `MISCONF` and `NOREPLICAS`
+    /// are [`ErrorReply`](Self::ErrorReply)s: a script that returns what `redis.pcall`
+    /// gave it forwards them in the same words, so the call may have run.
     Redis(RedisError),
     /// The reply does not have the shape RETURNS declares, or does not convert to the
     /// Rust type the caller asked for.
@@ -140,6 +156,7 @@ impl ErrorKind {
             Self::Busy(_) => "busy",
             Self::Compile { .. } => "compile",
             Self::Connection(_) => "connection",
+            Self::Deadline { .. } => "deadline",
             Self::Load(_) => "load",
             Self::Redis(_) => "redis",
             Self::Reply { .. } => "reply",
@@ -219,6 +236,7 @@ impl Error {
     pub fn may_have_run(&self) -> bool {
         match &self.kind {
             ErrorKind::Connection(_)
+            | ErrorKind::Deadline { .. }
             | ErrorKind::Lua { .. }
             | ErrorKind::Raised { .. }
             | ErrorKind::ErrorReply { .. }
@@ -237,7 +255,7 @@ impl Error {
 
     /// Classifies an error Redis or the client returned for an invocation or load.
     pub(crate) fn from_redis(script: &'static ScriptMeta, error: RedisError) -> Self {
-        Self::new(script, classify(error))
+        Self::new(script, classify(error, script.declares_flags()))
     }
 
     /// Where in the files the user wrote the error points: the file and line of
@@ -288,6 +306,14 @@ impl Error {
         let path = self.script.path();
         match &self.kind {
             ErrorKind::ErrorReply { code, message } => match code {
+                Some(code) if RESERVED_ERROR_CODES.contains(&code.as_str()) || code == "ERR" => {
+                    write!(
+                        f,
+                        "{what} ({path}) failed with {code} {message}: Redis refused the call, or \
+                         the script returned this error from a command it ran (redis.pcall), \
+                         so it may have run"
+                    )
+                }
                 Some(code) => write!(f, "{what} ({path}) returned error {code}: {message}"),
                 None => write!(f, "{what} ({path}) returned error: {message}"),
             },
@@ -315,6 +341,11 @@ impl Error {
             ErrorKind::Connection(error) => write!(
                 f,
                 "{what} ({path}): the connection failed, so it may or may not have run: {error}"
+            ),
+            ErrorKind::Deadline { after } => write!(
+                f,
+                "{what} ({path}): no reply within the deadline of {after:?}, so it may or may \
+                 not have run (it is not sent again)"
             ),
             ErrorKind::Load(error) => write!(
                 f,
@@ -388,7 +419,10 @@ impl std::error::Error for Error {
 /// Sorts an error into the kinds callers act on, from Redis's message formats (7.0 to
 /// 7.4 and Valkey; older formats fall back to [`ErrorKind::Redis`] or
 /// [`ErrorKind::ErrorReply`] with the message kept whole).
-fn classify(error: RedisError) -> ErrorKind {
+fn classify(error: RedisError, declares_flags: bool) -> ErrorKind {
+    if let Some(after) = crate::deadline::elapsed_of(&error) {
+        return ErrorKind::Deadline { after };
+    }
     if error.is_io_error() || error.is_connection_dropped() || error.is_timeout() {
         return ErrorKind::Connection(error);
     }
@@ -438,9 +472,7 @@ fn classify(error: RedisError) -> ErrorKind {
             line: suffix_line,
         };
     }
-    let refused = codes::is_reserved(code)
-        || (code == "ERR" && RESERVED_ERR_MESSAGES.iter().any(|m| body.starts_with(m)));
-    if refused
+    if codes::refused_before_running(code, body, declares_flags)
         || !matches!(
             error.kind(),
             redis::ErrorKind::Server(_) | redis::ErrorKind::Extension
@@ -582,7 +614,7 @@ mod tests {
     }
 
     fn kind(text: &str) -> ErrorKind {
-        classify(server_error(text))
+        classify(server_error(text), false)
     }
 
     #[test]
@@ -650,8 +682,9 @@ mod tests {
 
     #[test]
     fn refusals_are_redis_errors() {
-        assert!(matches!(kind("NOPERM no permissions"), ErrorKind::Redis(_)));
-        assert!(!Error::new(&META, kind("NOPERM no permissions")).may_have_run());
+        let noperm = "NOPERM User alice has no permissions to run the 'evalsha' command";
+        assert!(matches!(kind(noperm), ErrorKind::Redis(_)));
+        assert!(!Error::new(&META, kind(noperm)).may_have_run());
         assert!(matches!(
             kind("BUSY Redis is busy running a script"),
             ErrorKind::Busy(_)
@@ -664,6 +697,24 @@ mod tests {
             kind("ERR Number of keys can't be greater than number of args"),
             ErrorKind::Redis(_)
         ));
+    }
+
+    #[test]
+    fn errors_a_script_may_have_forwarded_may_have_run() {
+        for text in [
+            "ERR value is not an integer or out of range",
+            "OOM command not allowed when used memory > 'maxmemory'.",
+            "READONLY You can't write against a read only replica.",
+            "NOPERM User alice has no permissions to run the 'set' command",
+        ] {
+            let error = Error::new(&META, kind(text));
+            assert!(
+                matches!(error.kind(), ErrorKind::ErrorReply { .. }),
+                "{text}: {error:?}"
+            );
+            assert!(error.may_have_run(), "{text}");
+            assert!(error.to_string().contains("may have run"), "{error}");
+        }
     }
 
     #[test]

@@ -5,16 +5,19 @@ mod batch;
 mod call;
 pub mod cluster;
 mod codes;
+mod deadline;
 mod debugging;
 mod error;
 mod invocation;
 mod load;
 mod meta;
 mod registry;
+mod reload;
 mod reply;
 mod server;
 mod structured;
 mod trace;
+mod transaction;
 
 /// Throwaway Redis servers and clusters for tests: the `redis-script-testing` crate,
 /// re-exported with the `testing` feature.
@@ -28,6 +31,7 @@ pub mod header {}
 pub use batch::{Batch, BatchError, CmdSlot, Replies, Slot, TakeReply};
 pub use call::{FunctionCall, ScriptCall};
 pub use codes::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
+pub use deadline::DEFAULT_DEADLINE;
 #[cfg(feature = "aio")]
 pub use debugging::kill_running_script_async;
 pub use debugging::{KillOutcome, kill_running_script};

@@ -119,7 +119,7 @@ fn function_load(meta: &ScriptMeta, replace: bool) -> Cmd {
 
 /// `FUNCTION LIST LIBRARYNAME <name> WITHCODE` for a library or function, `SCRIPT EXISTS
 /// <sha1>` for a script.
-fn deployed_command(meta: &ScriptMeta) -> Cmd {
+pub(crate) fn deployed_command(meta: &ScriptMeta) -> Cmd {
     match meta.library_name() {
         Some(name) => {
             let mut cmd = redis::cmd("FUNCTION");
@@ -135,7 +135,10 @@ fn deployed_command(meta: &ScriptMeta) -> Cmd {
 }
 
 /// Reads the reply of [`deployed_command`].
-fn read_deployed(meta: &'static ScriptMeta, reply: RedisResult<Value>) -> Result<Deployed, Error> {
+pub(crate) fn read_deployed(
+    meta: &'static ScriptMeta,
+    reply: RedisResult<Value>,
+) -> Result<Deployed, Error> {
     let value = reply
         .and_then(Value::extract_error)
         .map_err(|error| Error::from_redis(meta, error))?;
@@ -238,7 +241,8 @@ pub(crate) fn check_loaded(
         Err(error) if meta.is_function() && is_library_present(&error) => Ok(Loaded::AlreadyThere),
         Err(error) => match Error::from_redis(meta, error.clone()).into_kind() {
             kind @ ErrorKind::Compile { .. } => Err(Error::new(meta, kind)),
-            ErrorKind::Redis(error) if meta.library_name().is_none() => {
+            // A script's load refused by the server (no script runs on a load).
+            _ if meta.library_name().is_none() && crate::error::is_server_error(&error) => {
                 Err(Error::new(meta, ErrorKind::Redis(error)))
             }
             _ => Err(Error::new(meta, ErrorKind::Load(error))),

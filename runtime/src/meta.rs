@@ -289,6 +289,13 @@ impl ScriptMeta {
         self.0.read_only
     }
 
+    /// Whether the code declares its flags (a `#!lua` line, or a library's functions):
+    /// Redis then checks a call against them before it starts (`OOM`, `READONLY`...), and
+    /// a script that started cannot meet those refusals inside.
+    pub(crate) fn declares_flags(&self) -> bool {
+        !matches!(self.0.kind, ScriptKind::Script) || self.0.source.starts_with("#!")
+    }
+
     /// The server the script was checked for at compile time, and its oldest version:
     /// `redis-7.0` (the default), `redis-8.0`, `valkey-9.0`... [`load_all`](crate::load_all)
     /// refuses to load it on an older server.

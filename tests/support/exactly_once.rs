@@ -30,8 +30,11 @@ impl Seen {
             Ok(_) => Self::Ran,
             Err(error) if error.may_have_run() => {
                 assert!(
-                    matches!(error.kind(), ErrorKind::Connection(_)),
-                    "only a broken connection leaves a call in doubt here: {error}"
+                    matches!(
+                        error.kind(),
+                        ErrorKind::Connection(_) | ErrorKind::Deadline { .. }
+                    ),
+                    "only a broken connection or the deadline leaves a call in doubt here: {error}"
                 );
                 Self::Unknown(error.to_string())
             }
@@ -47,12 +50,10 @@ impl Seen {
                 }
                 Self::Ran
             }
-            Err(error @ BatchError::Connection(_)) => Self::Unknown(error.to_string()),
-            Err(error @ BatchError::Redis(_)) => {
-                let message = error.to_string();
-                assert!(message.contains("nothing of it ran"), "{message}");
-                Self::Refused(message)
+            Err(error @ (BatchError::Connection(_) | BatchError::Deadline(_))) => {
+                Self::Unknown(error.to_string())
             }
+            Err(error @ BatchError::Discarded(_)) => Self::Refused(error.to_string()),
             Err(error) => panic!("unexpected batch failure: {error}"),
         }
     }

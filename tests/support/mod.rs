@@ -83,3 +83,30 @@ pub fn until_busy(con: &mut redis::Connection) -> redis_script::Error {
         }
     }
 }
+
+/// Creates the ACL user `name` (no password) on `node` with `+@all` and `rules` on top
+/// (`-multi`, `-evalsha`...), for every key and channel.
+pub fn acl_user(node: &redis_script::testing::RedisServer, name: &str, rules: &[&str]) {
+    let () = redis::cmd("ACL")
+        .arg(&["SETUSER", name, "on", "nopass", "~*", "&*", "+@all"])
+        .arg(rules)
+        .query(&mut node.connection())
+        .unwrap();
+}
+
+/// A connection of `node` authenticated as the ACL user `name` with `rules`
+/// ([`acl_user`]).
+pub fn connection_as(
+    node: &redis_script::testing::RedisServer,
+    name: &str,
+    rules: &[&str],
+) -> redis::Connection {
+    acl_user(node, name, rules);
+    let mut con = node.connection();
+    let () = redis::cmd("AUTH")
+        .arg(name)
+        .arg("any")
+        .query(&mut con)
+        .unwrap();
+    con
+}

@@ -60,10 +60,12 @@ mod spread;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use redis::{Cmd, ConnectionLike, Pipeline};
 
 use crate::call::ScriptCall;
+use crate::deadline::DEFAULT_DEADLINE;
 use crate::load::load_command;
 use crate::meta::ScriptMeta;
 
@@ -99,8 +101,12 @@ pub struct Batch {
     entries: Vec<Entry>,
     /// The scripts with a `SCRIPT LOAD` in the pipeline, in order of first use.
     scripts: Vec<&'static ScriptMeta>,
+    /// Whether this is a `MULTI`/`EXEC` transaction ([`Batch::transaction`]).
+    transaction: bool,
     /// Whether this is a transaction per slot ([`Batch::transaction_per_slot`]).
     per_slot: bool,
+    /// How long an async run waits for the replies.
+    deadline: Duration,
     /// The first call added whose argument could not be encoded.
     unencodable: Option<crate::Error>,
     id: u64,
@@ -143,20 +149,30 @@ impl Batch {
         batch
     }
 
-    fn with_mode(atomic: bool) -> Self {
-        let mut pipeline = redis::pipe();
-        pipeline.ignore_errors();
-        if atomic {
-            pipeline.atomic();
-        }
+    fn with_mode(transaction: bool) -> Self {
         Self {
-            pipeline,
+            pipeline: redis::pipe(),
             entries: Vec::new(),
             scripts: Vec::new(),
+            transaction,
             per_slot: false,
+            deadline: DEFAULT_DEADLINE,
             unencodable: None,
             id: next_batch_id(),
         }
+    }
+
+    /// Bounds how long an async run ([`run_async`](Self::run_async),
+    /// [`run_cluster_async`](Self::run_cluster_async)) waits for replies: when the time
+    /// is up, it returns, and every command without a reply yet is reported as one that may
+    /// or may not have run ([`ErrorKind::Deadline`](crate::ErrorKind::Deadline) for a
+    /// call, [`BatchError::Deadline`] for a batch sent as one request). Nothing is sent
+    /// again. [`DEFAULT_DEADLINE`] (30 s) unless set.
+    ///
+    /// Sync runs are bounded by the connection's own read and write time-outs.
+    pub fn deadline(&mut self, after: Duration) -> &mut Self {
+        self.deadline = after;
+        self
     }
 
     /// Adds a script call; its typed reply is taken from [`Replies`] with the returned slot.
@@ -188,7 +204,7 @@ impl Batch {
     /// its index.
     fn push_call(&mut self, meta: &'static ScriptMeta, num_keys: usize, cmd: Cmd) -> usize {
         if !self.scripts.iter().any(|known| known.sha1() == meta.sha1()) {
-            self.pipeline.add_command(load_command(meta)).ignore();
+            self.pipeline.add_command(load_command(meta));
             self.scripts.push(meta);
         }
         self.push(Some(meta), num_keys, cmd)
@@ -221,7 +237,7 @@ impl Batch {
 
     /// Whether this is a `MULTI`/`EXEC` transaction.
     pub fn is_transaction(&self) -> bool {
-        self.pipeline.is_transaction()
+        self.transaction
     }
 
     /// Sends the batch on a sync connection and collects the replies.
@@ -238,7 +254,9 @@ impl Batch {
         if self.per_slot {
             return self.run_per_slot(|batch| batch.run(con));
         }
-        Run::new(self, Form::InlineLoads).drive(|pipeline| pipeline.query(con))
+        Run::new(self, Form::Direct).drive(|pipeline| {
+            con.req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len())
+        })
     }
 
     /// Sends the batch on an async connection and collects the replies.
@@ -262,24 +280,29 @@ impl Batch {
         self.run_steps_async(con).await
     }
 
-    /// Runs the batch on an async connection, its loads inline (the steps of
-    /// [`run_async`](Self::run_async) after its checks).
+    /// The steps of [`run_async`](Self::run_async) after its checks, each pipeline sent
+    /// with `con`, all of them bounded by the batch's [`deadline`](Self::deadline).
     #[cfg(feature = "aio")]
     async fn run_steps_async<C: redis::aio::ConnectionLike>(
         &self,
         con: &mut C,
     ) -> Result<Replies, BatchError> {
-        let mut run = Run::new(self, Form::InlineLoads);
-        let mut step = run.start();
-        loop {
-            match step {
-                run::Step::Send(pipeline) => {
-                    let reply = pipeline.query_async(con).await;
-                    step = run.resume(reply);
+        let steps = async {
+            let mut run = Run::new(self, Form::Direct);
+            let mut step = run.start();
+            loop {
+                match step {
+                    run::Step::Send(pipeline) => {
+                        let replies = con.req_packed_commands(&pipeline, 0, pipeline.len()).await;
+                        step = run.resume(replies);
+                    }
+                    run::Step::Done(outcome) => return outcome,
                 }
-                run::Step::Done(outcome) => return outcome,
             }
-        }
+        };
+        crate::deadline::within(self.deadline, steps)
+            .await
+            .unwrap_or(Err(BatchError::Deadline(self.deadline)))
     }
 
     /// The slot of each command (`None` without keys): of a script call's keys, or of an
@@ -324,7 +347,9 @@ impl Clone for Batch {
             pipeline: self.pipeline.clone(),
             entries: self.entries.clone(),
             scripts: self.scripts.clone(),
+            transaction: self.transaction,
             per_slot: self.per_slot,
+            deadline: self.deadline,
             unencodable: self.unencodable.clone(),
             id: next_batch_id(),
         }

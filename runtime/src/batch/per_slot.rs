@@ -25,7 +25,9 @@ impl Batch {
                 {
                     Some(at) => at,
                     None => {
-                        groups.push((slot, (Vec::new(), Batch::transaction())));
+                        let mut transaction = Batch::transaction();
+                        transaction.deadline = self.deadline;
+                        groups.push((slot, (Vec::new(), transaction)));
                         groups.len() - 1
                     }
                 },
@@ -67,12 +69,19 @@ impl Batch {
         &self,
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<Replies, BatchError> {
+        use futures_util::StreamExt as _;
         let groups = self.slot_batches()?;
-        let runs = groups.iter().map(|(_, batch)| {
-            let mut con = con.clone();
-            async move { batch.run_cluster_async(&mut con).await }
-        });
-        let outcomes = futures_util::future::join_all(runs).await;
+        let runs: Vec<_> = groups
+            .iter()
+            .map(|(_, batch)| {
+                let mut con = con.clone();
+                async move { batch.run_cluster_async(&mut con).await }
+            })
+            .collect();
+        let outcomes: Vec<_> = futures_util::stream::iter(runs)
+            .buffered(super::spread::IN_FLIGHT)
+            .collect()
+            .await;
         Ok(self.merge(
             groups
                 .into_iter()
@@ -83,7 +92,8 @@ impl Batch {
     }
 
     /// The replies of the whole batch from those of its slots' transactions: a transaction
-    /// that failed as a whole gives its error to each of its commands.
+    /// that failed as a whole gives its error to each of its commands, and one whose
+    /// commands ran one by one (`MULTI` refused) their own replies.
     pub(super) fn merge(
         &self,
         outcomes: Vec<(Vec<usize>, Result<Replies, BatchError>)>,
@@ -91,7 +101,11 @@ impl Batch {
         let mut values: Vec<RedisResult<Value>> = vec![Ok(Value::Nil); self.entries.len()];
         for (indices, outcome) in outcomes {
             match outcome {
-                Ok(replies) => {
+                Ok(replies)
+                | Err(BatchError::NotAtomic {
+                    replies: Some(replies),
+                    ..
+                }) => {
                     for (index, value) in indices.into_iter().zip(replies.into_values()) {
                         values[index] = value;
                     }
@@ -111,9 +125,11 @@ impl Batch {
 /// A batch error as the error of each of the batch's commands.
 fn as_redis_error(error: &BatchError) -> RedisError {
     match error {
-        BatchError::Connection(error) | BatchError::Redis(error) | BatchError::NotSent(error) => {
-            error.clone()
-        }
+        BatchError::Connection(error)
+        | BatchError::Redis(error)
+        | BatchError::Discarded(error)
+        | BatchError::NotSent(error) => error.clone(),
+        BatchError::Deadline(after) => crate::deadline::error(*after),
         other => RedisError::from((
             redis::ErrorKind::Client,
             "the transaction of this command's slot failed",

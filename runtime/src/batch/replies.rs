@@ -74,7 +74,7 @@ impl<T> fmt::Debug for CmdSlot<T> {
 }
 
 /// The replies of a [`Batch`](super::Batch), in the order of its commands; each is taken with its slot.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Replies {
     batch: u64,
     values: Vec<Option<RedisResult<Value>>>,

@@ -4,36 +4,48 @@
 //!
 //! redis-rs's async cluster client sends a whole pipeline again when one of its replies is
 //! a redirection (`MOVED`, `ASK`, `TRYAGAIN`...), which would run the commands before it a
-//! second time. So a pipeline here never holds two commands that could both run:
+//! second time. So a request here never holds two commands that could both run:
 //!
 //! - the commands of one slot go as one request: a lone command as it is (no load goes
 //!   with it: with the script cached, as it is after its first call on each node, that
-//!   saves sending its source once per slot), several inside `MULTI`/`EXEC` after a load
-//!   of each script they call, which keeps them in order on a node that lacks it; Redis
-//!   refuses such a transaction whole (`EXECABORT`) when a command of it is redirected
-//!   as it is queued, so nothing of it ran when the client sends it again or gives up;
-//! - the requests go out together: the cluster client writes the requests of one node
-//!   on that node's connection as they come, so each node still gets its part pipelined,
-//!   in one write, and the nodes work in parallel;
-//! - a slot's transaction refused whole (its slot is migrating, or one of its commands
-//!   was refused as it was queued) did not run: each of its commands is sent once more
-//!   on its own, through the cluster client's routing, which follows `MOVED` and `ASK`
-//!   and waits out `TRYAGAIN`. So is a call that met "Function not found" or `NOSCRIPT`
-//!   (a cache flushed between the load and the call), after a load.
+//!   saves sending its source once per slot), several as a transaction, `MULTI`, a load of
+//!   each script or library they call, the commands, `EXEC`, written out as plain
+//!   commands (see [`transaction`]). A redirection met by such a transaction, as it is
+//!   queued or at `EXEC`, makes the server discard it, so nothing of it ran when the
+//!   client sends it again to where the slot is served now;
+//! - a bounded number of requests is in flight at a time ([`IN_FLIGHT`]), and the cluster
+//!   client writes the requests of one node on that node's connection as they come, so
+//!   each node gets its share pipelined and the nodes work in parallel;
+//! - a slot's transaction that the server discarded for another reason (a command of it
+//!   refused as it was queued) did not run: its commands are sent again one at a time, in
+//!   the order written, each through the cluster client's routing. So is a lone call that
+//!   met `NOSCRIPT` or "Function not found", as a transaction that loads and calls.
 //!
 //! A request whose connection fails gives each of its commands that error (they may or may
-//! not have run): none is sent again by this crate (the cluster client may: see the crate
-//! docs on Redis Cluster).
+//! not have run), one without a reply by the batch's deadline the deadline's: none is sent
+//! again by this crate (the cluster client may: see the crate docs on Redis Cluster).
 
+use std::time::Instant;
+
+use futures_util::StreamExt as _;
 use redis::cluster_async::ClusterConnection;
 use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
-use redis::{Cmd, Pipeline, RedisResult, Value};
+use redis::{Cmd, RedisError, RedisResult, Value};
 
 use super::{Batch, BatchError, Entry, Replies};
+use crate::deadline;
 use crate::invocation;
-use crate::load::{is_missing, load_command};
+use crate::load::load_command;
+use crate::reload::{self, Attempts, Finished, Reload};
+use crate::transaction::{self, Outcome};
 
-const WINDOW: usize = 8;
+/// How many requests of one batch are in flight on the cluster connection at a time.
+///
+/// More would not make a batch faster (the nodes, not the round trips, bound it here), and
+/// keeping them few keeps clear of a hang of redis-rs 1.8's async cluster client with
+/// tokio 1.54: when a slot moves while one task of that client has many requests to
+/// complete at once, it can stop for good (see the crate docs on Redis Cluster).
+pub(super) const IN_FLIGHT: usize = 16;
 
 /// One command of the batch as sent here.
 struct Command {
@@ -52,12 +64,22 @@ impl Command {
     }
 }
 
+/// What one slot's request came to.
+enum Sent {
+    /// A reply per command, in order.
+    Replies(Vec<RedisResult<Value>>),
+    /// The slot's transaction was discarded before anything ran, for a reason of its own
+    /// commands: each is sent again alone.
+    Discarded,
+}
+
 impl Batch {
     /// Runs a plain batch (see the module docs).
     pub(super) async fn run_spread(
         &self,
         con: &mut ClusterConnection,
     ) -> Result<Replies, BatchError> {
+        let end = Instant::now() + self.deadline;
         let slots = self.slots()?;
         let commands: Vec<Command> = self
             .entries_with_words()
@@ -71,38 +93,32 @@ impl Batch {
         let groups = by_slot(&commands);
         let sent: Vec<_> = groups
             .iter()
-            .map(|indices| send_group(con.clone(), indices, &commands))
-            .collect();
-        use futures_util::StreamExt as _;
-        let outcomes: Vec<_> = futures_util::stream::iter(sent).buffered(WINDOW).collect().await;
-        let mut replies: Vec<RedisResult<Value>> = vec![Ok(Value::Nil); commands.len()];
-        let mut alone = Vec::new();
-        for (indices, outcome) in groups.into_iter().zip(outcomes) {
-            match outcome {
-                Ok(values) => {
-                    for (index, value) in indices.into_iter().zip(values) {
-                        if is_missing(&Ok(value.clone())) {
-                            alone.push(index);
+            .map(|indices| {
+                let con = con.clone();
+                let group: Vec<&Command> = indices.iter().map(|&i| &commands[i]).collect();
+                async move {
+                    let sent = deadline::until(end, send_group(con.clone(), &group)).await;
+                    match sent {
+                        Some(Sent::Discarded) => {
+                            Sent::Replies(one_at_a_time(con, &group, end, self.deadline).await)
                         }
-                        replies[index] = Ok(value);
+                        Some(sent) => sent,
+                        None => Sent::Replies(timed_out(group.len(), self.deadline)),
                     }
                 }
-                Err(error) if was_refused_whole(&error) => alone.extend(indices),
-                Err(error) => {
-                    for index in indices {
-                        replies[index] = Err(error.clone());
-                    }
+            })
+            .collect();
+        let outcomes: Vec<Sent> = futures_util::stream::iter(sent)
+            .buffered(IN_FLIGHT)
+            .collect()
+            .await;
+        let mut replies: Vec<RedisResult<Value>> = vec![Ok(Value::Nil); commands.len()];
+        for (indices, outcome) in groups.into_iter().zip(outcomes) {
+            if let Sent::Replies(values) = outcome {
+                for (index, value) in indices.into_iter().zip(values) {
+                    replies[index] = value;
                 }
             }
-        }
-        alone.sort_unstable();
-        let sent: Vec<_> = alone
-            .iter()
-            .map(|&index| send_alone(con.clone(), &commands[index]))
-            .collect();
-        let outcomes: Vec<_> = futures_util::stream::iter(sent).buffered(WINDOW).collect().await;
-        for (index, outcome) in alone.into_iter().zip(outcomes) {
-            replies[index] = outcome;
         }
         Ok(Replies::new(self.id, replies))
     }
@@ -129,59 +145,81 @@ fn by_slot(commands: &[Command]) -> Vec<Vec<usize>> {
     groups
 }
 
-/// Sends the commands `indices` of `commands`, all of one slot, as one request: after
-/// the load of each script they call, alone or inside `MULTI`/`EXEC`. Returns their
-/// replies, in order.
-async fn send_group(
-    mut con: ClusterConnection,
-    indices: &[usize],
-    commands: &[Command],
-) -> RedisResult<Vec<Value>> {
-    let routing = commands[indices[0]].routing();
-    if let [index] = indices {
-        let cmd = commands[*index].cmd.clone();
-        let reply = con
-            .route_command(cmd, RoutingInfo::SingleNode(routing))
-            .await;
-        // An error reply of the command itself is its reply, not a failed request.
-        return match reply {
-            Ok(value) => Ok(vec![value]),
-            Err(error) => match redis::ServerError::try_from(error) {
-                Ok(reply) => Ok(vec![Value::ServerError(reply)]),
-                Err(error) => Err(error),
-            },
-        };
+/// Sends `group`, the commands of one slot, as one request: a lone command as it is,
+/// several as a transaction with the loads of the scripts they call.
+async fn send_group(mut con: ClusterConnection, group: &[&Command]) -> Sent {
+    if let [command] = group {
+        return Sent::Replies(vec![send_alone(con, command).await]);
     }
-    // Inside the transaction, a load before the first call of each script keeps the
-    // slot's calls in order even on a node that lacks it.
-    let mut pipeline = redis::pipe();
-    pipeline.atomic();
-    let positions = fill(&mut pipeline, indices.iter().map(|&index| &commands[index]));
-    let mut values = {
-        // The replies of MULTI and of each queued command are skipped: EXEC's is kept.
-        let offset = pipeline.len() + 1;
-        let mut replies = con.route_pipeline(pipeline, offset, 1, routing).await?;
-        match replies.pop() {
-            Some(Value::Array(values)) => values,
-            other => {
-                let detail = format!("EXEC answered {other:?}");
-                return Err(redis::RedisError::from((
-                    redis::ErrorKind::UnexpectedReturnType,
-                    "unexpected reply to a slot's transaction",
-                    detail,
-                )));
-            }
-        }
+    let routing = group[0].routing();
+    let mut inner = redis::pipe();
+    let positions = fill(&mut inner, group.iter().copied());
+    let pipeline = transaction::pipeline(inner.cmd_iter());
+    let count = pipeline.len();
+    let replies = con.route_pipeline(pipeline, 0, count, routing).await;
+    let outcome = match replies.and_then(|values| transaction::read(values, inner.len())) {
+        Ok(outcome) => outcome,
+        // A connection error (they may have run), or a redirection the client gave up
+        // following (the transaction was discarded each time: nothing ran).
+        Err(error) => return Sent::Replies(vec![Err(error); group.len()]),
     };
-    Ok(positions
-        .into_iter()
-        .map(|position| values.get_mut(position).map_or(Value::Nil, std::mem::take))
-        .collect())
+    let pick = |values: Vec<Value>| -> Vec<RedisResult<Value>> {
+        positions
+            .iter()
+            .map(|&position| Ok(values.get(position).cloned().unwrap_or(Value::Nil)))
+            .collect()
+    };
+    match outcome {
+        // With MULTI refused (an ACL without `multi`), each command ran on its own: its
+        // own reply stands.
+        Outcome::Ran(values)
+        | Outcome::NotAtomic {
+            replies: values, ..
+        } => Sent::Replies(pick(values)),
+        Outcome::Refused(_) => Sent::Discarded,
+        Outcome::WatchAborted => {
+            let error = RedisError::from((
+                redis::ErrorKind::Client,
+                "the slot's transaction was aborted by a WATCH, so nothing of it ran",
+            ));
+            Sent::Replies(vec![Err(error); group.len()])
+        }
+    }
+}
+
+/// Sends the commands of `group` one at a time, in the order written, each bounded by
+/// `end` (a command without a reply by then gets the deadline's error, and so do those
+/// after it, which are not sent).
+async fn one_at_a_time(
+    con: ClusterConnection,
+    group: &[&Command],
+    end: Instant,
+    after: std::time::Duration,
+) -> Vec<RedisResult<Value>> {
+    let mut replies = Vec::with_capacity(group.len());
+    for command in group {
+        let reply = deadline::until(end, send_alone(con.clone(), command)).await;
+        match reply {
+            Some(reply) => replies.push(reply),
+            None => break,
+        }
+    }
+    let answered = replies.len();
+    replies.extend(timed_out(group.len() - answered, after));
+    replies
+}
+
+/// The replies of `count` commands that had none by the deadline `after`.
+fn timed_out(count: usize, after: std::time::Duration) -> Vec<RedisResult<Value>> {
+    vec![Err(deadline::error(after)); count]
 }
 
 /// Adds `commands` to `pipeline`, each script's load before its first call; returns the
 /// position of each command.
-fn fill<'a>(pipeline: &mut Pipeline, commands: impl Iterator<Item = &'a Command>) -> Vec<usize> {
+fn fill<'a>(
+    pipeline: &mut redis::Pipeline,
+    commands: impl Iterator<Item = &'a Command>,
+) -> Vec<usize> {
     let mut loaded: Vec<&str> = Vec::new();
     commands
         .map(|command| {
@@ -197,31 +235,27 @@ fn fill<'a>(pipeline: &mut Pipeline, commands: impl Iterator<Item = &'a Command>
         .collect()
 }
 
-/// Whether a request was refused as a whole, so that nothing of it ran: `EXECABORT`, when
-/// a command of a transaction was redirected or refused as it was queued.
-fn was_refused_whole(error: &redis::RedisError) -> bool {
-    error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ExecAbort)
-        || error.code() == Some("EXECABORT")
-}
-
 /// Sends one command on its own through the cluster client's routing by its slot (which
 /// follows `MOVED` and `ASK` and waits out `TRYAGAIN`); a call whose node lacks its script
-/// or library is sent once more after a load, to the same node.
+/// or library is then loaded and sent once more, in one transaction on the same node.
 async fn send_alone(mut con: ClusterConnection, command: &Command) -> RedisResult<Value> {
-    let routing = command.routing();
-    let reply = con
-        .route_command(
-            command.cmd.clone(),
-            RoutingInfo::SingleNode(routing.clone()),
-        )
-        .await;
-    if command.entry.script.is_none() || !is_missing(&reply) {
-        return reply;
+    let Some(meta) = command.entry.script else {
+        let routing = RoutingInfo::SingleNode(command.routing());
+        return as_reply(con.route_command(command.cmd.clone(), routing).await);
+    };
+    let attempts = Attempts::new(meta, &command.cmd, Reload::Transaction { probe: None });
+    match reload::drive_cluster_async(attempts, &mut con, command.routing(), || {}).await {
+        Finished::Reply(reply) | Finished::Failed(_, reply) => as_reply(reply),
     }
-    let mut pipeline = redis::pipe();
-    let position = fill(&mut pipeline, std::iter::once(command))[0];
-    let mut replies = con
-        .route_pipeline(pipeline, 0, position + 1, routing)
-        .await?;
-    Ok(replies.pop().unwrap_or(Value::Nil))
+}
+
+/// An error reply of a command is its reply, not a failed request.
+fn as_reply(reply: RedisResult<Value>) -> RedisResult<Value> {
+    match reply {
+        Err(error) => match redis::ServerError::try_from(error) {
+            Ok(reply) => Ok(Value::ServerError(reply)),
+            Err(error) => Err(error),
+        },
+        reply => reply,
+    }
 }

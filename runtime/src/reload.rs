@@ -1,0 +1,495 @@
+//! The attempts of one call, as a state machine without I/O: the call; when the server
+//! answered that it lacks the code (`NOSCRIPT`, or "Function not found"), a load and the
+//! call once more. Sync, async and cluster calls drive the same steps, each sending them
+//! its own way, and so do the calls a cluster batch sends on their own.
+//!
+//! The reload is one transaction, `MULTI, <load>, <call>, EXEC`: it leaves no gap between
+//! the load and the call, so no `SCRIPT FLUSH` or `FUNCTION FLUSH` of another client can
+//! land there. Inside it, a `FUNCTION LOAD` that finds a library of that name already
+//! there fails alone, and the call still runs: a function still not found then means the
+//! server's library is another version, which is read back to be sure. When the server
+//! refuses the transaction itself (queueing is refused past `maxmemory`), or when the
+//! connection cannot carry it ([`Reload::Stepwise`]), the load and the call are sent one
+//! after the other, again while a flush keeps landing between them, a bounded number of
+//! times.
+
+use redis::{Cmd, Pipeline, RedisError, RedisResult, Value};
+
+use crate::error::{Error, ErrorKind};
+use crate::load::{
+    Deployed, Loaded, check_loaded, deployed_command, is_missing, load_command, mismatch,
+    read_deployed,
+};
+use crate::meta::ScriptMeta;
+use crate::transaction::{self, Outcome};
+
+/// What to send next.
+pub(crate) enum Step {
+    /// The call itself, routed as a call.
+    Call,
+    /// A command for the node of the call (a load, a read-back of the library).
+    OnNode(Cmd),
+    /// The reload transaction, for the node of the call; every reply is wanted.
+    Transaction(Pipeline),
+    /// The call is over.
+    Done(Finished),
+}
+
+/// How a call ended.
+#[derive(Debug)]
+pub(crate) enum Finished {
+    /// The call's reply, to be read as the call's result.
+    Reply(RedisResult<Value>),
+    /// The call did not run, for this reason; the second member stands for its reply in a
+    /// batch.
+    Failed(Error, RedisResult<Value>),
+}
+
+/// How a call reloads its code.
+#[derive(Debug, Clone)]
+pub(crate) enum Reload {
+    /// In one transaction, with `probe` after `MULTI` when given: a no-op call that routes
+    /// it on redis-rs's sync cluster client, which routes a pipeline by its first command
+    /// after `MULTI`.
+    Transaction {
+        /// The routing call.
+        probe: Option<Cmd>,
+    },
+    /// The load, then the call: for a library function on redis-rs's sync cluster client,
+    /// which returns the first error of a reply alone, looking inside `EXEC`'s too, so
+    /// that the "already exists" of a load inside a transaction would hide the call's
+    /// reply.
+    Stepwise,
+}
+
+/// How many times the load and the call are sent one after the other while a flush keeps
+/// landing between them.
+const STEPWISE_ATTEMPTS: u8 = 8;
+
+/// The state of one call's attempts.
+pub(crate) struct Attempts<'a> {
+    meta: &'static ScriptMeta,
+    cmd: &'a Cmd,
+    reload: Reload,
+    state: State,
+    /// Loads sent one at a time so far.
+    loads: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// The call was sent.
+    Called,
+    /// The reload transaction was sent.
+    Reloaded,
+    /// The load was sent alone (the transaction was refused).
+    Loaded,
+    /// The call was sent again after the load alone; how the load went.
+    CalledAgain(Loaded),
+    /// The library was read back after its function was not found in it.
+    Listed,
+}
+
+impl<'a> Attempts<'a> {
+    /// The attempts of `cmd`, a call of `meta`; the first step is [`Step::Call`].
+    pub(crate) fn new(meta: &'static ScriptMeta, cmd: &'a Cmd, reload: Reload) -> Self {
+        Self {
+            meta,
+            cmd,
+            reload,
+            state: State::Called,
+            loads: 0,
+        }
+    }
+
+    /// The next step, given the reply (every reply, for a transaction) to the last one.
+    pub(crate) fn resume(&mut self, reply: Reply) -> Step {
+        match (self.state, reply) {
+            (State::Called, Reply::One(reply)) if is_missing(&reply) => match &self.reload {
+                Reload::Transaction { probe } => {
+                    self.state = State::Reloaded;
+                    let load = load_command(self.meta);
+                    Step::Transaction(transaction::pipeline(probe.iter().chain([&load, self.cmd])))
+                }
+                Reload::Stepwise => self.load_alone(),
+            },
+            (State::Reloaded, Reply::All(replies)) => self.after_transaction(replies),
+            (State::Loaded, Reply::One(load)) => match check_loaded(self.meta, load) {
+                Ok(loaded) => {
+                    self.state = State::CalledAgain(loaded);
+                    Step::Call
+                }
+                Err(error) => Step::Done(failed(error)),
+            },
+            (State::CalledAgain(loaded), Reply::One(reply)) if is_missing(&reply) => {
+                match loaded {
+                    Loaded::AlreadyThere if self.meta.is_function() => self.list(),
+                    // Flushed between the load and the call: it did not run.
+                    _ if self.loads < STEPWISE_ATTEMPTS => self.load_alone(),
+                    _ => Step::Done(Finished::Reply(Ok(reply.unwrap_or(Value::Nil)))),
+                }
+            }
+            (State::Listed, Reply::One(listed)) => match read_deployed(self.meta, listed) {
+                Ok(found @ Deployed::Other { .. }) => Step::Done(Finished::Failed(
+                    mismatch(self.meta, &found),
+                    Err(not_found()),
+                )),
+                // The compiled version, or none: flushed and loaded again meanwhile.
+                _ if self.loads < STEPWISE_ATTEMPTS => self.load_alone(),
+                _ => Step::Done(Finished::Failed(
+                    Error::new(self.meta, ErrorKind::Redis(not_found())),
+                    Err(not_found()),
+                )),
+            },
+            (_, Reply::One(reply)) => Step::Done(Finished::Reply(reply)),
+            (_, Reply::All(replies)) => Step::Done(Finished::Reply(replies.map(Value::Array))),
+        }
+    }
+
+    /// Sends the load on its own; the call follows.
+    fn load_alone(&mut self) -> Step {
+        self.loads += 1;
+        self.state = State::Loaded;
+        Step::OnNode(load_command(self.meta))
+    }
+
+    /// Whether the reload transaction has a routing call in front of the load.
+    fn probed(&self) -> bool {
+        matches!(&self.reload, Reload::Transaction { probe: Some(_) })
+    }
+
+    fn after_transaction(&mut self, replies: RedisResult<Vec<Value>>) -> Step {
+        let count = 2 + usize::from(self.probed());
+        let outcome = match replies.and_then(|replies| transaction::read(replies, count)) {
+            Ok(outcome) => outcome,
+            // A connection error (it may have run), or a redirection the cluster client
+            // gave up following (discarded each time: it did not run).
+            Err(error) => return Step::Done(Finished::Reply(Err(error))),
+        };
+        let replies = match outcome {
+            // With MULTI refused (an ACL without `multi`), the load and the call ran on
+            // their own, in this order: the call still ran once.
+            Outcome::Ran(replies) | Outcome::NotAtomic { replies, .. } => replies,
+            Outcome::Refused(refusal) if refusal.was_redirected() => {
+                let error = refusal.as_error();
+                return Step::Done(Finished::Failed(
+                    Error::new(self.meta, ErrorKind::Redis(error.clone())),
+                    Err(error),
+                ));
+            }
+            // Queueing refused (past maxmemory everything is, in MULTI): one at a time.
+            Outcome::Refused(_) => return self.load_alone(),
+            Outcome::WatchAborted => {
+                let error = RedisError::from((
+                    redis::ErrorKind::Client,
+                    "a key WATCHed on this connection changed, so the reload did not run",
+                ));
+                return Step::Done(Finished::Failed(
+                    Error::new(self.meta, ErrorKind::Redis(error.clone())),
+                    Err(error),
+                ));
+            }
+        };
+        let mut replies = replies.into_iter().skip(usize::from(self.probed()));
+        let load = replies.next().unwrap_or(Value::Nil);
+        let call = Ok(replies.next().unwrap_or(Value::Nil));
+        match check_loaded(self.meta, Ok(load.clone())) {
+            Err(error) if is_missing(&call) => Step::Done(Finished::Failed(error, Ok(load))),
+            Ok(Loaded::AlreadyThere) if self.meta.is_function() && is_missing(&call) => self.list(),
+            // The load failed but the call ran (the code was there after all), or it loaded.
+            Err(_) | Ok(_) => Step::Done(Finished::Reply(call)),
+        }
+    }
+
+    /// Reads the server's library back, to tell another version from a race.
+    fn list(&mut self) -> Step {
+        self.state = State::Listed;
+        Step::OnNode(deployed_command(self.meta))
+    }
+}
+
+/// "Function not found", as Redis answers it: the call did not run.
+fn not_found() -> RedisError {
+    RedisError::from((
+        redis::ErrorKind::Server(redis::ServerErrorKind::ResponseError),
+        "Function not found",
+    ))
+}
+
+/// How a sync connection sends the steps of a call.
+pub(crate) trait SyncSteps {
+    /// Sends the call, routed as a call.
+    fn call(&mut self, cmd: &Cmd) -> RedisResult<Value>;
+    /// Sends a command to the node of the call.
+    fn on_node(&mut self, cmd: &Cmd) -> RedisResult<Value>;
+    /// Sends the reload transaction to the node of the call, every reply wanted.
+    fn transaction(&mut self, pipeline: &Pipeline) -> RedisResult<Vec<Value>>;
+}
+
+/// Runs the attempts of a call on a sync connection; `reloading` is told when the reload
+/// goes out.
+pub(crate) fn drive(
+    mut attempts: Attempts<'_>,
+    con: &mut impl SyncSteps,
+    reloading: impl Fn(),
+) -> Finished {
+    let mut step = Step::Call;
+    loop {
+        let reply = match step {
+            Step::Call => Reply::One(con.call(attempts.cmd)),
+            Step::OnNode(cmd) => Reply::One(con.on_node(&cmd)),
+            Step::Transaction(pipeline) => {
+                reloading();
+                Reply::All(con.transaction(&pipeline))
+            }
+            Step::Done(finished) => return finished,
+        };
+        step = attempts.resume(reply);
+    }
+}
+
+/// Runs the attempts of a call on an async cluster connection: the call routed as a call,
+/// everything else to `node`; `reloading` is told when the reload goes out.
+#[cfg(feature = "cluster-async")]
+pub(crate) async fn drive_cluster_async(
+    mut attempts: Attempts<'_>,
+    con: &mut redis::cluster_async::ClusterConnection,
+    node: redis::cluster_routing::SingleNodeRoutingInfo,
+    reloading: impl Fn(),
+) -> Finished {
+    use redis::aio::ConnectionLike as _;
+    use redis::cluster_routing::RoutingInfo;
+    let mut step = Step::Call;
+    loop {
+        let reply = match step {
+            Step::Call => Reply::One(con.req_packed_command(attempts.cmd).await),
+            Step::OnNode(cmd) => Reply::One(
+                con.route_command(cmd, RoutingInfo::SingleNode(node.clone()))
+                    .await,
+            ),
+            Step::Transaction(pipeline) => {
+                reloading();
+                let count = pipeline.len();
+                Reply::All(con.route_pipeline(pipeline, 0, count, node.clone()).await)
+            }
+            Step::Done(finished) => return finished,
+        };
+        step = attempts.resume(reply);
+    }
+}
+
+/// The reply to a step: one reply for a command, every reply for a transaction.
+pub(crate) enum Reply {
+    One(RedisResult<Value>),
+    All(RedisResult<Vec<Value>>),
+}
+
+/// A call that did not run because its load failed.
+fn failed(error: Error) -> Finished {
+    let standing = match error.kind() {
+        ErrorKind::Redis(cause) | ErrorKind::Load(cause) => Err(cause.clone()),
+        _ => Err(RedisError::from((
+            redis::ErrorKind::Client,
+            "the script could not be loaded",
+            error.to_string(),
+        ))),
+    };
+    Finished::Failed(error, standing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::{test_function, test_library, test_meta};
+    use crate::reply::ReplyShape;
+
+    static SCRIPT: ScriptMeta = test_meta("Incr", "return 1", &ReplyShape::Int, false);
+    static LIBRARY: ScriptMeta = test_library("#!lua name=counters\n");
+    static ADD: ScriptMeta = test_function(&LIBRARY, "add", false);
+
+    fn error(text: &str) -> Value {
+        redis::parse_redis_value(format!("-{text}\r\n").as_bytes()).unwrap()
+    }
+
+    fn queued() -> Value {
+        Value::SimpleString("QUEUED".to_owned())
+    }
+
+    fn ran(load: Value, call: Value) -> Reply {
+        Reply::All(Ok(vec![
+            Value::Okay,
+            queued(),
+            queued(),
+            Value::Array(vec![load, call]),
+        ]))
+    }
+
+    fn call_of(meta: &'static ScriptMeta) -> Cmd {
+        crate::invocation::evalsha(meta, 0, 0)
+    }
+
+    /// The first word of each command of a step's pipeline.
+    fn first_words(step: &Step) -> Vec<String> {
+        let Step::Transaction(pipeline) = step else {
+            return Vec::new();
+        };
+        pipeline
+            .cmd_iter()
+            .map(|cmd| match cmd.args_iter().next() {
+                Some(redis::Arg::Simple(word)) => String::from_utf8_lossy(word).into_owned(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_missing_function_is_loaded_and_called_in_one_transaction() {
+        let cmd = call_of(&ADD);
+        let mut attempts = Attempts::new(&ADD, &cmd, Reload::Transaction { probe: None });
+        let step = attempts.resume(Reply::One(Ok(error("ERR Function not found"))));
+        assert_eq!(first_words(&step), ["MULTI", "FUNCTION", "FCALL", "EXEC"]);
+        let done = attempts.resume(ran(
+            error("ERR Library 'counters' already exists"),
+            Value::Int(4),
+        ));
+        assert!(
+            matches!(done, Step::Done(Finished::Reply(Ok(Value::Int(4))))),
+            "a library already there does not stop the call"
+        );
+    }
+
+    #[test]
+    fn a_function_missing_from_the_library_there_is_checked_against_its_code() {
+        let cmd = call_of(&ADD);
+        let mut attempts = Attempts::new(&ADD, &cmd, Reload::Transaction { probe: None });
+        attempts.resume(Reply::One(Ok(error("ERR Function not found"))));
+        let step = attempts.resume(ran(
+            error("ERR Library 'counters' already exists"),
+            error("ERR Function not found"),
+        ));
+        assert!(matches!(step, Step::OnNode(_)), "the library is read back");
+        let listed = Value::Array(vec![Value::Array(vec![
+            Value::BulkString(b"library_name".to_vec()),
+            Value::BulkString(b"counters".to_vec()),
+            Value::BulkString(b"library_code".to_vec()),
+            Value::BulkString(b"#!lua name=counters\n-- v2\n".to_vec()),
+        ])]);
+        let Step::Done(Finished::Failed(error, _)) = attempts.resume(Reply::One(Ok(listed))) else {
+            panic!("not failed")
+        };
+        assert!(
+            matches!(error.kind(), ErrorKind::LibraryMismatch { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_script_that_does_not_compile_fails_the_call_which_did_not_run() {
+        let cmd = call_of(&SCRIPT);
+        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction { probe: None });
+        attempts.resume(Reply::One(Ok(error("NOSCRIPT No matching script."))));
+        let done = attempts.resume(ran(
+            error("ERR Error compiling script (new function): user_script:1: unexpected symbol"),
+            error("NOSCRIPT No matching script."),
+        ));
+        let Step::Done(Finished::Failed(failure, _)) = done else {
+            panic!("not failed")
+        };
+        assert!(
+            matches!(failure.kind(), ErrorKind::Compile { .. }),
+            "{failure}"
+        );
+        assert!(!failure.may_have_run());
+    }
+
+    #[test]
+    fn a_refused_transaction_falls_back_to_the_load_then_the_call() {
+        let cmd = call_of(&SCRIPT);
+        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction { probe: None });
+        attempts.resume(Reply::One(Ok(error("NOSCRIPT No matching script."))));
+        let oom = "OOM command not allowed when used memory > 'maxmemory'.";
+        let step = attempts.resume(Reply::All(Ok(vec![
+            Value::Okay,
+            error(oom),
+            error(oom),
+            error("EXECABORT Transaction discarded because of previous errors."),
+        ])));
+        assert!(matches!(step, Step::OnNode(_)), "the load alone");
+        let sha = Value::BulkString(SCRIPT.sha1().as_bytes().to_vec());
+        assert!(matches!(attempts.resume(Reply::One(Ok(sha))), Step::Call));
+        let done = attempts.resume(Reply::One(Ok(Value::Int(1))));
+        assert!(matches!(
+            done,
+            Step::Done(Finished::Reply(Ok(Value::Int(1))))
+        ));
+    }
+
+    #[test]
+    fn stepwise_loads_again_while_a_flush_lands_between_the_load_and_the_call() {
+        let cmd = call_of(&ADD);
+        let mut attempts = Attempts::new(&ADD, &cmd, Reload::Stepwise);
+        let missing = || Reply::One(Ok(error("ERR Function not found")));
+        let loaded = || Reply::One(Ok(Value::BulkString(b"counters".to_vec())));
+        assert!(matches!(attempts.resume(missing()), Step::OnNode(_)));
+        assert!(matches!(attempts.resume(loaded()), Step::Call));
+        // Flushed between them: loaded once more.
+        assert!(matches!(attempts.resume(missing()), Step::OnNode(_)));
+        assert!(matches!(attempts.resume(loaded()), Step::Call));
+        let done = attempts.resume(Reply::One(Ok(Value::Int(1))));
+        assert!(matches!(
+            done,
+            Step::Done(Finished::Reply(Ok(Value::Int(1))))
+        ));
+        // Not forever.
+        let mut attempts = Attempts::new(&ADD, &cmd, Reload::Stepwise);
+        let mut step = attempts.resume(missing());
+        let mut loads = 0;
+        while let Step::OnNode(_) = step {
+            loads += 1;
+            assert!(matches!(attempts.resume(loaded()), Step::Call));
+            step = attempts.resume(missing());
+        }
+        assert_eq!(loads, usize::from(STEPWISE_ATTEMPTS));
+        assert!(matches!(step, Step::Done(Finished::Reply(_))));
+    }
+
+    #[test]
+    fn a_redirected_transaction_did_not_run_and_a_refused_multi_ran_on_its_own() {
+        let cmd = call_of(&SCRIPT);
+        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction { probe: None });
+        attempts.resume(Reply::One(Ok(error("NOSCRIPT No matching script."))));
+        let done = attempts.resume(Reply::All(Ok(vec![
+            Value::Okay,
+            queued(),
+            error("MOVED 3999 127.0.0.1:7002"),
+            error("EXECABORT Transaction discarded because of previous errors."),
+        ])));
+        let Step::Done(Finished::Failed(failure, _)) = done else {
+            panic!("not failed")
+        };
+        assert!(!failure.may_have_run(), "{failure}");
+
+        let probe = redis::cmd("EVAL")
+            .arg("return 0")
+            .arg(1)
+            .arg("k")
+            .to_owned();
+        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction { probe: Some(probe) });
+        let step = attempts.resume(Reply::One(Ok(error("NOSCRIPT No matching script."))));
+        assert_eq!(
+            first_words(&step),
+            ["MULTI", "EVAL", "SCRIPT", "EVALSHA", "EXEC"]
+        );
+        let done = attempts.resume(Reply::All(Ok(vec![
+            error("NOPERM User u has no permissions to run the 'multi' command"),
+            Value::Int(0),
+            Value::BulkString(SCRIPT.sha1().as_bytes().to_vec()),
+            Value::Int(9),
+            error("ERR EXEC without MULTI"),
+        ])));
+        assert!(matches!(
+            done,
+            Step::Done(Finished::Reply(Ok(Value::Int(9))))
+        ));
+    }
+}
