@@ -31,6 +31,17 @@ pub(crate) async fn within<F: Future>(after: Duration, future: F) -> Option<F::O
     until(Instant::now() + after, future).await
 }
 
+/// Awaits `reply`, the reply to a request (a load, a read-back, `SCRIPT KILL`), for at
+/// most [`DEFAULT_DEADLINE`]; past it, the deadline's [`error`].
+#[cfg(feature = "aio")]
+pub(crate) async fn bounded<T>(
+    reply: impl Future<Output = redis::RedisResult<T>>,
+) -> redis::RedisResult<T> {
+    within(DEFAULT_DEADLINE, reply)
+        .await
+        .unwrap_or_else(|| Err(error(DEFAULT_DEADLINE)))
+}
+
 /// Polls `future` until it completes or `end` has come; `None` when the time ran out
 /// first (the future is dropped then).
 #[cfg(feature = "aio")]

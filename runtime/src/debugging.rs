@@ -40,9 +40,10 @@ pub fn kill_running_script(con: &mut dyn ConnectionLike) -> RedisResult<KillOutc
 pub async fn kill_running_script_async<C: redis::aio::ConnectionLike>(
     con: &mut C,
 ) -> RedisResult<KillOutcome> {
-    match kill_outcome(con.req_packed_command(&kill_command("SCRIPT")).await) {
+    use crate::deadline::bounded;
+    match kill_outcome(bounded(con.req_packed_command(&kill_command("SCRIPT"))).await) {
         Err(error) if is_function_running(&error) => {
-            kill_outcome(con.req_packed_command(&kill_command("FUNCTION")).await)
+            kill_outcome(bounded(con.req_packed_command(&kill_command("FUNCTION"))).await)
         }
         outcome => outcome,
     }

@@ -11,9 +11,14 @@
 //!   WITHCODE`) and fail with [`ErrorKind::LibraryMismatch`] when it differs;
 //! - only [`ScriptMeta::load`] on a library (`YourLibrary::LIBRARY.load(&mut con)`) sends
 //!   `FUNCTION LOAD REPLACE`: the explicit step that rolls a new version out.
+//!
+//! The async loads wait at most [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE) for each
+//! reply, then fail with [`ErrorKind::Load`] saying so.
 
 use redis::{Cmd, ConnectionLike, Pipeline, RedisError, RedisResult, Value};
 
+#[cfg(feature = "aio")]
+use crate::deadline::bounded;
 use crate::error::{Error, ErrorKind};
 use crate::meta::{ScriptKind, ScriptMeta};
 use crate::registry::{libraries, scripts};
@@ -61,7 +66,7 @@ impl ScriptMeta {
         &'static self,
         con: &mut C,
     ) -> Result<(), Error> {
-        let reply = con.req_packed_command(&load_command(self)).await;
+        let reply = bounded(con.req_packed_command(&load_command(self))).await;
         check_loaded(self, reply).map(drop)
     }
 
@@ -88,7 +93,7 @@ impl ScriptMeta {
         &'static self,
         con: &mut C,
     ) -> Result<Deployed, Error> {
-        let reply = con.req_packed_command(&deployed_command(self)).await;
+        let reply = bounded(con.req_packed_command(&deployed_command(self))).await;
         read_deployed(self, reply)
     }
 }
@@ -496,7 +501,7 @@ pub async fn load_all_async<C: redis::aio::ConnectionLike>(
     if all.is_empty() {
         return Ok(all);
     }
-    let replies = load_and_describe(&all).query_async::<Value>(con).await;
+    let replies = bounded(load_and_describe(&all).query_async::<Value>(con)).await;
     check_loaded_on_server(&all, replies)?;
     Ok(all)
 }
@@ -523,7 +528,9 @@ pub async fn load_all_cluster_async(
     for &meta in &libraries {
         let mut replies = Vec::new();
         for cmd in verify_commands(meta) {
-            replies.push(per_node(con.route_command(cmd, every_primary()).await));
+            replies.push(per_node(
+                bounded(con.route_command(cmd, every_primary())).await,
+            ));
         }
         for_each_node(meta, &mut replies.into_iter())?;
     }
@@ -606,7 +613,7 @@ impl ScriptMeta {
         &'static self,
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<Vec<NodeLoad>, Error> {
-        let reply = con.route_command(load_command(self), every_primary()).await;
+        let reply = bounded(con.route_command(load_command(self), every_primary())).await;
         self.node_loads(reply)
     }
 
