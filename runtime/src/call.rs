@@ -13,7 +13,7 @@ use crate::deadline::DEFAULT_DEADLINE;
 use crate::error::{Error, ErrorKind, is_cross_slot};
 use crate::invocation;
 use crate::meta::ScriptMeta;
-use crate::reload::{self, Attempts, Finished, Reload, Reply, Step};
+use crate::reload::{self, Attempts, Finished, Reload};
 use crate::reply::{ReplyShape, describe};
 use crate::trace::Trace;
 
@@ -173,16 +173,22 @@ impl<R: FromRedisValue> ScriptCall<R> {
         let attempts = async {
             let mut attempts =
                 Attempts::new(self.meta, &self.cmd, Reload::Transaction { probe: None });
-            let mut step = Step::Call;
+            let mut step = reload::Step::Call;
             loop {
                 let reply = match step {
-                    Step::Call => Reply::One(con.req_packed_command(&self.cmd).await),
-                    Step::OnNode(cmd) => Reply::One(con.req_packed_command(&cmd).await),
-                    Step::Transaction(pipeline) => {
-                        trace.noscript(self.meta);
-                        Reply::All(con.req_packed_commands(&pipeline, 0, pipeline.len()).await)
+                    reload::Step::Call => {
+                        reload::Reply::One(con.req_packed_command(&self.cmd).await)
                     }
-                    Step::Done(finished) => return self.result(finished),
+                    reload::Step::OnNode(cmd) => {
+                        reload::Reply::One(con.req_packed_command(&cmd).await)
+                    }
+                    reload::Step::Transaction(pipeline) => {
+                        trace.noscript(self.meta);
+                        reload::Reply::All(
+                            con.req_packed_commands(&pipeline, 0, pipeline.len()).await,
+                        )
+                    }
+                    reload::Step::Done(finished) => return self.result(finished),
                 };
                 step = attempts.resume(reply);
             }

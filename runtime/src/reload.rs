@@ -42,7 +42,10 @@ pub(crate) enum Finished {
     Reply(RedisResult<Value>),
     /// The call did not run, for this reason; the second member stands for its reply in a
     /// batch.
-    Failed(Error, RedisResult<Value>),
+    Failed(
+        Error,
+        #[cfg_attr(not(feature = "cluster-async"), allow(dead_code))] RedisResult<Value>,
+    ),
 }
 
 /// How a call reloads its code.
@@ -59,6 +62,7 @@ pub(crate) enum Reload {
     /// which returns the first error of a reply alone, looking inside `EXEC`'s too, so
     /// that the "already exists" of a load inside a transaction would hide the call's
     /// reply.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
     Stepwise,
 }
 

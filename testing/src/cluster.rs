@@ -553,7 +553,7 @@ fn parse_node(line: &str) -> Option<ClusterNode> {
 /// `redis-cli`: `$REDIS_CLI_BIN`, else beside the server binary, else from `PATH`.
 fn cli_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("REDIS_CLI_BIN") {
-        return PathBuf::from(path);
+        return crate::server::absolute(path);
     }
     let beside_server = server_binary().with_file_name("redis-cli");
     if beside_server.is_file() {

@@ -255,9 +255,10 @@ pub fn client_from_env() -> redis::RedisResult<(redis::Client, Option<RedisServe
     }
 }
 
-/// The server binary: `$REDIS_SERVER_BIN`, else `redis-server` from `PATH`.
+/// The server binary: `$REDIS_SERVER_BIN` (a relative path taken from the current
+/// folder, not the server's own), else `redis-server` from `PATH`.
 pub(crate) fn server_binary() -> PathBuf {
-    env::var_os("REDIS_SERVER_BIN").map_or_else(|| PathBuf::from("redis-server"), PathBuf::from)
+    env::var_os("REDIS_SERVER_BIN").map_or_else(|| PathBuf::from("redis-server"), absolute)
 }
 
 fn spawn(binary: &Path, dir: &Path, port: u16, config: &[&str]) -> Child {
@@ -303,6 +304,18 @@ fn spawn(binary: &Path, dir: &Path, port: u16, config: &[&str]) -> Child {
             }
             panic!("cannot start `{}`: {error}", binary.display())
         })
+}
+
+/// `path`, from the current folder when relative: a server starts in a folder of its own.
+pub(crate) fn absolute(path: impl Into<PathBuf>) -> PathBuf {
+    let path = path.into();
+    if path.is_relative()
+        && path.components().count() > 1
+        && let Ok(here) = env::current_dir()
+    {
+        return here.join(path);
+    }
+    path
 }
 
 /// Waits until the server answers `PING`; on failure returns what is known.

@@ -1,7 +1,8 @@
 //! Project tasks, run as `cargo xtask <task>`:
 //!
 //! - `demo`: runs the rate limiter example against a throwaway Redis server.
-//! - `test`: the whole suite: fmt check, clippy with warnings denied, every test (unit,
+//! - `test`: the whole suite: fmt check, clippy with warnings denied (also on
+//!   `redis-script` with no features and with each feature alone), every test (unit,
 //!   integration against real Redis, UI, doc tests), then the tests that start servers
 //!   once more on each newer server (Redis 8.0, Valkey 8.1, Valkey 9), rustdoc with
 //!   warnings denied, and `cargo package` of the published crates.
@@ -16,6 +17,7 @@
 //! 12's package is Redis 7.0, the first server of the suite.
 
 mod compile_cost;
+mod features;
 mod redis_2;
 mod redis_server;
 mod run;
@@ -87,6 +89,39 @@ fn bench() -> Result<(), String> {
     compile_cost::measure(&run::workspace_root())
 }
 
+/// The license texts `Cargo.toml` declares, which every published crate must carry.
+const LICENSE_TEXTS: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
+
+/// Checks that the `.crate` file of every published crate, just packaged, holds
+/// [`LICENSE_TEXTS`] (the crates link them from the workspace root).
+fn check_license_texts_packaged(root: &std::path::Path) -> Result<(), String> {
+    let packages = root.join(run::PACKAGE_TARGET).join("package");
+    let crates: Vec<_> = std::fs::read_dir(&packages)
+        .map_err(|e| format!("cannot read {}: {e}", packages.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "crate"))
+        .collect();
+    if crates.is_empty() {
+        return Err(format!("no .crate file in {}", packages.display()));
+    }
+    for file in &crates {
+        let listing = std::process::Command::new("tar")
+            .arg("-tzf")
+            .arg(file)
+            .output()
+            .map_err(|e| format!("tar -tzf {}: {e}", file.display()))?;
+        let listing = String::from_utf8_lossy(&listing.stdout);
+        for text in LICENSE_TEXTS {
+            if !listing.lines().any(|line| line.ends_with(&format!("/{text}"))) {
+                return Err(format!("{} does not hold {text}", file.display()));
+            }
+        }
+    }
+    println!("every published crate holds {}", LICENSE_TEXTS.join(" and "));
+    Ok(())
+}
+
 fn test() -> Result<(), String> {
     let root = run::workspace_root();
     redis_server::ensure()?;
@@ -106,6 +141,7 @@ fn test() -> Result<(), String> {
         ],
     )
     .run()?;
+    features::check_each(&root)?;
     let mut results = vec![(
         redis_server::default_name(),
         Step::cargo(
@@ -163,6 +199,7 @@ fn test() -> Result<(), String> {
     )
     .with_env("CARGO_TARGET_DIR", run::PACKAGE_TARGET)
     .run()?;
+    check_license_texts_packaged(&root)?;
     println!();
     let mut total = TestCounts::default();
     let mut failed = Vec::new();

@@ -3,7 +3,7 @@
 //! to the primary of their slot. (Plain batches across slots on the async client are in
 //! `spread`.)
 
-use redis::{ConnectionLike, Pipeline};
+use redis::ConnectionLike;
 
 use super::run::{Form, Run};
 use super::{Batch, BatchError, Replies};
@@ -188,7 +188,7 @@ impl redis::aio::ConnectionLike for OnNode {
 
     fn req_packed_commands<'a>(
         &'a mut self,
-        pipeline: &'a Pipeline,
+        pipeline: &'a redis::Pipeline,
         offset: usize,
         count: usize,
     ) -> redis::RedisFuture<'a, Vec<redis::Value>> {

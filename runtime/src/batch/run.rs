@@ -7,7 +7,9 @@
 
 use std::borrow::Cow;
 
-use redis::{Cmd, Pipeline, RedisError, RedisResult, Value};
+#[cfg(feature = "cluster")]
+use redis::Cmd;
+use redis::{Pipeline, RedisError, RedisResult, Value};
 
 use super::{Batch, BatchError, Replies};
 use crate::invocation;
