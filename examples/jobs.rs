@@ -1,6 +1,7 @@
 //! A job struct goes in as JSON and comes back as MessagePack: `lua_scripts/jobs/
 //! schedule_job.lua` declares `ARGV[2] job: json` and `RETURNS: msgpack`, so the typed call
-//! takes any `Serialize` value and the reply decodes into the type you pick.
+//! takes any `Serialize` value and the reply decodes into the type you pick;
+//! `job_status.lua` declares `RETURNS: json`, read into `Json<T>` the same way.
 //!
 //! `cargo run --example jobs` runs it on a throwaway server (or on yours when `REDIS_URL`
 //! is set). It needs the `json` and `msgpack` features of redis-script.
@@ -8,12 +9,23 @@
 use std::collections::BTreeMap;
 
 use redis_script::testing;
-use redis_script::{Msgpack, redis_script};
+use redis_script::{Json, Msgpack, redis_script};
 use serde::{Deserialize, Serialize};
 
 /// Stores a job and returns it as stored.
 #[redis_script("jobs/schedule_job.lua")]
 pub struct ScheduleJob;
+
+/// Tells a job's state and attempts, as JSON.
+#[redis_script("jobs/job_status.lua")]
+pub struct JobStatus;
+
+/// Where a job stands, as `job_status.lua` tells it.
+#[derive(Debug, Deserialize, PartialEq)]
+struct Status {
+    state: String,
+    attempts: u32,
+}
 
 /// A job as the caller builds it.
 #[derive(Serialize)]
@@ -52,6 +64,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "scheduled again: attempts {} (the caller's job has none, so the script counts from 0 each time)",
         again.attempts
     );
+    let Json(status): Json<Option<Status>> = JobStatus::call(&jobs, "job-1").invoke(&mut con)?;
+    println!("status: {status:?}");
+    assert_eq!(status.map(|s| s.attempts), Some(1));
+    let Json(none): Json<Option<Status>> = JobStatus::call(&jobs, "job-2").invoke(&mut con)?;
+    assert_eq!(none, None, "null for a job that is not there");
     let () = redis::cmd("DEL").arg(&jobs).query(&mut con)?;
     let _ = (again.queue, again.payload, again.priority);
     Ok(())

@@ -128,7 +128,15 @@ fn lua_turns_empty_arrays_into_objects() {
         "{detail}"
     );
     assert!(detail.contains(r#"it starts with "{\"#), "{detail}");
-    assert!(error.to_string().contains("script JsonEcho"), "{error}");
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with(
+            "script JsonEcho (lua_scripts/testing/json_echo.lua) returned a reply that does \
+             not decode as JSON into the type asked for: invalid type: map, expected a sequence"
+        ),
+        "one plain sentence: {shown}"
+    );
+    assert!(!shown.contains("Incompatible type"), "{shown}");
     // The raw text shows it.
     let raw: Json<serde_json::Value> = JsonEcho::call(&empty).invoke(&mut con).unwrap();
     assert_eq!(raw.0["lines"], serde_json::json!({}));
@@ -138,6 +146,18 @@ fn lua_turns_empty_arrays_into_objects() {
     let no_tags: BTreeMap<String, u32> = BTreeMap::new();
     let raw: Msgpack<serde_json::Value> = MsgpackEcho::call(&no_tags).invoke(&mut con).unwrap();
     assert_eq!(raw.0, serde_json::json!([]));
+    // So it no longer decodes into a map; the bytes are shown in hexadecimal.
+    let error = MsgpackEcho::call::<BTreeMap<String, u32>>(&no_tags)
+        .invoke(&mut con)
+        .unwrap_err();
+    let shown = error.to_string();
+    assert!(
+        shown.contains(
+            "returned a reply that does not decode as MessagePack into the type asked for"
+        ),
+        "{shown}"
+    );
+    assert!(shown.ends_with("it starts with 90 (1 byte)"), "{shown}");
 }
 
 /// Lua numbers are doubles: cjson writes integers beyond 10^14 in exponent notation with

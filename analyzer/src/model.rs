@@ -123,6 +123,10 @@ pub struct Param {
     pub ty: Option<ParamType>,
     /// The description, continuation lines joined with spaces.
     pub description: String,
+    /// Lines that describe parts of the entry, written apart from it: for an options
+    /// argument `opts`, the lines `opts - token - lock token` under BullMQ's `Input:` give
+    /// `token - lock token`.
+    pub details: Vec<String>,
     /// The 1-based header line of the entry.
     pub line: usize,
     /// Where the entry's label (`[1]`, `KEYS[1]`) is, for messages.

@@ -63,9 +63,9 @@ impl ScriptFile {
     /// The text sent for the file (its `@include`s expanded), and the problems of the
     /// includes.
     pub fn expand(&self) -> (Sources, Vec<Diagnostic>) {
-        let (mut sources, problems) =
+        let (mut sources, mut problems) =
             redis_script_analyzer::expand(&self.root, &self.relative, &self.text);
-        self.rename(&mut sources);
+        self.rename(&mut sources, &mut problems);
         (sources, problems)
     }
 
@@ -79,19 +79,30 @@ impl ScriptFile {
         None
     }
 
-    /// The analyzer names files `lua_scripts/...`: shows the folder as the user gave it.
-    fn rename(&self, sources: &mut Sources) {
+    /// The analyzer names files `lua_scripts/...`, as a crate's macros see them: shows
+    /// the folder as the user gave it, in the files' paths and in what the diagnostics say
+    /// (a missing include's help names the file it looked for).
+    fn rename(&self, sources: &mut Sources, diagnostics: &mut [Diagnostic]) {
         let root = display_root(&self.root);
+        if root == "lua_scripts" {
+            return;
+        }
+        let renamed = |text: &str| text.replace("lua_scripts/", &format!("{root}/"));
         for file in &mut sources.files {
-            if let Some(inside) = file.path.strip_prefix("lua_scripts/") {
-                file.path = format!("{root}/{inside}");
+            file.path = renamed(&file.path);
+        }
+        for diagnostic in diagnostics {
+            diagnostic.message = renamed(&diagnostic.message);
+            diagnostic.help = diagnostic.help.as_deref().map(renamed);
+            for note in &mut diagnostic.notes {
+                *note = renamed(note);
             }
         }
     }
 
     /// Reads and checks the file, includes expanded, for `options`.
     pub fn check(&self, options: &Options) -> Checked {
-        let (model, diagnostics, mut sources) = if self.is_library() {
+        let (model, mut diagnostics, mut sources) = if self.is_library() {
             let analysis = redis_script_analyzer::check_library_file(
                 &self.root,
                 &self.relative,
@@ -104,7 +115,7 @@ impl ScriptFile {
                 redis_script_analyzer::check_file(&self.root, &self.relative, &self.text, options);
             parts(analysis, |script| Model::Script(Box::new(script)))
         };
-        self.rename(&mut sources);
+        self.rename(&mut sources, &mut diagnostics);
         Checked {
             file: self.clone(),
             model,
@@ -224,6 +235,13 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<ScriptFile>, String> {
         if path.is_dir() {
             let mut files = Vec::new();
             lua_files(path, &mut files)?;
+            if files.is_empty() {
+                // A wrong path must not pass a CI step as "checked 0 files".
+                return Err(format!(
+                    "{} holds no .lua file: name the folder of your scripts (lua_scripts/ in a crate that binds them), or the files",
+                    path.display()
+                ));
+            }
             files.sort();
             for file in files {
                 found.push(read(path, &file)?);

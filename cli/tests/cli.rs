@@ -44,6 +44,20 @@ fn check_passes_a_clean_folder() {
 }
 
 #[test]
+fn check_of_a_folder_without_scripts_is_a_usage_error() {
+    let empty = std::env::temp_dir().join(format!("redis-script-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = redis_script(&["check", empty.to_str().unwrap()]);
+    std::fs::remove_dir_all(&empty).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!("{} holds no .lua file", empty.display())),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn check_lists_every_problem_with_its_file_and_line() {
     let output = redis_script(&["check", "broken"]);
     assert_eq!(output.status.code(), Some(1));
@@ -55,12 +69,14 @@ fn check_lists_every_problem_with_its_file_and_line() {
         "warning: broken/unread.lua:3:4: ARGV[1] (`unused_never_read`) is declared, but the script never reads it",
         "error: broken/loads_at_top.lua:2:12: Redis commands cannot be called while the library loads",
         "error: broken/no_header.lua:1:1: the script has no header comment",
+        // The folder as given, not the lua_scripts/ of a crate.
+        "help: looked for broken/helpers/absent.lua, relative to broken/missing_include.lua",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     assert!(
         stderr(&output).contains(
-            "checked 6 files (1 library), for each file's crate target: 5 errors, 1 warning"
+            "checked 7 files (1 library), for each file's crate target: 6 errors, 1 warning"
         ),
         "{}",
         stderr(&output)

@@ -65,12 +65,12 @@ pub fn struct_docs(
 /// Docs of the typed entry point of a call of `what` (the script's path, in backticks, or
 /// the library function).
 pub fn call_docs(script: &Script, what: &str) -> String {
-    let first_line = script.summary.lines().next().unwrap_or_default();
+    let (first_sentence, _) = split_summary(&script.summary);
     let mut out = format!("Prepares a call of {what}");
-    if first_line.is_empty() {
+    if first_sentence.is_empty() {
         out.push('.');
     } else {
-        out.push_str(&format!(": {first_line}"));
+        out.push_str(&format!(": {first_sentence}"));
     }
     out.push_str(
         "\n\nRun it with `.invoke(&mut con)` on a sync connection or \
@@ -104,7 +104,7 @@ pub fn library_docs(library: &Library, sources: &Sources, has_user_docs: bool) -
         library.name, library.path
     ));
     for function in &library.functions {
-        let summary = function.contract.summary.lines().next().unwrap_or_default();
+        let (summary, _) = split_summary(&function.contract.summary);
         let ro = if function.read_only() {
             " (`no-writes`: `FCALL_RO`)"
         } else {
@@ -140,15 +140,9 @@ pub fn function_docs(library: &Library, function: &Function) -> String {
         function.name, library.name, library.path, function.line
     );
     let mut out = call_docs(&function.contract, &what);
-    let extra = function
-        .contract
-        .summary
-        .lines()
-        .skip(1)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let (_, extra) = split_summary(&function.contract.summary);
     if !extra.trim().is_empty() {
-        out.push_str(&format!("\n{}\n", prose(&extra)));
+        out.push_str(&format!("\n{}\n", prose(extra)));
     }
     if !function.flags.is_empty() {
         out.push_str(&format!(
@@ -197,7 +191,37 @@ fn param_line(param: &Param) -> String {
         line.push_str(&param.description);
     }
     line.push('\n');
+    for detail in &param.details {
+        // `token - lock token`: the part, then what it is.
+        match detail.split_once(" - ") {
+            Some((part, what)) => {
+                line.push_str(&format!("  - `{}`: {}\n", part.trim(), what.trim()))
+            }
+            None => line.push_str(&format!("  - `{}`\n", detail.trim())),
+        }
+    }
     line
+}
+
+/// The first sentence of a summary (its first paragraph's lines joined, up to the first
+/// full stop followed by a space or the end), and the rest: a summary is never cut in
+/// the middle of a sentence that goes on over several lines.
+fn split_summary(summary: &str) -> (String, &str) {
+    let paragraph_end = summary.find("\n\n").unwrap_or(summary.len());
+    let paragraph = &summary[..paragraph_end];
+    let mut end = paragraph.len();
+    for (at, _) in paragraph.match_indices('.') {
+        let after = &paragraph[at + 1..];
+        if after.is_empty() || after.starts_with(char::is_whitespace) {
+            end = at + 1;
+            break;
+        }
+    }
+    let first = paragraph[..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (first, summary[end..].trim_start())
 }
 
 fn returns_text(returns: &Returns) -> String {
@@ -236,6 +260,25 @@ fn fenced(language: &str, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_is_cut_at_a_sentence_never_at_a_line() {
+        let summary = "Move a job from active to a finished state, and fetch the next one\nwhen asked to. This goes on.\n\nMore.";
+        let (first, rest) = split_summary(summary);
+        assert_eq!(
+            first,
+            "Move a job from active to a finished state, and fetch the next one when asked to."
+        );
+        assert_eq!(rest, "This goes on.\n\nMore.");
+        assert_eq!(
+            split_summary("No full stop\nover two lines").0,
+            "No full stop over two lines"
+        );
+        assert_eq!(
+            split_summary("Version 1.2 is here. Then.").0,
+            "Version 1.2 is here."
+        );
+    }
 
     #[test]
     fn fences_outgrow_backticks_in_the_text() {

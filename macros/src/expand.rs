@@ -294,8 +294,8 @@ fn generate(
         impl #ident {
             /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
             #vis const SHA1: &'static str = #sha1;
-            /// The script's source as sent to Redis: the file's bytes, unchanged, with each
-            /// `@include` line replaced by the file it names.
+            /// The text sent to Redis, which its SHA1 is of: the file's bytes, each
+            /// `--- @include` line replaced by the file it names.
             #vis const SOURCE: &'static str = #source;
             /// The script's path from the crate root.
             #vis const PATH: &'static str = #display;

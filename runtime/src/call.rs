@@ -435,17 +435,30 @@ fn convert<R: FromRedisValue>(meta: &'static ScriptMeta, value: Value) -> Result
     let shape = meta.returns();
     if *shape == ReplyShape::Any {
         return R::from_redis_value_ref(&value)
-            .map_err(|error| mismatch(describe(&value), Some(error.to_string())));
+            .map_err(|error| mismatch(describe(&value), Some(conversion(&error))));
     }
     if !shape.accepts(&value) {
         return Err(mismatch(describe(&value), None));
     }
     R::from_redis_value(value).map_err(|error| {
-        mismatch(
-            "a reply of the declared shape that still did not convert".to_owned(),
-            Some(error.to_string()),
-        )
+        let detail = conversion(&error);
+        // The decoders of `json` and `msgpack` replies say what they got themselves.
+        let detail = if detail.starts_with(crate::structured::UNDECODED) {
+            detail
+        } else {
+            format!("a reply that does not convert to the type asked for: {detail}")
+        };
+        mismatch(String::new(), Some(detail))
     })
+}
+
+/// Why a reply did not convert, without redis-rs's "Incompatible type - " in front.
+fn conversion(error: &redis::ParsingError) -> String {
+    let text = error.to_string();
+    match text.strip_prefix("Incompatible type - ") {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
 }
 
 impl<R> fmt::Debug for ScriptCall<R> {

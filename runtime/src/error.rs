@@ -99,11 +99,12 @@ pub enum ErrorKind {
     /// gave it forwards them in the same words, so the call may have run.
     Redis(RedisError),
     /// The reply does not have the shape RETURNS declares, or does not convert to the
-    /// Rust type the caller asked for.
+    /// Rust type the caller asked for (a `json` or `msgpack` reply that does not decode
+    /// into it among them).
     Reply {
         /// What the header declares (the RETURNS type or text).
         expected: &'static str,
-        /// The reply, shown compactly.
+        /// The reply, shown compactly (empty when `detail` says what it was).
         reply: String,
         /// Why the conversion failed, when it got that far.
         detail: Option<String>,
@@ -356,16 +357,19 @@ impl Error {
                 expected,
                 reply,
                 detail,
-            } => {
-                write!(
+            } => match detail {
+                // The reply had the declared shape but did not convert: the detail says how.
+                Some(detail) if reply.is_empty() => write!(f, "{what} ({path}) returned {detail}"),
+                Some(detail) => write!(
+                    f,
+                    "{what} ({path}) returned {reply}, which does not convert to the type asked \
+                     for: {detail}"
+                ),
+                None => write!(
                     f,
                     "{what} ({path}) returned {reply}, which does not match RETURNS: {expected}"
-                )?;
-                match detail {
-                    Some(detail) => write!(f, " ({detail})"),
-                    None => Ok(()),
-                }
-            }
+                ),
+            },
             ErrorKind::Target { target, server } => write!(
                 f,
                 "{what} ({path}) was checked for {target}, but the server is {server}: it may \

@@ -48,8 +48,12 @@ macro_rules! wrapper {
 wrapper!(Json);
 wrapper!(Msgpack);
 
+/// How the message of a reply that does not decode starts.
+pub(crate) const UNDECODED: &str = "a reply that does not decode";
+
 /// A string reply decoded with `decode`, or why it is not one (`codec` names the
-/// encoding in messages, which show the first bytes received).
+/// encoding in messages, which show the first bytes received: as text when they are,
+/// else as hexadecimal bytes).
 #[cfg_attr(not(any(feature = "json", feature = "msgpack")), allow(dead_code))]
 fn decoded<T, E: fmt::Display>(
     value: Value,
@@ -66,12 +70,18 @@ fn decoded<T, E: fmt::Display>(
         let start = &bytes[..bytes.len().min(SHOWN)];
         let shown = match std::str::from_utf8(start) {
             Ok(text) => format!("{text:?}"),
-            Err(_) => format!("{start:02x?}"),
+            Err(_) => start
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect::<Vec<_>>()
+                .join(" "),
         };
-        let more = if bytes.len() > SHOWN { "..." } else { "" };
+        let more = if bytes.len() > SHOWN { " ..." } else { "" };
         format!(
-            "the {codec} reply does not decode: {error}; it starts with {shown}{more} ({} bytes)",
-            bytes.len()
+            "{UNDECODED} as {codec} into the type asked for: {error}; it starts with \
+             {shown}{more} ({} byte{})",
+            bytes.len(),
+            if bytes.len() == 1 { "" } else { "s" }
         )
         .into()
     })

@@ -113,12 +113,18 @@ fn check_license_texts_packaged(root: &std::path::Path) -> Result<(), String> {
             .map_err(|e| format!("tar -tzf {}: {e}", file.display()))?;
         let listing = String::from_utf8_lossy(&listing.stdout);
         for text in LICENSE_TEXTS {
-            if !listing.lines().any(|line| line.ends_with(&format!("/{text}"))) {
+            if !listing
+                .lines()
+                .any(|line| line.ends_with(&format!("/{text}")))
+            {
                 return Err(format!("{} does not hold {text}", file.display()));
             }
         }
     }
-    println!("every published crate holds {}", LICENSE_TEXTS.join(" and "));
+    println!(
+        "every published crate holds {}",
+        LICENSE_TEXTS.join(" and ")
+    );
     Ok(())
 }
 

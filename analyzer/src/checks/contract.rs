@@ -38,7 +38,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
             )
             .with_help(format!(
                 "add a header at the top of the file, for example:\n\n{}{}",
-                skeleton(&uses, "script"),
+                suggested_header(facts),
                 if script.shebang.is_some() {
                     "\n\n(keep the `#!lua` line first: Redis reads it only on line 1)"
                 } else {
@@ -53,14 +53,17 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
         // One message at the comment, not one per read of KEYS or ARGV.
         out.push(
             Diagnostic::new(
-                "this comment is taken as the script's header, but nothing in it declares KEYS or ARGV in a form redis-script reads",
+                format!(
+                    "this comment is taken as the {}, but nothing in it declares KEYS or ARGV in a form redis-script reads",
+                    if function.is_some() { "function's doc comment" } else { "script's header" }
+                ),
                 Location::new(header_line, 1),
                 2,
             )
             .with_help(format!(
                 "the body reads {}; declare them in the header, for example:\n\n{}\n\n(the header grammar is in the `redis_script::header` docs: `KEYS[1] = description` lines, `KEYS:` / `ARGV:` sections with `[1] name - description` entries, or BullMQ's `Input:` lines)",
                 read_summary(&uses),
-                skeleton(&uses, "script")
+                suggested_header(facts)
             )),
         );
         return;
@@ -70,8 +73,9 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
     } else {
         "the header"
     };
-    check_array(ParamKind::Key, &script.keys, &uses, header, out);
-    check_array(ParamKind::Arg, &script.args, &uses, header, out);
+    let unit = unit(function);
+    check_array(ParamKind::Key, &script.keys, &uses, (header, unit), out);
+    check_array(ParamKind::Arg, &script.args, &uses, (header, unit), out);
 }
 
 /// The error of the library function `function`, registered on line `line`, without a
@@ -175,12 +179,12 @@ fn skeleton_returning(uses: &[&ArrayUse], what: &str, returns: Option<String>) -
     out
 }
 
-/// Checks one array; `header` names what declares it in messages.
+/// Checks one array; `header` names what declares it in messages, `unit` what reads it.
 fn check_array(
     kind: ParamKind,
     params: &Params,
     uses: &[&ArrayUse],
-    header: &str,
+    (header, unit): (&str, &str),
     out: &mut Vec<Diagnostic>,
 ) {
     let array = kind.array_name();
@@ -240,21 +244,30 @@ fn check_array(
         .iter()
         .filter(|p| !p.name.starts_with('_') && !read(p.index))
     {
-        out.push(unread(param).warning());
+        out.push(unread(param, unit).warning());
     }
     if let Some(tail) = params.tail.as_ref().filter(|t| !t.name.starts_with('_'))
         && !uses
             .iter()
             .any(|u| u.index.is_some_and(|i| i >= tail.index))
     {
-        out.push(unread(tail).warning());
+        out.push(unread(tail, unit).warning());
     }
 }
 
-fn unread(param: &crate::model::Param) -> Diagnostic {
+/// What the checked code is, for messages: `script`, or `function` for a library's.
+pub(crate) fn unit(function: Option<&str>) -> &'static str {
+    if function.is_some() {
+        "function"
+    } else {
+        "script"
+    }
+}
+
+fn unread(param: &crate::model::Param, unit: &str) -> Diagnostic {
     Diagnostic::new(
         format!(
-            "{} (`{}`) is declared, but the script never reads it",
+            "{} (`{}`) is declared, but the {unit} never reads it",
             param.label(),
             param.name
         ),

@@ -24,7 +24,7 @@ pub fn check(
     match &script.returns {
         Returns::Typed { ty, .. } => {
             for site in &returns {
-                if let Some(diagnostic) = mismatch(ty, site) {
+                if let Some(diagnostic) = mismatch(ty, site, super::contract::unit(function)) {
                     out.push(diagnostic);
                 }
             }
@@ -71,8 +71,9 @@ fn inferred(returns: &[ReturnSite]) -> Option<ReturnType> {
     }
 }
 
-/// The problem with returning `site` where RETURNS declares `ty`, if any.
-fn mismatch(ty: &ReturnType, site: &ReturnSite) -> Option<Diagnostic> {
+/// The problem with returning `site` where RETURNS declares `ty`, if any; `unit` is what
+/// returns it (`script`, `function`).
+fn mismatch(ty: &ReturnType, site: &ReturnSite, unit: &str) -> Option<Diagnostic> {
     let what = match site.returned {
         Returned::Error | Returned::Unknown => return None,
         Returned::Int => "an integer",
@@ -81,7 +82,7 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite) -> Option<Diagnostic> {
         Returned::True => "`true` (sent as 1)",
         Returned::False => "`false` (sent as nil)",
         Returned::Nil => "nil",
-        Returned::Nothing => "nil: the script can reach its end without a `return`",
+        Returned::Nothing => &format!("nil: the {unit} can reach its end without a `return`"),
         Returned::Table => "a table (sent as an array)",
         Returned::Status => "a status reply",
         Returned::Encoded(codec) => match codec {
@@ -106,7 +107,7 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite) -> Option<Diagnostic> {
             } else if matches!(ty, ReturnType::Status) && site.returned == Returned::String {
                 "a Lua string is sent as a bulk string: return `redis.status_reply(\"OK\")` for a status".to_owned()
             } else {
-                format!("return a value of type `{ty}`, or change RETURNS to what the script returns")
+                format!("return a value of type `{ty}`, or change RETURNS to what the {unit} returns")
             };
             Some(
                 Diagnostic::new(

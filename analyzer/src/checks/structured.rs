@@ -59,10 +59,11 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
             out.push(
                 Diagnostic::new(
                     format!(
-                        "{} (`{}`) is declared `{}`, but the script never decodes it with `{}`",
+                        "{} (`{}`) is declared `{}`, but the {} never decodes it with `{}`",
                         param.label(),
                         param.name,
                         codec.name(),
+                        super::contract::unit(function),
                         codec.lua_decode()
                     ),
                     param.label,
@@ -70,7 +71,8 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
                 )
                 .warning()
                 .with_help(format!(
-                    "the script receives the encoded text: decode it (`local value = {}({})`), or declare it `string`/`bytes` if the text is what it needs",
+                    "the {} receives the encoded text: decode it (`local value = {}({})`), or declare it `string`/`bytes` if the text is what it needs",
+                    super::contract::unit(function),
                     codec.lua_decode(),
                     param.label()
                 )),

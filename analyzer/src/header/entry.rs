@@ -27,6 +27,9 @@ pub struct RawEntry {
     pub ty: Option<ParamType>,
     /// The description (continuation lines are appended later).
     pub description: String,
+    /// Lines that describe parts of the entry (`opts - token - lock token` under
+    /// `Input:` describes the `token` option of `opts`): `token - lock token`.
+    pub details: Vec<String>,
     /// Indentation of the entry, so deeper lines continue its description.
     pub indent: usize,
 }
@@ -99,6 +102,7 @@ fn parse_word_style(line: &HeaderLine<'_>, indent: usize, text: &str) -> Option<
             name: None,
             ty: None,
             description: clean_description(description),
+            details: Vec::new(),
             indent,
         },
         None,
@@ -170,6 +174,7 @@ fn parse_bracketed(
         name: parts.name,
         ty: parts.ty,
         description: parts.description,
+        details: Vec::new(),
         indent,
     };
     Ok((entry, problem))

@@ -184,6 +184,7 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
             name_given: raw.name.is_some(),
             ty: raw.ty,
             description: raw.description.clone(),
+            details: raw.details.clone(),
             line: raw.label.line,
             label: raw.label,
             label_width: raw.label_width,

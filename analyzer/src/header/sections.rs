@@ -133,6 +133,8 @@ pub fn split(lines: &[HeaderLine<'_>]) -> (Sections, Vec<Diagnostic>) {
             Current::Input => {
                 if let Some(last) = continued {
                     append_description(&mut sections.entries[last].description, text);
+                } else if let Some((entry, detail)) = detail_of(&sections.entries, text) {
+                    sections.entries[entry].details.push(detail);
                 }
                 // Other text under `Input:` describes the input as a whole.
             }
@@ -298,6 +300,26 @@ fn push_entry(
     }
 }
 
+/// A line `NAME - detail` that describes a part of an entry written before it, the entry
+/// whose name or one-word description is `NAME` (`opts - token - lock token` describes
+/// the `token` option of the entry `ARGV[8] opts`): its index and the detail.
+fn detail_of(entries: &[entry::RawEntry], text: &str) -> Option<(usize, String)> {
+    let (name, detail) = text.trim().split_once(" - ")?;
+    let name = name.trim();
+    if name.is_empty() || name.contains(char::is_whitespace) || detail.trim().is_empty() {
+        return None;
+    }
+    let names = |entry: &entry::RawEntry| {
+        entry
+            .name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            || entry.description.trim().eq_ignore_ascii_case(name)
+    };
+    let index = entries.iter().rposition(names)?;
+    Some((index, detail.trim().to_owned()))
+}
+
 fn append_description(description: &mut String, text: &str) {
     if !description.is_empty() {
         description.push(' ');
@@ -451,6 +473,16 @@ mod tests {
             inline: false,
         };
         assert_eq!(section.dedented(), "\u{3000}x\ny");
+    }
+
+    #[test]
+    fn lines_that_describe_an_entry_s_parts_are_kept_with_it() {
+        let text = "Input:\n  KEYS[1] wait key\n  ARGV[1] jobId\n  ARGV[2] opts\n\n  opts - token - lock token\n  opts - keepJobs\n  unrelated - text\n  the input as a whole\n";
+        let (sections, diagnostics) = split(&lines(text));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let opts = &sections.entries[2];
+        assert_eq!(opts.details, ["token - lock token", "keepJobs"]);
+        assert!(sections.entries[0].details.is_empty());
     }
 
     #[test]

@@ -37,8 +37,8 @@ pub struct Checked;
 impl Checked {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "742a3d6ec37f46816aeb5e614f1122678fe2e28e";
-    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
-    /// `@include` line replaced by the file it names.
+    /// The text sent to Redis, which its SHA1 is of: the file's bytes, each
+    /// `--- @include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/tests/ui/lua_scripts/checks/unknown_command.lua"
     );

@@ -58,8 +58,8 @@ pub struct EchoKeys;
 impl EchoKeys {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "cf4bea1b0586107f346941b5675cbeefdc702634";
-    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
-    /// `@include` line replaced by the file it names.
+    /// The text sent to Redis, which its SHA1 is of: the file's bytes, each
+    /// `--- @include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/lua_scripts/testing/echo_keys.lua"
     );

@@ -51,8 +51,8 @@ pub struct RateLimiter;
 impl RateLimiter {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "f85d82d4893eb5ebc9429f2abe2e8f906afc5be4";
-    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
-    /// `@include` line replaced by the file it names.
+    /// The text sent to Redis, which its SHA1 is of: the file's bytes, each
+    /// `--- @include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/lua_scripts/rate_limiter.lua"
     );

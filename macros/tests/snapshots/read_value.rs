@@ -33,8 +33,8 @@ pub struct ReadValue;
 impl ReadValue {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "daaa55179e3b607922de966c0fa314d756a88367";
-    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
-    /// `@include` line replaced by the file it names.
+    /// The text sent to Redis, which its SHA1 is of: the file's bytes, each
+    /// `--- @include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/lua_scripts/testing/read_value.lua"
     );

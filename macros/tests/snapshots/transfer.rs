@@ -72,8 +72,8 @@ pub struct Transfer;
 impl Transfer {
     /// SHA1 of the script: 40 lowercase hex digits, the name Redis knows it by.
     pub const SHA1: &'static str = "bc41e627a8e8ad46edfdafd4a1b83ef637819c75";
-    /// The script's source as sent to Redis: the file's bytes, unchanged, with each
-    /// `@include` line replaced by the file it names.
+    /// The text sent to Redis, which its SHA1 is of: the file's bytes, each
+    /// `--- @include` line replaced by the file it names.
     pub const SOURCE: &'static str = ::core::include_str!(
         "$WORKSPACE/lua_scripts/transfer.lua"
     );
@@ -100,7 +100,7 @@ impl Transfer {
         ),
         kind: ::redis_script::__private::ScriptKind::Script,
     });
-    /**Prepares a call of `lua_scripts/transfer.lua`: Atomic transfer: moves an amount from one balance to another, or changes
+    /**Prepares a call of `lua_scripts/transfer.lua`: Atomic transfer: moves an amount from one balance to another, or changes nothing when the source balance is too low.
 
 Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con).await` on an async one.
 
