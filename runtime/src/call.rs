@@ -154,7 +154,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
     pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
         self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
-        let attempts = Attempts::new(self.meta, &self.cmd, Reload::Transaction { probe: None });
+        let attempts = Attempts::new(self.meta, &self.cmd, Reload::Transaction);
         let finished = reload::drive(attempts, &mut Plain(con), || trace.noscript(self.meta));
         finish(trace, self.result(finished))
     }
@@ -171,8 +171,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
         self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
         let attempts = async {
-            let mut attempts =
-                Attempts::new(self.meta, &self.cmd, Reload::Transaction { probe: None });
+            let mut attempts = Attempts::new(self.meta, &self.cmd, Reload::Transaction);
             let mut step = reload::Step::Call;
             loop {
                 let reply = match step {
@@ -238,13 +237,14 @@ impl<R: FromRedisValue> ScriptCall<R> {
         // the key, read-only when the reload may run on a replica. It returns an error
         // inside EXEC's reply alone, so a library, whose load can answer "already exists",
         // is loaded first, on its own.
-        let reload = if self.meta.is_function() {
-            Reload::Stepwise
-        } else {
-            let probe = invocation::keys(self.cmd.args_iter(), self.num_keys)
-                .next()
-                .map(|key| cluster::slot_probe(key, self.reloads_on_replicas()));
-            Reload::Transaction { probe }
+        let first_key = invocation::keys(self.cmd.args_iter(), self.num_keys).next();
+        let reload = match first_key {
+            _ if self.meta.is_function() => Reload::Stepwise,
+            Some(key) => Reload::Routed {
+                key,
+                read_only: self.reloads_on_replicas(),
+            },
+            None => Reload::Transaction,
         };
         let node = RoutingInfo::SingleNode(self.reload_node());
         let mut steps = OnClusterNode { con, node };
@@ -294,7 +294,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
         let node = self.reload_node();
         let attempts = async {
             let finished = reload::drive_cluster_async(
-                Attempts::new(self.meta, &self.cmd, Reload::Transaction { probe: None }),
+                Attempts::new(self.meta, &self.cmd, Reload::Transaction),
                 con,
                 node,
                 || trace.noscript(self.meta),

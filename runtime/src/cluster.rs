@@ -70,7 +70,6 @@ impl fmt::Display for KeySlot {
 /// primary (`EVAL_RO` with `read_only`: routed as a read, to a replica when the client
 /// reads from replicas). Put first in a pipeline, it takes the pipeline to that node:
 /// redis-rs's sync cluster client routes a pipeline by its first command.
-#[cfg(feature = "cluster")]
 pub(crate) fn slot_probe(key: &[u8], read_only: bool) -> redis::Cmd {
     let mut cmd = redis::cmd(if read_only { "EVAL_RO" } else { "EVAL" });
     cmd.arg("return 0").arg(1).arg(key);

@@ -2,17 +2,18 @@
 //! it returns, reporting what did not answer as "may have run" (never sending it again).
 //!
 //! The timer is a thread of its own, not a runtime's: the crate works with any executor
-//! redis-rs runs on. Waiting operations register in a table (one lock to enter, one to
-//! leave); the thread sleeps until the earliest deadline in the table, wakes the operations
-//! whose time is up, and sleeps again. It is only woken early when an operation registers a
-//! deadline before the one it sleeps until, so operations that share the default bound cost
-//! two uncontended locks and no system call.
+//! redis-rs runs on. Waiting operations register in one of a few tables, by thread (one
+//! lock to enter, one to leave, seldom waited for); the thread sleeps until the earliest
+//! deadline, wakes the operations whose time is up, and sleeps again. It is only woken
+//! early when an operation registers a deadline before the one it sleeps until, so
+//! operations that share the default bound cost two uncontended locks and no system call.
 
 use std::io;
 use std::time::Duration;
 #[cfg(feature = "aio")]
 use std::{
     future::Future,
+    sync::atomic::{AtomicU64, AtomicUsize, Ordering},
     sync::{Condvar, Mutex, MutexGuard, OnceLock},
     task::{Context, Poll, Waker},
     time::Instant,
@@ -91,11 +92,11 @@ impl std::fmt::Display for Elapsed {
 impl std::error::Error for Elapsed {}
 
 #[cfg(feature = "aio")]
-/// One operation's place in the timer's table, from its first wait until it is dropped.
+/// One operation's place in the timer's tables, from its first wait until it is dropped.
 struct Expiry {
     at: Instant,
-    /// The index of its entry in the table, once registered.
-    entry: Option<usize>,
+    /// The shard and the index of its entry there, once registered.
+    entry: Option<(usize, usize)>,
 }
 
 #[cfg(feature = "aio")]
@@ -104,15 +105,14 @@ impl Expiry {
         Self { at, entry: None }
     }
 
-    /// Whether the time is up; if not, makes sure the timer wakes `cx` when it is.
+    /// Whether the time is up; if not, makes sure the timer wakes `cx` when it is. The
+    /// clock is read once, when the operation first waits: after that, the timer marks the
+    /// entry when its time is up.
     fn poll_expired(&mut self, cx: &mut Context<'_>) -> bool {
-        if Instant::now() >= self.at {
-            return true;
-        }
         let timer = Timer::global();
-        let mut table = timer.lock();
         match self.entry {
-            Some(index) => {
+            Some((shard, index)) => {
+                let mut table = timer.lock(shard);
                 let entry = &mut table.entries[index];
                 if entry.expired {
                     return true;
@@ -126,11 +126,13 @@ impl Expiry {
                 }
             }
             None => {
-                self.entry = Some(table.insert(self.at, cx.waker().clone()));
-                if table.sleeping_until.is_none_or(|until| self.at < until) {
-                    drop(table);
-                    timer.wake.notify_one();
+                if Instant::now() >= self.at {
+                    return true;
                 }
+                let shard = Timer::shard_of_this_thread();
+                let index = timer.lock(shard).insert(self.at, cx.waker().clone());
+                self.entry = Some((shard, index));
+                timer.registered(self.at);
             }
         }
         false
@@ -140,28 +142,36 @@ impl Expiry {
 #[cfg(feature = "aio")]
 impl Drop for Expiry {
     fn drop(&mut self) {
-        if let Some(index) = self.entry {
-            Timer::global().lock().remove(index);
+        if let Some((shard, index)) = self.entry {
+            Timer::global().lock(shard).remove(index);
         }
     }
 }
 
+/// How many tables the waiting operations are spread over, so that threads seldom wait
+/// for each other's lock.
 #[cfg(feature = "aio")]
-/// The timer thread and its table.
+const SHARDS: usize = 8;
+
+#[cfg(feature = "aio")]
+/// The timer thread and its tables.
 struct Timer {
-    table: Mutex<Table>,
-    /// Signalled when an entry is due before the time the thread sleeps until.
+    shards: [Mutex<Table>; SHARDS],
+    /// When the thread sleeps until, in nanoseconds after `epoch`; `u64::MAX` while it
+    /// is awake and reading the tables (every registration then wakes it again).
+    sleeping_until: AtomicU64,
+    epoch: Instant,
+    /// Set, under its lock, when an entry is due before `sleeping_until`.
+    woken: Mutex<bool>,
     wake: Condvar,
 }
 
+/// The waiting operations of one shard, in slots reused through a free list.
 #[cfg(feature = "aio")]
-/// The waiting operations, in slots reused through a free list.
 #[derive(Default)]
 struct Table {
     entries: Vec<Entry>,
     free: Vec<usize>,
-    /// Until when the timer thread sleeps; `None` while it is not asleep yet.
-    sleeping_until: Option<Instant>,
 }
 
 #[cfg(feature = "aio")]
@@ -224,7 +234,10 @@ impl Timer {
         static TIMER: OnceLock<&'static Timer> = OnceLock::new();
         TIMER.get_or_init(|| {
             let timer: &'static Timer = Box::leak(Box::new(Timer {
-                table: Mutex::new(Table::default()),
+                shards: std::array::from_fn(|_| Mutex::new(Table::default())),
+                sleeping_until: AtomicU64::new(u64::MAX),
+                epoch: Instant::now(),
+                woken: Mutex::new(false),
                 wake: Condvar::new(),
             }));
             std::thread::Builder::new()
@@ -235,37 +248,63 @@ impl Timer {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Table> {
-        // A panic while the table was locked cannot leave it inconsistent: every update
+    /// The shard the operations of this thread register in.
+    fn shard_of_this_thread() -> usize {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        thread_local! {
+            static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+        }
+        SHARD.with(|shard| *shard)
+    }
+
+    fn lock(&self, shard: usize) -> MutexGuard<'_, Table> {
+        // A panic while a table was locked cannot leave it inconsistent: every update
         // is a single assignment.
-        self.table
+        self.shards[shard]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn nanos(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.epoch).as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Wakes the thread when an entry just registered is due before it would wake.
+    fn registered(&self, at: Instant) {
+        if self.nanos(at) < self.sleeping_until.load(Ordering::Acquire) {
+            let mut woken = self.woken.lock().unwrap_or_else(|p| p.into_inner());
+            *woken = true;
+            self.wake.notify_one();
+        }
     }
 
     /// Sleeps until the earliest deadline, wakes what is due, forever. With nothing to
     /// wait for it sleeps one default deadline at a time, so that operations registering
     /// meanwhile with the default bound need not wake it.
     fn run(&self) {
-        let mut table = self.lock();
         loop {
+            self.sleeping_until.store(u64::MAX, Ordering::Release);
             let now = Instant::now();
-            let (due, next) = table.expire(now);
-            let until = next.unwrap_or(now + DEFAULT_DEADLINE);
-            table.sleeping_until = Some(until);
-            drop(table);
-            for waker in due {
-                waker.wake();
+            let mut next = now + DEFAULT_DEADLINE;
+            for shard in 0..SHARDS {
+                let (due, soonest) = self.lock(shard).expire(now);
+                for waker in due {
+                    waker.wake();
+                }
+                next = soonest.map_or(next, |soonest| soonest.min(next));
             }
-            table = self.lock();
-            if table.sleeping_until == Some(until) {
-                let wait = until.saturating_duration_since(Instant::now());
-                table = self
+            self.sleeping_until
+                .store(self.nanos(next), Ordering::Release);
+            let mut woken = self.woken.lock().unwrap_or_else(|p| p.into_inner());
+            if !*woken {
+                let wait = next.saturating_duration_since(Instant::now());
+                woken = self
                     .wake
-                    .wait_timeout(table, wait)
+                    .wait_timeout(woken, wait)
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
                     .0;
             }
+            *woken = false;
         }
     }
 }

@@ -49,14 +49,19 @@ pub(crate) enum Finished {
 }
 
 /// How a call reloads its code.
-#[derive(Debug, Clone)]
-pub(crate) enum Reload {
-    /// In one transaction, with `probe` after `MULTI` when given: a no-op call that routes
-    /// it on redis-rs's sync cluster client, which routes a pipeline by its first command
-    /// after `MULTI`.
-    Transaction {
-        /// The routing call.
-        probe: Option<Cmd>,
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Reload<'a> {
+    /// In one transaction.
+    Transaction,
+    /// In one transaction with a no-op call on `key` after `MULTI` (read-only with
+    /// `read_only`), which routes it on redis-rs's sync cluster client: that client routes
+    /// a pipeline by its first command after `MULTI`.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    Routed {
+        /// The key to route by.
+        key: &'a [u8],
+        /// Whether the reload may run on a replica.
+        read_only: bool,
     },
     /// The load, then the call: for a library function on redis-rs's sync cluster client,
     /// which returns the first error of a reply alone, looking inside `EXEC`'s too, so
@@ -74,7 +79,7 @@ const STEPWISE_ATTEMPTS: u8 = 8;
 pub(crate) struct Attempts<'a> {
     meta: &'static ScriptMeta,
     cmd: &'a Cmd,
-    reload: Reload,
+    reload: Reload<'a>,
     state: State,
     /// Loads sent one at a time so far.
     loads: u8,
@@ -96,7 +101,7 @@ enum State {
 
 impl<'a> Attempts<'a> {
     /// The attempts of `cmd`, a call of `meta`; the first step is [`Step::Call`].
-    pub(crate) fn new(meta: &'static ScriptMeta, cmd: &'a Cmd, reload: Reload) -> Self {
+    pub(crate) fn new(meta: &'static ScriptMeta, cmd: &'a Cmd, reload: Reload<'a>) -> Self {
         Self {
             meta,
             cmd,
@@ -109,11 +114,17 @@ impl<'a> Attempts<'a> {
     /// The next step, given the reply (every reply, for a transaction) to the last one.
     pub(crate) fn resume(&mut self, reply: Reply) -> Step {
         match (self.state, reply) {
-            (State::Called, Reply::One(reply)) if is_missing(&reply) => match &self.reload {
-                Reload::Transaction { probe } => {
+            (State::Called, Reply::One(reply)) if is_missing(&reply) => match self.reload {
+                Reload::Transaction => {
                     self.state = State::Reloaded;
                     let load = load_command(self.meta);
-                    Step::Transaction(transaction::pipeline(probe.iter().chain([&load, self.cmd])))
+                    Step::Transaction(transaction::pipeline([&load, self.cmd]))
+                }
+                Reload::Routed { key, read_only } => {
+                    self.state = State::Reloaded;
+                    let probe = crate::cluster::slot_probe(key, read_only);
+                    let load = load_command(self.meta);
+                    Step::Transaction(transaction::pipeline([&probe, &load, self.cmd]))
                 }
                 Reload::Stepwise => self.load_alone(),
             },
@@ -159,7 +170,7 @@ impl<'a> Attempts<'a> {
 
     /// Whether the reload transaction has a routing call in front of the load.
     fn probed(&self) -> bool {
-        matches!(&self.reload, Reload::Transaction { probe: Some(_) })
+        matches!(self.reload, Reload::Routed { .. })
     }
 
     fn after_transaction(&mut self, replies: RedisResult<Vec<Value>>) -> Step {
@@ -349,7 +360,7 @@ mod tests {
     #[test]
     fn a_missing_function_is_loaded_and_called_in_one_transaction() {
         let cmd = call_of(&ADD);
-        let mut attempts = Attempts::new(&ADD, &cmd, Reload::Transaction { probe: None });
+        let mut attempts = Attempts::new(&ADD, &cmd, Reload::Transaction);
         let step = attempts.resume(Reply::One(Ok(error("ERR Function not found"))));
         assert_eq!(first_words(&step), ["MULTI", "FUNCTION", "FCALL", "EXEC"]);
         let done = attempts.resume(ran(
@@ -365,7 +376,7 @@ mod tests {
     #[test]
     fn a_function_missing_from_the_library_there_is_checked_against_its_code() {
         let cmd = call_of(&ADD);
-        let mut attempts = Attempts::new(&ADD, &cmd, Reload::Transaction { probe: None });
+        let mut attempts = Attempts::new(&ADD, &cmd, Reload::Transaction);
         attempts.resume(Reply::One(Ok(error("ERR Function not found"))));
         let step = attempts.resume(ran(
             error("ERR Library 'counters' already exists"),
@@ -390,7 +401,7 @@ mod tests {
     #[test]
     fn a_script_that_does_not_compile_fails_the_call_which_did_not_run() {
         let cmd = call_of(&SCRIPT);
-        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction { probe: None });
+        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction);
         attempts.resume(Reply::One(Ok(error("NOSCRIPT No matching script."))));
         let done = attempts.resume(ran(
             error("ERR Error compiling script (new function): user_script:1: unexpected symbol"),
@@ -409,7 +420,7 @@ mod tests {
     #[test]
     fn a_refused_transaction_falls_back_to_the_load_then_the_call() {
         let cmd = call_of(&SCRIPT);
-        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction { probe: None });
+        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction);
         attempts.resume(Reply::One(Ok(error("NOSCRIPT No matching script."))));
         let oom = "OOM command not allowed when used memory > 'maxmemory'.";
         let step = attempts.resume(Reply::All(Ok(vec![
@@ -460,7 +471,7 @@ mod tests {
     #[test]
     fn a_redirected_transaction_did_not_run_and_a_refused_multi_ran_on_its_own() {
         let cmd = call_of(&SCRIPT);
-        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction { probe: None });
+        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction);
         attempts.resume(Reply::One(Ok(error("NOSCRIPT No matching script."))));
         let done = attempts.resume(Reply::All(Ok(vec![
             Value::Okay,
@@ -473,12 +484,14 @@ mod tests {
         };
         assert!(!failure.may_have_run(), "{failure}");
 
-        let probe = redis::cmd("EVAL")
-            .arg("return 0")
-            .arg(1)
-            .arg("k")
-            .to_owned();
-        let mut attempts = Attempts::new(&SCRIPT, &cmd, Reload::Transaction { probe: Some(probe) });
+        let mut attempts = Attempts::new(
+            &SCRIPT,
+            &cmd,
+            Reload::Routed {
+                key: b"k",
+                read_only: false,
+            },
+        );
         let step = attempts.resume(Reply::One(Ok(error("NOSCRIPT No matching script."))));
         assert_eq!(
             first_words(&step),

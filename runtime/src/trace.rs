@@ -5,11 +5,12 @@
 use crate::error::Error;
 use crate::meta::ScriptMeta;
 
-/// The span of one invocation.
+/// The span of one invocation. With no subscriber listening, the span is disabled and the
+/// clock is not read.
 #[cfg(feature = "tracing")]
 pub(crate) struct Trace {
     span: tracing::Span,
-    started: std::time::Instant,
+    started: Option<std::time::Instant>,
 }
 
 #[cfg(feature = "tracing")]
@@ -23,10 +24,8 @@ impl Trace {
             outcome = tracing::field::Empty,
             micros = tracing::field::Empty,
         );
-        Self {
-            span,
-            started: std::time::Instant::now(),
-        }
+        let started = (!span.is_disabled()).then(std::time::Instant::now);
+        Self { span, started }
     }
 
     pub(crate) fn noscript(&self, meta: &ScriptMeta) {
@@ -38,7 +37,10 @@ impl Trace {
     }
 
     pub(crate) fn finish<T>(self, result: &Result<T, Error>) {
-        let micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let Some(started) = self.started else {
+            return;
+        };
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         let outcome = match result {
             Ok(_) => "ok",
             Err(error) => error.kind().label(),

@@ -161,10 +161,11 @@ impl<'a> Run<'a> {
             return self.failed(error, BatchError::Redis);
         }
         if self.round == Round::First {
-            self.replies = self.pick(&values);
+            self.replies = self.pick(values);
         } else {
+            let mut values = values;
             for &(index, position) in &self.resent {
-                self.replies[index] = Ok(values[position].clone());
+                self.replies[index] = Ok(std::mem::take(&mut values[position]));
             }
         }
         self.resend_noscript()
@@ -190,10 +191,15 @@ impl<'a> Run<'a> {
     }
 
     /// The reply of each entry among `values`, the replies of the batch as sent.
-    fn pick(&self, values: &[Value]) -> Vec<RedisResult<Value>> {
+    fn pick(&self, mut values: Vec<Value>) -> Vec<RedisResult<Value>> {
         self.positions
             .iter()
-            .map(|&position| Ok(values.get(position).cloned().unwrap_or(Value::Nil)))
+            .map(|&position| {
+                Ok(values
+                    .get_mut(position)
+                    .map(std::mem::take)
+                    .unwrap_or_default())
+            })
             .collect()
     }
 
@@ -210,13 +216,13 @@ impl<'a> Run<'a> {
         };
         match outcome {
             Outcome::Ran(values) => {
-                self.replies = self.pick(&values);
+                self.replies = self.pick(values);
                 self.done()
             }
             Outcome::WatchAborted => Step::Done(Err(BatchError::WatchAborted)),
             Outcome::Refused(refusal) => Step::Done(Err(BatchError::Discarded(refusal.as_error()))),
             Outcome::NotAtomic { multi, replies } => {
-                let replies = Replies::new(self.batch.id, self.pick(&replies));
+                let replies = Replies::new(self.batch.id, self.pick(replies));
                 Step::Done(Err(BatchError::NotAtomic {
                     refusal: RedisError::from(multi),
                     replies: Some(replies),

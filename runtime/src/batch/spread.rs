@@ -163,10 +163,15 @@ async fn send_group(mut con: ClusterConnection, group: &[&Command]) -> Sent {
         // following (the transaction was discarded each time: nothing ran).
         Err(error) => return Sent::Replies(vec![Err(error); group.len()]),
     };
-    let pick = |values: Vec<Value>| -> Vec<RedisResult<Value>> {
+    let pick = |mut values: Vec<Value>| -> Vec<RedisResult<Value>> {
         positions
             .iter()
-            .map(|&position| Ok(values.get(position).cloned().unwrap_or(Value::Nil)))
+            .map(|&position| {
+                Ok(values
+                    .get_mut(position)
+                    .map(std::mem::take)
+                    .unwrap_or_default())
+            })
             .collect()
     };
     match outcome {
@@ -243,7 +248,7 @@ async fn send_alone(mut con: ClusterConnection, command: &Command) -> RedisResul
         let routing = RoutingInfo::SingleNode(command.routing());
         return as_reply(con.route_command(command.cmd.clone(), routing).await);
     };
-    let attempts = Attempts::new(meta, &command.cmd, Reload::Transaction { probe: None });
+    let attempts = Attempts::new(meta, &command.cmd, Reload::Transaction);
     match reload::drive_cluster_async(attempts, &mut con, command.routing(), || {}).await {
         Finished::Reply(reply) | Finished::Failed(_, reply) => as_reply(reply),
     }
