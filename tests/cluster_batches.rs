@@ -13,6 +13,7 @@ use redis::cluster_async::ClusterConnection;
 use redis_script::testing::{RedisCluster, RedisServer};
 use redis_script::{Batch, BatchError};
 use redis_script_examples::testing::{Incr, Ledger, Record};
+use support::SetOnDrop;
 use support::exactly_once::{Seen, Tally, check_applied_once_across, record_keys};
 
 /// Tags whose keys spread over every primary: `{t0}` to `{t<count - 1>}`.
@@ -140,16 +141,6 @@ async fn cross_slot_batch_runs_in_parallel_by_node_with_replies_in_order() {
     );
     assert_eq!(replies.take(ping).unwrap(), "PONG");
     assert_eq!(replies.take(hits).unwrap(), 5);
-}
-
-/// Sets its flag when dropped, also by a panic: a helper thread looping until the flag
-/// is set then stops, and the test reports the panic instead of hanging.
-struct SetOnDrop<'a>(&'a AtomicBool);
-
-impl Drop for SetOnDrop<'_> {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use redis_script::testing::{RedisCluster, RedisServer};
 use redis_script::{Batch, BatchError, Deployed, ErrorKind, Library, ScriptKind, ScriptMeta};
 use redis_script_examples::testing::{Ledger, LedgerError};
 use redis_script_examples::{RateLimit, RateLimitError};
-use support::command_stats;
+use support::{SetOnDrop, command_stats};
 use support::exactly_once::{Seen, Tally, check_applied_once, record_keys};
 
 /// The libraries the server behind `con` has, by name.
@@ -175,6 +175,7 @@ fn function_calls_all_succeed_exactly_once_under_a_tight_function_flush_loop() {
                 flush_functions(&mut con);
             }
         });
+        let _stop = SetOnDrop(&stop);
         let callers: Vec<_> = (0..CALLERS)
             .map(|caller| {
                 let server = &server;
@@ -198,7 +199,6 @@ fn function_calls_all_succeed_exactly_once_under_a_tight_function_flush_loop() {
         for caller in callers {
             tally.merge(caller.join().unwrap());
         }
-        stop.store(true, Ordering::SeqCst);
         tally
     });
     let loads = command_stats(&server, &["function|load"], &["calls"]);
@@ -675,6 +675,7 @@ fn cluster_function_calls_all_succeed_exactly_once_under_a_flush_loop() {
                 }
             }
         });
+        let _stop = SetOnDrop(&stop);
         let sync = scope.spawn(|| {
             let mut con = cluster.connection();
             let mut tally = Tally::default();
@@ -710,7 +711,6 @@ fn cluster_function_calls_all_succeed_exactly_once_under_a_flush_loop() {
             tally
         });
         tally.merge(sync.join().unwrap());
-        stop.store(true, Ordering::SeqCst);
         tally
     });
     assert_eq!(tally.ran.len(), 2 * CALLS);

@@ -72,8 +72,10 @@ pub(crate) enum Reload<'a> {
 }
 
 /// How many times the load and the call are sent one after the other while a flush keeps
-/// landing between them.
-const STEPWISE_ATTEMPTS: u8 = 8;
+/// landing between them. Each attempt is two round trips, so a flush that lands between
+/// them every time is a flush loop as fast as the call itself; past this many the call
+/// gives up with an error that says so, having never run.
+const STEPWISE_ATTEMPTS: u8 = 32;
 
 /// The state of one call's attempts.
 pub(crate) struct Attempts<'a> {
@@ -141,7 +143,7 @@ impl<'a> Attempts<'a> {
                     Loaded::AlreadyThere if self.meta.is_function() => self.list(),
                     // Flushed between the load and the call: it did not run.
                     _ if self.loads < STEPWISE_ATTEMPTS => self.load_alone(),
-                    _ => Step::Done(Finished::Reply(Ok(reply.unwrap_or(Value::Nil)))),
+                    _ => Step::Done(self.flushed_every_time()),
                 }
             }
             (State::Listed, Reply::One(listed)) => match read_deployed(self.meta, listed) {
@@ -151,10 +153,7 @@ impl<'a> Attempts<'a> {
                 )),
                 // The compiled version, or none: flushed and loaded again meanwhile.
                 _ if self.loads < STEPWISE_ATTEMPTS => self.load_alone(),
-                _ => Step::Done(Finished::Failed(
-                    Error::new(self.meta, ErrorKind::Redis(not_found())),
-                    Err(not_found()),
-                )),
+                _ => Step::Done(self.flushed_every_time()),
             },
             (_, Reply::One(reply)) => Step::Done(Finished::Reply(reply)),
             (_, Reply::All(replies)) => Step::Done(Finished::Reply(replies.map(Value::Array))),
@@ -166,6 +165,17 @@ impl<'a> Attempts<'a> {
         self.loads += 1;
         self.state = State::Loaded;
         Step::OnNode(load_command(self.meta))
+    }
+
+    /// The end of a call whose code was flushed between its load and the call at every
+    /// attempt: it never ran.
+    fn flushed_every_time(&self) -> Finished {
+        let error = RedisError::from((
+            redis::ErrorKind::Server(redis::ServerErrorKind::ResponseError),
+            "the code was flushed between its load and the call at every attempt",
+            format!("{} attempts; the call never ran", self.loads),
+        ));
+        Finished::Failed(Error::new(self.meta, ErrorKind::Redis(error)), Err(not_found()))
     }
 
     /// Whether the reload transaction has a routing call in front of the load.
@@ -208,8 +218,8 @@ impl<'a> Attempts<'a> {
         let mut replies = replies.into_iter().skip(usize::from(self.probed()));
         let load = replies.next().unwrap_or(Value::Nil);
         let call = Ok(replies.next().unwrap_or(Value::Nil));
-        match check_loaded(self.meta, Ok(load.clone())) {
-            Err(error) if is_missing(&call) => Step::Done(Finished::Failed(error, Ok(load))),
+        match check_loaded(self.meta, Ok(load)) {
+            Err(error) if is_missing(&call) => Step::Done(failed(error)),
             Ok(Loaded::AlreadyThere) if self.meta.is_function() && is_missing(&call) => self.list(),
             // The load failed but the call ran (the code was there after all), or it loaded.
             Err(_) | Ok(_) => Step::Done(Finished::Reply(call)),
@@ -465,7 +475,11 @@ mod tests {
             step = attempts.resume(missing());
         }
         assert_eq!(loads, usize::from(STEPWISE_ATTEMPTS));
-        assert!(matches!(step, Step::Done(Finished::Reply(_))));
+        let Step::Done(Finished::Failed(error, _)) = step else {
+            panic!("the attempts do not end in an error");
+        };
+        assert!(!error.may_have_run(), "{error}");
+        assert!(error.to_string().contains("flushed"), "{error}");
     }
 
     #[test]

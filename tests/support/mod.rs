@@ -9,6 +9,16 @@ use redis_script::__private::{
 };
 use redis_script::{Batch, ReplyShape, ScriptCall, ScriptMeta};
 
+/// Sets its flag when dropped, also by a panic: a helper thread looping until the flag
+/// is set then stops, and the test reports the panic instead of hanging.
+pub struct SetOnDrop<'a>(pub &'a std::sync::atomic::AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// A `MULTI`/`EXEC` transaction, or else a plain pipeline.
 pub fn batch(transaction: bool) -> Batch {
     if transaction {

@@ -73,7 +73,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
     } else {
         "the header"
     };
-    let unit = unit(function);
+    let unit = super::wording::unit(function);
     check_array(ParamKind::Key, &script.keys, &uses, (header, unit), out);
     check_array(ParamKind::Arg, &script.args, &uses, (header, unit), out);
 }
@@ -255,14 +255,6 @@ fn check_array(
     }
 }
 
-/// What the checked code is, for messages: `script`, or `function` for a library's.
-pub(crate) fn unit(function: Option<&str>) -> &'static str {
-    if function.is_some() {
-        "function"
-    } else {
-        "script"
-    }
-}
 
 fn unread(param: &crate::model::Param, unit: &str) -> Diagnostic {
     Diagnostic::new(

@@ -18,6 +18,7 @@ pub mod returns;
 pub mod sandbox;
 pub mod shebang;
 pub mod structured;
+mod wording;
 
 use crate::diagnostic::Diagnostic;
 use crate::lua::Facts;

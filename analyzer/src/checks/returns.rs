@@ -24,7 +24,7 @@ pub fn check(
     match &script.returns {
         Returns::Typed { ty, .. } => {
             for site in &returns {
-                if let Some(diagnostic) = mismatch(ty, site, super::contract::unit(function)) {
+                if let Some(diagnostic) = mismatch(ty, site, super::wording::unit(function)) {
                     out.push(diagnostic);
                 }
             }

@@ -63,7 +63,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
                         param.label(),
                         param.name,
                         codec.name(),
-                        super::contract::unit(function),
+                        super::wording::unit(function),
                         codec.lua_decode()
                     ),
                     param.label,
@@ -72,7 +72,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
                 .warning()
                 .with_help(format!(
                     "the {} receives the encoded text: decode it (`local value = {}({})`), or declare it `string`/`bytes` if the text is what it needs",
-                    super::contract::unit(function),
+                    super::wording::unit(function),
                     codec.lua_decode(),
                     param.label()
                 )),
