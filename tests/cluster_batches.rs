@@ -15,11 +15,9 @@ use redis_script::{Batch, BatchError};
 use redis_script_examples::testing::{Incr, Ledger, Record};
 use support::SetOnDrop;
 use support::exactly_once::{Seen, Tally, check_applied_once_across, record_keys};
-
-/// Tags whose keys spread over every primary: `{t0}` to `{t<count - 1>}`.
-fn tags(count: usize) -> Vec<String> {
-    (0..count).map(|i| format!("t{i}")).collect()
-}
+use support::resharding::{
+    recording_batch, recording_into, redirections, reshard_all, tags, tally_batch,
+};
 
 /// How many distinct primaries serve `tags`.
 fn primaries_used(cluster: &RedisCluster, tags: &[String]) -> usize {
@@ -30,57 +28,6 @@ fn primaries_used(cluster: &RedisCluster, tags: &[String]) -> usize {
     ports.sort_unstable();
     ports.dedup();
     ports.len()
-}
-
-/// A batch recording `per_tag` calls for each tag (ids `<prefix>-<tag>-<n>`), interleaved
-/// across tags, with a function call and a plain command in between; returns the ids
-/// and their slots.
-fn recording_batch(
-    tags: &[String],
-    per_tag: usize,
-    prefix: &str,
-) -> (Batch, Vec<(String, redis_script::Slot<i64>)>) {
-    recording_into(Batch::new(), tags, per_tag, prefix)
-}
-
-/// [`recording_batch`] into `batch` (a plain batch or one transaction per slot).
-fn recording_into(
-    mut batch: Batch,
-    tags: &[String],
-    per_tag: usize,
-    prefix: &str,
-) -> (Batch, Vec<(String, redis_script::Slot<i64>)>) {
-    let mut calls = Vec::new();
-    for n in 0..per_tag {
-        for (i, tag) in tags.iter().enumerate() {
-            let (log, count) = record_keys(tag);
-            let id = format!("{prefix}-{tag}-{n}");
-            let slot = if i % 2 == 0 {
-                batch.add(Record::call(&log, &count, &id))
-            } else {
-                batch.add(Ledger::record(&log, &count, &id))
-            };
-            calls.push((id, slot));
-        }
-    }
-    (batch, calls)
-}
-
-/// Takes the reply of each call of a recording batch into `tally`.
-fn tally_batch(
-    outcome: Result<redis_script::Replies, BatchError>,
-    calls: Vec<(String, redis_script::Slot<i64>)>,
-    tally: &mut Tally,
-) {
-    match outcome {
-        Ok(mut replies) => {
-            for (id, slot) in calls {
-                let seen = Seen::of_call(&replies.take(slot));
-                tally.record(vec![id], &seen);
-            }
-        }
-        Err(error) => panic!("a batch across slots fails only per call: {error}"),
-    }
 }
 
 /// `SCRIPT FLUSH` and `FUNCTION FLUSH` on every primary: every node's caches are empty.
@@ -181,6 +128,38 @@ fn cross_slot_batch_calls_that_meet_an_empty_cache_run_exactly_once() {
     check_applied_once_across(&mut cluster.connection(), &tags, &tally);
 }
 
+/// An ordinary command whose key is not its first argument (`BITOP AND <dest> <src>`) is
+/// grouped by the slot of `AND` with a call there; the server answers their transaction
+/// `MOVED`, the client follows from node to node until it gives up, and each command then
+/// goes on its own, where its key is: both run, once.
+#[tokio::test]
+async fn cross_slot_batch_sends_a_command_grouped_by_another_slot_where_its_key_is() {
+    let cluster = RedisCluster::start();
+    let mut con = cluster.async_connection().await;
+    let mut admin = cluster.connection();
+    // Keys on another node than `AND`'s slot.
+    let here = cluster.primary_for_key(b"AND").port();
+    let tag = (0..)
+        .map(|i| format!("{{b{i}}}"))
+        .find(|tag| cluster.primary_for_key(tag.as_bytes()).port() != here)
+        .unwrap();
+    let (dest, src) = (format!("{tag}:dest"), format!("{tag}:src"));
+    let () = redis::cmd("SET")
+        .arg(&src)
+        .arg("ab")
+        .query(&mut admin)
+        .unwrap();
+    let mut batch = Batch::new();
+    let call = batch.add(Incr::call("AND"));
+    let bitop = batch.cmd::<i64>(redis::cmd("BITOP").arg("AND").arg(&dest).arg(&src));
+    let mut replies = batch.run_cluster_async(&mut con).await.unwrap();
+    assert_eq!(replies.take(call).unwrap(), 1);
+    assert_eq!(replies.take(bitop).unwrap(), 2);
+    let counter: i64 = redis::cmd("GET").arg("AND").query(&mut admin).unwrap();
+    let dest: String = redis::cmd("GET").arg(&dest).query(&mut admin).unwrap();
+    assert_eq!((counter, dest.as_str()), (1, "ab"), "each ran once");
+}
+
 #[tokio::test]
 async fn cross_slot_batch_per_slot_transactions_are_each_all_or_nothing() {
     let cluster = RedisCluster::start();
@@ -273,25 +252,6 @@ async fn reshard_step(
     }
 }
 
-/// Moves every slot of `tags` to the next primary, one after another, with a pause
-/// after each key so calls meet the migration half done.
-fn reshard_all(cluster: &RedisCluster, tags: &[String]) {
-    let mut primaries: Vec<u16> = cluster.primaries().iter().map(|p| p.port()).collect();
-    primaries.sort_unstable();
-    for tag in tags {
-        let slot = cluster.key_slot(tag.as_bytes());
-        let owner = cluster.primary_for_key(tag.as_bytes()).port();
-        let at = primaries.iter().position(|&p| p == owner).unwrap();
-        let next = primaries[(at + 1) % primaries.len()];
-        let to = cluster
-            .primaries()
-            .into_iter()
-            .find(|p| p.port() == next)
-            .unwrap();
-        cluster.move_slot(slot, to, Duration::from_millis(3));
-    }
-}
-
 #[test]
 fn reshard_under_calls_and_batches_applies_each_call_exactly_once() {
     const CALLERS: usize = 4;
@@ -381,28 +341,6 @@ fn move_back_and_forth(cluster: &RedisCluster, tags: &[String], rounds: usize) {
             cluster.move_slot(cluster.key_slot(tag.as_bytes()), to, Duration::ZERO);
         }
     }
-}
-
-/// How many redirections (`MOVED`, `ASK`, `TRYAGAIN`) the primaries answered.
-fn redirections(cluster: &RedisCluster) -> u64 {
-    cluster
-        .primaries()
-        .into_iter()
-        .map(|node| {
-            let info: String = redis::cmd("INFO")
-                .arg("errorstats")
-                .query(&mut node.connection())
-                .unwrap();
-            info.lines()
-                .filter(|line| {
-                    ["errorstat_MOVED:", "errorstat_ASK:", "errorstat_TRYAGAIN:"]
-                        .iter()
-                        .any(|stat| line.starts_with(stat))
-                })
-                .filter_map(|line| line.split("count=").nth(1)?.trim().parse::<u64>().ok())
-                .sum::<u64>()
-        })
-        .sum()
 }
 
 /// Batches of 2,200 calls over about a thousand slots, sent back to back on one
@@ -585,80 +523,4 @@ async fn cross_slot_batch_reports_a_call_with_keys_in_two_slots_before_sending()
         .query(&mut cluster.connection())
         .unwrap();
     assert_eq!(count, None, "nothing was sent");
-}
-
-/// An ACL user without `MULTI` on every node of `cluster`, and the cluster's client for it.
-fn client_without_multi(cluster: &RedisCluster) -> redis::cluster::ClusterClient {
-    for node in cluster.nodes() {
-        let () = redis::cmd("ACL")
-            .arg(&[
-                "SETUSER", "nomulti", "on", "nopass", "~*", "&*", "+@all", "-multi",
-            ])
-            .query(&mut node.connection())
-            .unwrap();
-    }
-    redis::cluster::ClusterClientBuilder::new(cluster.urls())
-        .username("nomulti")
-        .password("any")
-        .build()
-        .unwrap()
-}
-
-/// With `MULTI` refused, the commands of a slot's transaction run at once, one by one:
-/// each call still runs exactly once, and a transaction says it was not one.
-#[tokio::test]
-async fn a_user_without_multi_gets_each_call_exactly_once_on_a_cluster() {
-    let cluster = RedisCluster::start();
-    let client = client_without_multi(&cluster);
-    let mut con = client.get_async_connection().await.unwrap();
-    let count = |key: &str| -> i64 {
-        redis::cmd("GET")
-            .arg(key)
-            .query(&mut cluster.connection())
-            .unwrap()
-    };
-
-    // A plain batch across slots: {a}'s two calls went as one transaction.
-    let mut batch = Batch::new();
-    let a1 = batch.add(Incr::call("{a}x"));
-    let a2 = batch.add(Incr::call("{a}x"));
-    let b = batch.add(Incr::call("{b}y"));
-    let mut replies = batch.run_cluster_async(&mut con).await.unwrap();
-    assert_eq!(replies.take(a1).unwrap(), 1);
-    assert_eq!(replies.take(a2).unwrap(), 2);
-    assert_eq!(replies.take(b).unwrap(), 1);
-    assert_eq!(count("{a}x"), 2, "each call ran once");
-
-    // One transaction per slot: each command's own reply.
-    let mut batch = Batch::transaction_per_slot();
-    let a3 = batch.add(Incr::call("{a}x"));
-    let a4 = batch.add(Incr::call("{a}x"));
-    let mut replies = batch.run_cluster_async(&mut con).await.unwrap();
-    assert_eq!(replies.take(a3).unwrap(), 3);
-    assert_eq!(replies.take(a4).unwrap(), 4);
-
-    // A transaction says it was not one.
-    let mut batch = Batch::transaction();
-    let a5 = batch.add(Incr::call("{a}x"));
-    let error = batch.run_cluster_async(&mut con).await.unwrap_err();
-    let BatchError::NotAtomic {
-        replies: Some(mut replies),
-        ..
-    } = error
-    else {
-        panic!("not NotAtomic: {error:?}")
-    };
-    assert_eq!(replies.take(a5).unwrap(), 5);
-
-    // The sync client returns MULTI's refusal alone: the batch says its commands ran.
-    let mut sync = client.get_connection().unwrap();
-    let mut batch = Batch::new();
-    let _ = batch.add(Incr::call("{a}x"));
-    let _ = batch.add(Incr::call("{a}x"));
-    let error = batch.run_cluster(&mut sync).unwrap_err();
-    assert!(
-        matches!(error, BatchError::NotAtomic { replies: None, .. }),
-        "{error:?}"
-    );
-    assert_eq!(count("{a}x"), 7, "every call ran exactly once");
 }

@@ -63,3 +63,32 @@ fn typed_calls_keep_their_scripts_while_another_client_floods_the_cache() {
     let transactions = batches / 2;
     assert_eq!(loads, batches + transactions, "no reload after NOSCRIPT");
 }
+
+/// A call that meets `NOSCRIPT` loads its script, then runs it with its source: the load
+/// first makes the server keep it (a script that `EVAL` created would stay evictable on
+/// Redis 8.0 even after a `SCRIPT LOAD` of it), so a flood afterwards leaves it there.
+#[test]
+fn a_script_a_call_reloads_is_kept_through_a_flood() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    assert!(!server.has_script(Incr::SHA1));
+    assert_eq!(Incr::call("counter").invoke(&mut con).unwrap(), 1);
+    assert_eq!(script_loads(&mut con), 1, "the call loaded its script");
+    for i in 0..FLOOD {
+        let () = redis::cmd("EVAL")
+            .arg(format!("return nil -- flood {i}"))
+            .arg(0)
+            .query(&mut con)
+            .unwrap();
+    }
+    assert!(
+        server.has_script(Incr::SHA1),
+        "the script outlived the flood"
+    );
+    assert_eq!(Incr::call("counter").invoke(&mut con).unwrap(), 2);
+    assert_eq!(
+        script_loads(&mut con),
+        1,
+        "and the next call needed no reload"
+    );
+}

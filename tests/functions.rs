@@ -12,8 +12,8 @@ use redis_script::testing::{RedisCluster, RedisServer};
 use redis_script::{Batch, BatchError, Deployed, ErrorKind, Library, ScriptKind, ScriptMeta};
 use redis_script_examples::testing::{Ledger, LedgerError};
 use redis_script_examples::{RateLimit, RateLimitError};
-use support::{SetOnDrop, command_stats};
 use support::exactly_once::{Seen, Tally, check_applied_once, record_keys};
+use support::{SetOnDrop, command_stats};
 
 /// The libraries the server behind `con` has, by name.
 fn libraries_on(con: &mut dyn ConnectionLike) -> Vec<String> {
@@ -208,6 +208,50 @@ fn function_calls_all_succeed_exactly_once_under_a_tight_function_flush_loop() {
     );
     assert_eq!(tally.ran.len(), CALLERS * CALLS, "every call succeeded");
     check_applied_once(&mut server.connection(), "flush", &tally);
+}
+
+/// A caller's `WATCH` survives a call that reloads its code on the same connection (a
+/// script comes back as `EVAL`, a library is loaded alone, then the call): a change to
+/// the watched key still aborts the caller's transaction.
+#[test]
+fn a_reload_leaves_the_connection_s_watch_in_place() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let mut other = server.connection();
+    for kind in ["script", "function"] {
+        let () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut con).unwrap();
+        flush_functions(&mut con);
+        let () = redis::cmd("WATCH").arg("watched").query(&mut con).unwrap();
+        match kind {
+            "script" => {
+                let hits = redis_script_examples::testing::Incr::call("counter")
+                    .invoke(&mut con)
+                    .unwrap();
+                assert!(hits > 0);
+            }
+            _ => {
+                let _ = Ledger::record("{w}:log", "{w}:count", kind)
+                    .invoke(&mut con)
+                    .unwrap();
+            }
+        }
+        let () = redis::cmd("SET")
+            .arg("watched")
+            .arg(kind)
+            .query(&mut other)
+            .unwrap();
+        let exec: Option<Vec<String>> = redis::pipe()
+            .atomic()
+            .cmd("SET")
+            .arg("watched")
+            .arg("mine")
+            .query(&mut con)
+            .unwrap();
+        assert_eq!(
+            exec, None,
+            "{kind}: the change to the watched key aborted EXEC"
+        );
+    }
 }
 
 /// Inside `MULTI`, a `FUNCTION LOAD` that finds its library there fails alone, and the

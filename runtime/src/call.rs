@@ -60,7 +60,7 @@ impl<R> ScriptCall<R> {
     /// [`invoke_cluster_async`](Self::invoke_cluster_async)) waits for its replies, a
     /// reload included: when no reply has come by then, it returns
     /// [`ErrorKind::Deadline`] (the script may or may not have run; it is not sent again).
-    /// [`DEFAULT_DEADLINE`] (30 s) unless set.
+    /// [`DEFAULT_DEADLINE`] (30 s) unless set; `Duration::MAX` waits without a bound.
     ///
     /// Sync runs are bounded by the connection's own read and write time-outs
     /// (`redis::Client::get_connection_with_timeout`, `Connection::set_read_timeout`).
@@ -147,21 +147,29 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// connection...).
     ///
     /// Sends `EVALSHA`; if the server does not have the script (`NOSCRIPT`: fresh server,
-    /// restart, failover, `SCRIPT FLUSH`), sends `MULTI`, `SCRIPT LOAD`, the `EVALSHA`
-    /// once more, `EXEC`: one step that no flush by another client can split.
-    /// `NOSCRIPT` means the script did not run, so it never runs twice. A library function
-    /// that meets "Function not found" is reloaded the same way, with `FUNCTION LOAD`.
+    /// restart, failover, `SCRIPT FLUSH`), sends `SCRIPT LOAD` (so the server keeps it),
+    /// then the call once more as `EVAL` with its source, which no flush by another client
+    /// can make miss its script. `NOSCRIPT` means the script did not run, so it never runs
+    /// twice. A
+    /// library function that meets "Function not found" gets its library loaded
+    /// (`FUNCTION LOAD`), then is called once more, which leaves the connection's `WATCH`
+    /// alone; when a `FUNCTION FLUSH` lands between the two twice, the load and the call go
+    /// in one transaction (`MULTI`, `FUNCTION LOAD`, the call, `EXEC`), which no flush can
+    /// split but whose `EXEC` ends a `WATCH`.
     pub fn invoke<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<R, Error> {
         self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
-        let attempts = Attempts::new(self.meta, &self.cmd, Reload::Transaction);
+        let attempts = Attempts::new(self.meta, &self.cmd, Reload::StepwiseFirst);
         let finished = reload::drive(attempts, &mut Plain(con), || trace.noscript(self.meta));
         finish(trace, self.result(finished))
     }
 
     /// Runs the script on an async connection (`MultiplexedConnection`,
     /// `ConnectionManager`...), with the same `NOSCRIPT` recovery as
-    /// [`invoke`](Self::invoke), bounded by the call's [`deadline`](Self::deadline).
+    /// [`invoke`](Self::invoke), bounded by the call's [`deadline`](Self::deadline). A
+    /// library function that meets "Function not found" is sent again in one transaction
+    /// with its library's load, `MULTI`, `FUNCTION LOAD`, the call, `EXEC`, which no
+    /// `FUNCTION FLUSH` can split.
     #[cfg(feature = "aio")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aio")))]
     pub async fn invoke_async<C: redis::aio::ConnectionLike>(
@@ -171,26 +179,9 @@ impl<R: FromRedisValue> ScriptCall<R> {
         self.sendable()?;
         let trace = Trace::start(self.meta, self.num_keys);
         let attempts = async {
-            let mut attempts = Attempts::new(self.meta, &self.cmd, Reload::Transaction);
-            let mut step = reload::Step::Call;
-            loop {
-                let reply = match step {
-                    reload::Step::Call => {
-                        reload::Reply::One(con.req_packed_command(&self.cmd).await)
-                    }
-                    reload::Step::OnNode(cmd) => {
-                        reload::Reply::One(con.req_packed_command(&cmd).await)
-                    }
-                    reload::Step::Transaction(pipeline) => {
-                        trace.noscript(self.meta);
-                        reload::Reply::All(
-                            con.req_packed_commands(&pipeline, 0, pipeline.len()).await,
-                        )
-                    }
-                    reload::Step::Done(finished) => return self.result(finished),
-                };
-                step = attempts.resume(reply);
-            }
+            let attempts = Attempts::new(self.meta, &self.cmd, Reload::Transaction);
+            let finished = reload::drive_async(attempts, con, || trace.noscript(self.meta)).await;
+            self.result(finished)
         };
         let result = self.bounded(attempts).await;
         finish(trace, result)
@@ -215,15 +206,13 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// The cluster client sends the call to the primary that owns the slot of its keys (a
     /// `no-writes` script may go to a replica when the client reads from replicas; a call
     /// without keys goes to a random node, replicas included). If that node answers
-    /// `NOSCRIPT`, the transaction `MULTI`, `SCRIPT LOAD`, the call, `EXEC` goes to a node
-    /// of the same slot (a plain `SCRIPT LOAD` would go to every node and fail when any one
-    /// of them is unreachable). A library function that meets "Function not found" gets
-    /// its library loaded on the primary of its keys (a replica cannot load a library, and
-    /// gets it from its primary), then the call once more: in two steps on this client,
-    /// which returns an error inside a transaction's reply alone, repeated a few times
-    /// when a `FUNCTION FLUSH` lands between them. Not found means it did not run, so this
-    /// never runs it twice; the cluster client's own retries are another matter: see the
-    /// crate docs on Redis Cluster.
+    /// `NOSCRIPT`, `SCRIPT LOAD` goes to the primary of the call's slot, and the call once
+    /// more as `EVAL` with the script's source, routed as the call. A library function that meets "Function not found" gets its library loaded on
+    /// the primary of its keys (a replica cannot load a library, and gets it from its
+    /// primary), then the call once more: in two steps, repeated when a `FUNCTION FLUSH`
+    /// lands between them (32 times at the most). Missing code means the call did not run,
+    /// so this never runs it twice; the cluster client's own retries are another matter:
+    /// see the crate docs on Redis Cluster.
     #[cfg(feature = "cluster")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn invoke_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<R, Error> {
@@ -233,49 +222,19 @@ impl<R: FromRedisValue> ScriptCall<R> {
         if let Err(error) = self.slot() {
             return finish(trace, Err(error));
         }
-        // This client routes a pipeline by its first command after MULTI: a no-op call on
-        // the key, read-only when the reload may run on a replica. It returns an error
-        // inside EXEC's reply alone, so a library, whose load can answer "already exists",
-        // is loaded first, on its own.
-        let first_key = invocation::keys(self.cmd.args_iter(), self.num_keys).next();
-        let reload = match first_key {
-            _ if self.meta.is_function() => Reload::Stepwise,
-            Some(key) => Reload::Routed {
-                key,
-                read_only: self.reloads_on_replicas(),
-            },
-            None => Reload::Transaction,
-        };
         let node = RoutingInfo::SingleNode(self.reload_node());
         let mut steps = OnClusterNode { con, node };
-        let attempts = Attempts::new(self.meta, &self.cmd, reload);
+        let attempts = Attempts::new(self.meta, &self.cmd, Reload::Stepwise);
         let finished = reload::drive(attempts, &mut steps, || trace.noscript(self.meta));
         finish(trace, self.result(finished))
     }
 
-    /// Whether the reload of this call may run on a replica: for a `no-writes` script
-    /// (each node caches scripts of its own), not for a library function (only a primary
-    /// loads a library; its replicas get it from there).
-    #[cfg(feature = "cluster")]
-    fn reloads_on_replicas(&self) -> bool {
-        self.meta.read_only() && !self.meta.is_function()
-    }
-
-    /// Where the reload of this call goes on a cluster: the call's slot, on its primary or,
-    /// for a `no-writes` script, on a replica when the client reads from replicas (any
-    /// primary for a call without keys).
+    /// Where a library's load for this call goes on a cluster: the primary of the call's
+    /// slot (a replica cannot load a library, and gets it from its primary), any primary
+    /// for a call without keys.
     #[cfg(feature = "cluster")]
     fn reload_node(&self) -> redis::cluster_routing::SingleNodeRoutingInfo {
-        use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
-        let role = if self.reloads_on_replicas() {
-            SlotAddr::ReplicaOptional
-        } else {
-            SlotAddr::Master
-        };
-        match self.slot() {
-            Ok(Some(slot)) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, role)),
-            _ => SingleNodeRoutingInfo::RandomPrimary,
-        }
+        cluster::primary_of(self.slot().ok().flatten())
     }
 
     /// Runs the script on an async Redis Cluster connection: the async
@@ -364,8 +323,13 @@ impl reload::SyncSteps for OnClusterNode<'_> {
     }
 
     fn transaction(&mut self, pipeline: &redis::Pipeline) -> RedisResult<Vec<Value>> {
-        self.con
-            .req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len())
+        // Its reload is `Reload::Stepwise`; a transaction would be routed by its first
+        // command, not to the node.
+        let _ = pipeline;
+        Err(RedisError::from((
+            redis::ErrorKind::Client,
+            "the sync cluster client reloads a library in two steps, not in a transaction",
+        )))
     }
 }
 

@@ -67,11 +67,11 @@ impl fmt::Display for KeySlot {
 }
 
 /// `EVAL "return 0" 1 <key>`: a call that does nothing, routed by the slot of `key` to its
-/// primary (`EVAL_RO` with `read_only`: routed as a read, to a replica when the client
-/// reads from replicas). Put first in a pipeline, it takes the pipeline to that node:
-/// redis-rs's sync cluster client routes a pipeline by its first command.
-pub(crate) fn slot_probe(key: &[u8], read_only: bool) -> redis::Cmd {
-    let mut cmd = redis::cmd(if read_only { "EVAL_RO" } else { "EVAL" });
+/// primary. Put first in a pipeline, it takes the pipeline to that node: redis-rs's sync
+/// cluster client routes a pipeline by its first command.
+#[cfg(feature = "cluster")]
+pub(crate) fn slot_probe(key: &[u8]) -> redis::Cmd {
+    let mut cmd = redis::cmd("EVAL");
     cmd.arg("return 0").arg(1).arg(key);
     cmd
 }
@@ -130,6 +130,17 @@ pub(crate) fn command_slot<'a>(
         redis::Arg::Simple(key) => Some(key_slot(key)),
         _ => None,
     })
+}
+
+#[cfg(feature = "cluster")]
+/// The primary of `slot` (any primary without a slot): where a batch in one slot goes, and
+/// a library's load.
+pub(crate) fn primary_of(slot: Option<u16>) -> redis::cluster_routing::SingleNodeRoutingInfo {
+    use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
+    match slot {
+        Some(slot) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master)),
+        None => SingleNodeRoutingInfo::RandomPrimary,
+    }
 }
 
 #[cfg(test)]

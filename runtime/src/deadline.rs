@@ -29,7 +29,14 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 /// Polls `future` until it completes or `after` has passed since the call; `None` when the
 /// time ran out first (the future is dropped then).
 pub(crate) async fn within<F: Future>(after: Duration, future: F) -> Option<F::Output> {
-    until(Instant::now() + after, future).await
+    until(end_of(after), future).await
+}
+
+/// The instant `after` from now; `None` (no bound) when that is past the clock's range, as
+/// `Duration::MAX` is.
+#[cfg(feature = "aio")]
+pub(crate) fn end_of(after: Duration) -> Option<Instant> {
+    Instant::now().checked_add(after)
 }
 
 /// Awaits `reply`, the reply to a request (a load, a read-back, `SCRIPT KILL`), for at
@@ -43,10 +50,13 @@ pub(crate) async fn bounded<T>(
         .unwrap_or_else(|| Err(error(DEFAULT_DEADLINE)))
 }
 
-/// Polls `future` until it completes or `end` has come; `None` when the time ran out
-/// first (the future is dropped then).
+/// Polls `future` until it completes or `end` has come (with no `end`, until it
+/// completes); `None` when the time ran out first (the future is dropped then).
 #[cfg(feature = "aio")]
-pub(crate) async fn until<F: Future>(end: Instant, future: F) -> Option<F::Output> {
+pub(crate) async fn until<F: Future>(end: Option<Instant>, future: F) -> Option<F::Output> {
+    let Some(end) = end else {
+        return Some(future.await);
+    };
     let mut future = std::pin::pin!(future);
     let mut expiry = Expiry::new(end);
     std::future::poll_fn(move |cx| {
@@ -364,6 +374,13 @@ mod tests {
             }
         });
         assert_eq!(block_on(within(Duration::from_secs(5), twice)), Some(3));
+    }
+
+    #[cfg(feature = "aio")]
+    #[test]
+    fn a_deadline_past_the_clock_s_range_is_no_bound() {
+        assert_eq!(end_of(Duration::MAX), None);
+        assert_eq!(block_on(within(Duration::MAX, async { 5 })), Some(5));
     }
 
     #[cfg(feature = "aio")]

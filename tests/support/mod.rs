@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod exactly_once;
+pub mod resharding;
 
 use redis_script::__private::{
     ScriptKind, ScriptParts, SourceMap, call, script_meta, segment, source_file, source_map,

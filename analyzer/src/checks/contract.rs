@@ -255,7 +255,6 @@ fn check_array(
     }
 }
 
-
 fn unread(param: &crate::model::Param, unit: &str) -> Diagnostic {
     Diagnostic::new(
         format!(

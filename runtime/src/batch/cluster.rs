@@ -7,7 +7,7 @@ use redis::ConnectionLike;
 
 use super::run::{Form, Run};
 use super::{Batch, BatchError, Replies};
-use crate::cluster::slot_probe;
+use crate::cluster::{primary_of, slot_probe};
 use crate::error::ErrorKind;
 use crate::invocation;
 use crate::load::verify_with;
@@ -85,7 +85,7 @@ impl Batch {
                 }
             })?;
         }
-        let probe = self.first_script_key().map(|key| slot_probe(key, false));
+        let probe = self.first_script_key().map(slot_probe);
         Run::new(self, Form::Routed { probe }).drive(|pipeline| {
             con.req_packed_commands(&pipeline.get_packed_pipeline(), 0, pipeline.len())
         })
@@ -137,7 +137,10 @@ impl Batch {
     }
 
     /// Runs the batch, a transaction, on the async cluster connection `con`, every
-    /// pipeline of it (the checks too) sent to `node`, bounded by its deadline.
+    /// pipeline of it (the checks too) sent to `node`, bounded by its deadline. A refused
+    /// `MULTI` is kept (see [`multi`](super::multi)): plain batches then go one command at a
+    /// time. A transaction is still sent as one, the atomicity it asks for being the
+    /// server's to refuse.
     #[cfg(feature = "cluster-async")]
     pub(super) async fn run_transaction_on(
         &self,
@@ -148,7 +151,13 @@ impl Batch {
             con: con.clone(),
             node,
         };
-        self.run_steps_async(&mut routed).await
+        let outcome = self.run_steps_async(&mut routed).await;
+        if let Err(BatchError::NotAtomic { refusal, .. }) = &outcome
+            && let Ok(multi) = redis::ServerError::try_from(refusal.clone())
+        {
+            super::multi::note_refused(&multi);
+        }
+        outcome
     }
 
     /// The slot of the script calls' keys (`None` without keys); an error when they are
@@ -201,14 +210,5 @@ impl redis::aio::ConnectionLike for OnNode {
 
     fn get_db(&self) -> i64 {
         0
-    }
-}
-
-/// The primary of `slot` (any primary without a slot): where a batch in one slot goes.
-pub(super) fn primary_of(slot: Option<u16>) -> redis::cluster_routing::SingleNodeRoutingInfo {
-    use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
-    match slot {
-        Some(slot) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master)),
-        None => SingleNodeRoutingInfo::RandomPrimary,
     }
 }

@@ -56,6 +56,8 @@ mod run;
 #[cfg(feature = "cluster")]
 mod cluster;
 #[cfg(feature = "cluster-async")]
+mod multi;
+#[cfg(feature = "cluster-async")]
 mod spread;
 
 use std::fmt;
@@ -167,7 +169,7 @@ impl Batch {
     /// is up, it returns, and every command without a reply yet is reported as one that may
     /// or may not have run ([`ErrorKind::Deadline`](crate::ErrorKind::Deadline) for a
     /// call, [`BatchError::Deadline`] for a batch sent as one request). Nothing is sent
-    /// again. [`DEFAULT_DEADLINE`] (30 s) unless set.
+    /// again. [`DEFAULT_DEADLINE`] (30 s) unless set; `Duration::MAX` waits without a bound.
     ///
     /// Sync runs are bounded by the connection's own read and write time-outs.
     pub fn deadline(&mut self, after: Duration) -> &mut Self {

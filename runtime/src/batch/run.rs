@@ -378,10 +378,11 @@ fn routed_commands<'b>(batch: &'b Batch, probe: Option<&'b Cmd>) -> Vec<(Option<
 /// have run), or, from redis-rs's sync cluster client, which returns the first error reply
 /// of a pipeline alone (looking into `EXEC`'s reply too), that reply. Its text tells what
 /// happened where it can: `MULTI` refused (the commands ran one by one, their replies
-/// lost); a refusal that only queueing or `EXEC` can meet (nothing ran); an error no
-/// queueing meets, a command's own inside `EXEC` (everything ran, the other replies lost).
-/// Where queueing and a command's run meet the same words (`OOM`, `READONLY`...), the
-/// batch may have run: [`BatchError::RepliesLost`] says so.
+/// lost); a refusal that only queueing or `EXEC` can meet, never a command inside the
+/// transaction (nothing ran). Any other error may be a command's own reply inside `EXEC`
+/// (`EXEC` checks each command's permissions again, and a script can hand back the
+/// arity or unknown-command error of a command it ran), so the batch may have run:
+/// [`BatchError::RepliesLost`] says so.
 fn transaction_error(error: RedisError) -> BatchError {
     if !crate::error::is_server_error(&error) {
         return BatchError::from_redis(error);
@@ -393,14 +394,7 @@ fn transaction_error(error: RedisError) -> BatchError {
             replies: None,
         },
         "EXECABORT" | "CROSSSLOT" | "MOVED" | "ASK" | "TRYAGAIN" | "CLUSTERDOWN" | "LOADING"
-        | "MASTERDOWN" | "BUSY" | "NOPERM" => BatchError::Discarded(error),
-        "ERR"
-            if detail.starts_with("wrong number of arguments")
-                || detail.starts_with("unknown command")
-                || detail.starts_with("unknown subcommand") =>
-        {
-            BatchError::Discarded(error)
-        }
+        | "MASTERDOWN" | "BUSY" => BatchError::Discarded(error),
         _ => BatchError::RepliesLost(error),
     }
 }

@@ -19,7 +19,11 @@
 //! - a slot's transaction that the server discarded for another reason (a command of it
 //!   refused as it was queued) did not run: its commands are sent again one at a time, in
 //!   the order written, each through the cluster client's routing. So is a lone call that
-//!   met `NOSCRIPT` or "Function not found", as a transaction that loads and calls.
+//!   met `NOSCRIPT` or "Function not found", as a transaction that loads and calls;
+//! - where an ACL refuses `MULTI`, which the first transaction finds out
+//!   ([`multi`](super::multi)), the commands of a slot are sent one at a time from the
+//!   start: one by one after a refused `MULTI`, a redirection met by one of them would have
+//!   the client send again the ones before it.
 //!
 //! A request whose connection fails gives each of its commands that error (they may or may
 //! not have run), one without a reply by the batch's deadline the deadline's: none is sent
@@ -29,10 +33,10 @@ use std::time::Instant;
 
 use futures_util::StreamExt as _;
 use redis::cluster_async::ClusterConnection;
-use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
 use redis::{Cmd, RedisError, RedisResult, Value};
 
-use super::{Batch, BatchError, Entry, Replies};
+use super::{Batch, BatchError, Entry, Replies, multi};
 use crate::deadline;
 use crate::invocation;
 use crate::load::load_command;
@@ -57,10 +61,7 @@ struct Command {
 impl Command {
     /// The node the command goes to: the primary of its slot, any primary without keys.
     fn routing(&self) -> SingleNodeRoutingInfo {
-        match self.slot {
-            Some(slot) => SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master)),
-            None => SingleNodeRoutingInfo::RandomPrimary,
-        }
+        crate::cluster::primary_of(self.slot)
     }
 }
 
@@ -68,9 +69,10 @@ impl Command {
 enum Sent {
     /// A reply per command, in order.
     Replies(Vec<RedisResult<Value>>),
-    /// The slot's transaction was discarded before anything ran, for a reason of its own
-    /// commands: each is sent again alone.
-    Discarded,
+    /// The slot's commands are to be sent one at a time: its transaction was discarded
+    /// before anything ran, for a reason of its own commands, or the server refuses
+    /// `MULTI`.
+    Separately,
 }
 
 impl Batch {
@@ -79,17 +81,8 @@ impl Batch {
         &self,
         con: &mut ClusterConnection,
     ) -> Result<Replies, BatchError> {
-        let end = Instant::now() + self.deadline;
-        let slots = self.slots()?;
-        let commands: Vec<Command> = self
-            .entries_with_words()
-            .zip(slots)
-            .map(|((entry, words), slot)| Command {
-                entry,
-                cmd: invocation::command(words),
-                slot,
-            })
-            .collect();
+        let end = deadline::end_of(self.deadline);
+        let commands = self.commands()?;
         let groups = by_slot(&commands);
         let sent: Vec<_> = groups
             .iter()
@@ -99,7 +92,7 @@ impl Batch {
                 async move {
                     let sent = deadline::until(end, send_group(con.clone(), &group)).await;
                     match sent {
-                        Some(Sent::Discarded) => {
+                        Some(Sent::Separately) => {
                             Sent::Replies(one_at_a_time(con, &group, end, self.deadline).await)
                         }
                         Some(sent) => sent,
@@ -121,6 +114,22 @@ impl Batch {
             }
         }
         Ok(Replies::new(self.id, replies))
+    }
+}
+
+impl Batch {
+    /// The batch's commands with their slots.
+    fn commands(&self) -> Result<Vec<Command>, BatchError> {
+        let slots = self.slots()?;
+        Ok(self
+            .entries_with_words()
+            .zip(slots)
+            .map(|((entry, words), slot)| Command {
+                entry,
+                cmd: invocation::command(words),
+                slot,
+            })
+            .collect())
     }
 }
 
@@ -152,6 +161,9 @@ async fn send_group(mut con: ClusterConnection, group: &[&Command]) -> Sent {
         return Sent::Replies(vec![send_alone(con, command).await]);
     }
     let routing = group[0].routing();
+    if multi::refusal(&mut con, routing.clone()).await.is_some() {
+        return Sent::Separately;
+    }
     let mut inner = redis::pipe();
     let positions = fill(&mut inner, group.iter().copied());
     let pipeline = transaction::pipeline(inner.cmd_iter());
@@ -159,8 +171,14 @@ async fn send_group(mut con: ClusterConnection, group: &[&Command]) -> Sent {
     let replies = con.route_pipeline(pipeline, 0, count, routing).await;
     let outcome = match replies.and_then(|values| transaction::read(values, inner.len())) {
         Ok(outcome) => outcome,
-        // A connection error (they may have run), or a redirection the client gave up
-        // following (the transaction was discarded each time: nothing ran).
+        // A redirection the client gave up following: the transaction was discarded each
+        // time, nothing ran. A command whose key is not its first argument, grouped by a
+        // slot it is not in, sends the client from node to node so: one at a time, each
+        // goes where its key is.
+        Err(error) if matches!(error.code(), Some("MOVED" | "ASK" | "TRYAGAIN")) => {
+            return Sent::Separately;
+        }
+        // A connection error: they may have run.
         Err(error) => return Sent::Replies(vec![Err(error); group.len()]),
     };
     let pick = |mut values: Vec<Value>| -> Vec<RedisResult<Value>> {
@@ -175,13 +193,17 @@ async fn send_group(mut con: ClusterConnection, group: &[&Command]) -> Sent {
             .collect()
     };
     match outcome {
-        // With MULTI refused (an ACL without `multi`), each command ran on its own: its
-        // own reply stands.
-        Outcome::Ran(values)
-        | Outcome::NotAtomic {
-            replies: values, ..
-        } => Sent::Replies(pick(values)),
-        Outcome::Refused(_) => Sent::Discarded,
+        Outcome::Ran(values) => Sent::Replies(pick(values)),
+        // With MULTI refused (an ACL without `multi`, met by another user than the one of
+        // the first transaction), each command ran on its own: its own reply stands.
+        Outcome::NotAtomic {
+            multi,
+            replies: values,
+        } => {
+            multi::note_refused(&multi);
+            Sent::Replies(pick(values))
+        }
+        Outcome::Refused(_) => Sent::Separately,
         Outcome::WatchAborted => {
             let error = RedisError::from((
                 redis::ErrorKind::Client,
@@ -198,7 +220,7 @@ async fn send_group(mut con: ClusterConnection, group: &[&Command]) -> Sent {
 async fn one_at_a_time(
     con: ClusterConnection,
     group: &[&Command],
-    end: Instant,
+    end: Option<Instant>,
     after: std::time::Duration,
 ) -> Vec<RedisResult<Value>> {
     let mut replies = Vec::with_capacity(group.len());
