@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use crate::rules::{Level, Rule};
+
 /// A position in a script file: 1-based line and column (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -44,29 +46,32 @@ pub struct Diagnostic {
     /// More about where it is (`included from lua_scripts/x.lua:12`), shown before the
     /// help.
     pub notes: Vec<String>,
-    /// The lint it comes from, for a lint's finding (`mergeable_calls`...): its level
-    /// decides whether it is shown, as a warning or an error.
-    pub lint: Option<&'static str>,
+    /// The rule it comes from: its level decides whether it is shown, as a warning or an
+    /// error.
+    pub rule: &'static Rule,
 }
 
 impl Diagnostic {
-    /// A diagnostic at `location` underlining `width` characters.
-    pub fn new(message: impl Into<String>, location: Location, width: usize) -> Self {
+    /// A finding of `rule` at `location` underlining `width` characters, as serious as
+    /// the rule's default level (levels set for the rule apply later).
+    pub fn new(
+        rule: &'static Rule,
+        message: impl Into<String>,
+        location: Location,
+        width: usize,
+    ) -> Self {
         Self {
-            severity: Severity::Error,
+            severity: match rule.default {
+                Level::Deny => Severity::Error,
+                Level::Warn | Level::Allow => Severity::Warning,
+            },
             message: message.into(),
             location,
             width: width.max(1),
             help: None,
             notes: Vec::new(),
-            lint: None,
+            rule,
         }
-    }
-
-    /// Makes this a warning.
-    pub fn warning(mut self) -> Self {
-        self.severity = Severity::Warning;
-        self
     }
 
     /// Adds the advice shown after the source line.
@@ -75,10 +80,11 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic like a compiler message:
+    /// Renders the diagnostic like a compiler message, its rule after the message and, for
+    /// a rule that can be allowed, a note saying how:
     ///
     /// ```text
-    /// lua_scripts/x.lua:4:9: KEYS[3] follows KEYS[1]: KEYS[2] is missing
+    /// lua_scripts/x.lua:4:9: KEYS[3] follows KEYS[1]: KEYS[2] is missing [header_syntax]
     ///   |
     /// 4 |         [3] - second key
     ///   |         ^^^
@@ -86,7 +92,10 @@ impl Diagnostic {
     /// ```
     pub fn render(&self, path: &str, source: &str) -> String {
         let Location { line, column } = self.location;
-        let mut out = format!("{path}:{line}:{column}: {}", self.message);
+        let mut out = format!(
+            "{path}:{line}:{column}: {} [{}]",
+            self.message, self.rule.name
+        );
         if let Some(text) = source_line(source, line) {
             let gutter = " ".repeat(line.to_string().len());
             let pad: String = text
@@ -110,6 +119,18 @@ impl Diagnostic {
         for note in &self.notes {
             let _ = write!(out, "\n{gutter} = note: {note}");
         }
+        if self.rule.allowable {
+            let _ = write!(
+                out,
+                "\n{gutter} = note: `{0}` ({1}) is {2} here; `-- redis-script: allow({0})` allows it on this line, `redis-script explain {0}` says more",
+                self.rule.name,
+                self.rule.code,
+                match self.severity {
+                    Severity::Error => "an error",
+                    Severity::Warning => "a warning",
+                }
+            );
+        }
         if let Some(help) = &self.help {
             let _ = write!(out, "\n{gutter} = help: {help}");
         }
@@ -129,20 +150,41 @@ mod tests {
     #[test]
     fn renders_path_line_column_source_and_caret() {
         let source = "--[[\n    KEYS:\n        [3] - key\n]]\n";
-        let diagnostic = Diagnostic::new("KEYS[3] follows nothing", Location::new(3, 9), 3)
-            .with_help("start at [1]");
+        let diagnostic = Diagnostic::new(
+            &crate::rules::HEADER_SYNTAX,
+            "KEYS[3] follows nothing",
+            Location::new(3, 9),
+            3,
+        )
+        .with_help("start at [1]");
         assert_eq!(
             diagnostic.render("lua_scripts/x.lua", source),
-            "lua_scripts/x.lua:3:9: KEYS[3] follows nothing\n  |\n3 |         [3] - key\n  |         ^^^\n  = help: start at [1]"
+            "lua_scripts/x.lua:3:9: KEYS[3] follows nothing [header_syntax]\n  |\n3 |         [3] - key\n  |         ^^^\n  = help: start at [1]"
         );
     }
 
     #[test]
     fn a_location_past_the_end_still_renders_the_message() {
-        let diagnostic = Diagnostic::new("empty", Location::new(9, 1), 1).with_help("add text");
+        let diagnostic = Diagnostic::new(&crate::rules::LUA_SYNTAX, "empty", Location::new(9, 1), 1)
+            .with_help("add text");
         assert_eq!(
             diagnostic.render("a.lua", ""),
-            "a.lua:9:1: empty\n  = help: add text"
+            "a.lua:9:1: empty [lua_syntax]\n  = help: add text"
+        );
+    }
+
+    #[test]
+    fn a_rule_that_can_be_allowed_says_how() {
+        let source = "return redis.call('GETT', KEYS[1])\n";
+        let diagnostic = Diagnostic::new(
+            &crate::rules::UNKNOWN_COMMAND,
+            "`GETT` is not a command",
+            Location::new(1, 19),
+            6,
+        );
+        assert_eq!(
+            diagnostic.render("x.lua", source),
+            "x.lua:1:19: `GETT` is not a command [unknown_command]\n  |\n1 | return redis.call('GETT', KEYS[1])\n  |                   ^^^^^^\n  = note: `unknown_command` (RS0101) is an error here; `-- redis-script: allow(unknown_command)` allows it on this line, `redis-script explain unknown_command` says more"
         );
     }
 }

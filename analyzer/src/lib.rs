@@ -32,6 +32,7 @@ mod lua;
 mod model;
 mod names;
 mod redis;
+pub mod rules;
 #[cfg(test)]
 mod seed;
 mod settings;
@@ -39,7 +40,6 @@ mod source;
 mod types;
 
 pub use checks::Options;
-pub use checks::lints::{LINTS, Level, Lint, LintLevels};
 pub use diagnostic::{Diagnostic, Location, Severity, source_line};
 pub use model::{
     DeclaredError, Function, Library, Param, ParamKind, Params, Returns, Script, Shebang,
@@ -47,7 +47,8 @@ pub use model::{
 pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 pub use redis::target::{Family, Target};
 pub use redis::version::RedisVersion;
-pub use settings::{manifest_lints, manifest_target};
+pub use rules::{Basis, Level, RULES, Rule, RuleLevels};
+pub use settings::{manifest_levels, manifest_target};
 pub use source::{Origin, Segment, SourceFile, Sources, expand};
 pub use types::{Codec, ParamType, ReturnType};
 
@@ -148,7 +149,7 @@ fn check_sources(sources: Sources, mut found: Vec<Diagnostic>, options: &Options
         found.retain(|d| d.severity == Severity::Error);
     }
     found.extend(header_errors);
-    checks::lints::apply(&mut found, source, &options.lints);
+    rules::apply(&mut found, source, &options.levels);
     found.sort_by_key(|d| d.location);
     Analysis {
         model: script,
@@ -289,7 +290,7 @@ mod tests {
         let rendered = render_all(&diagnostics, "lua_scripts/bad.lua", source);
         assert!(
             rendered.starts_with(
-                "lua_scripts/bad.lua:3:5: ARGV[2] is declared but ARGV[1] is missing\n"
+                "lua_scripts/bad.lua:3:5: ARGV[2] is declared but ARGV[1] is missing [header_syntax]\n"
             )
         );
         assert!(rendered.contains("\n3 |     [2] - b\n  |     ^^^\n"));

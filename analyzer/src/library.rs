@@ -39,7 +39,7 @@ pub fn check(sources: Sources, mut found: Vec<Diagnostic>, options: &Options) ->
         }
     }
     let functions = kept;
-    checks::lints::apply(&mut found, source, &options.lints);
+    crate::rules::apply(&mut found, source, &options.levels);
     found.sort_by_key(|d| d.location);
     found.dedup();
     let model = name.map(|name| Library {

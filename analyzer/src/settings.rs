@@ -12,18 +12,21 @@
 /// The table the settings are in.
 const TABLE: &str = "[package.metadata.redis-script]";
 
-use crate::checks::lints::{Level, LintLevels};
+use crate::rules::{Level, RuleLevels};
 
-/// The lint levels of the `[package.metadata.redis-script]` table of a `Cargo.toml`'s text
-/// (`allow`, `warn`, `deny` lists); an error for a lint that does not exist.
+/// The rule levels of the `[package.metadata.redis-script]` table of a `Cargo.toml`'s text
+/// (`allow`, `warn`, `deny` lists of rule names or codes); an error for a rule that does
+/// not exist or cannot be set.
 ///
 /// ```
-/// let manifest = "[package.metadata.redis-script]\nallow = [\"key_not_from_keys\"]\n";
-/// let levels = redis_script_analyzer::manifest_lints(manifest).unwrap();
-/// assert_eq!(levels.level("key_not_from_keys"), redis_script_analyzer::Level::Allow);
+/// use redis_script_analyzer::{Level, Rule};
+/// let manifest = "[package.metadata.redis-script]\nallow = [\"unread_parameter\"]\n";
+/// let levels = redis_script_analyzer::manifest_levels(manifest).unwrap();
+/// let rule = Rule::find("unread_parameter").unwrap();
+/// assert_eq!(levels.level(rule), Level::Allow);
 /// ```
-pub fn manifest_lints(text: &str) -> Result<LintLevels, String> {
-    let mut levels = LintLevels::default();
+pub fn manifest_levels(text: &str) -> Result<RuleLevels, String> {
+    let mut levels = RuleLevels::default();
     for (key, value) in table_lines(text) {
         let Some(level) = Level::parse(key) else {
             continue;
@@ -34,7 +37,7 @@ pub fn manifest_lints(text: &str) -> Result<LintLevels, String> {
             .and_then(|v| v.split(']').next());
         let Some(list) = list else {
             return Err(format!(
-                "`{key}` takes a list of lint names: `{key} = [\"name\"]`"
+                "`{key}` takes a list of rule names: `{key} = [\"name\"]`"
             ));
         };
         for name in list.split(',').filter_map(string_value) {

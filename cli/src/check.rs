@@ -134,6 +134,8 @@ fn print(format: Format, file: &Checked, diagnostic: &Diagnostic) {
                     ("column", Value::Number(column)),
                     ("width", Value::Number(mapped.width as u64)),
                     ("severity", Value::Text(severity)),
+                    ("rule", Value::Text(mapped.rule.name)),
+                    ("code", Value::Text(mapped.rule.code)),
                     ("message", Value::Text(&mapped.message)),
                     ("help", help),
                     ("notes", Value::Texts(&mapped.notes)),
@@ -151,10 +153,14 @@ fn print(format: Format, file: &Checked, diagnostic: &Diagnostic) {
                 message.push_str(&format!("\nhelp: {help}"));
             }
             println!(
-                "::{severity} file={},line={},col={},title=redis-script::{}",
+                "::{severity} file={},line={},col={},title={}::{}",
                 property(path),
                 mapped.location.line,
                 mapped.location.column,
+                property(&format!(
+                    "redis-script {} ({})",
+                    mapped.rule.name, mapped.rule.code
+                )),
                 data(&message)
             );
         }

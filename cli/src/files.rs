@@ -176,14 +176,14 @@ pub fn options(target: Option<&str>) -> Result<Options, String> {
     Ok(options)
 }
 
-/// How the command line asks files to be checked: a target for all, lint levels over
+/// How the command line asks files to be checked: a target for all, rule levels over
 /// those of each file's crate.
 #[derive(Debug, Default, Clone)]
 pub struct Asked {
     /// `--target`.
     pub target: Option<String>,
     /// `--allow`, `--warn`, `--deny`.
-    pub lints: redis_script_analyzer::LintLevels,
+    pub levels: redis_script_analyzer::RuleLevels,
 }
 
 /// Checks files with the options the command line asks for over those of each file's
@@ -204,7 +204,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks `file`: for the target asked, else for the target its crate gives it (see
-    /// [`crate::settings`]); with the crate's lint levels under those asked.
+    /// [`crate::settings`]); with the crate's rule levels under those asked.
     pub fn check(&mut self, file: &ScriptFile) -> Result<Checked, String> {
         let crate_settings = self
             .crates
@@ -219,11 +219,11 @@ impl<'a> Checker<'a> {
                 )
             })?,
         };
-        let crate_lints = crate_settings
-            .lints
+        let crate_levels = crate_settings
+            .levels
             .as_ref()
             .map_err(|message| format!("the crate of {}: {message}", file.display()))?;
-        options.lints = crate_lints.overridden_by(&self.asked.lints);
+        options.levels = crate_levels.overridden_by(&self.asked.levels);
         Ok(file.check(&options))
     }
 }

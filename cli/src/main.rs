@@ -12,6 +12,7 @@ mod expand;
 mod files;
 mod header;
 mod json;
+mod rules;
 mod server;
 mod settings;
 
@@ -56,18 +57,26 @@ enum Command {
         /// Print no warnings, only errors.
         #[arg(long)]
         quiet: bool,
-        /// Allow a lint (repeatable): mergeable_calls, blocking_command,
-        /// whole_collection_reply, key_not_from_keys, unbounded_loop. Over the crate's
-        /// `[package.metadata.redis-script]` levels.
-        #[arg(long, value_name = "LINT")]
+        /// Allow a rule, by name or code (repeatable; `redis-script rules` lists them):
+        /// its findings are not shown. Over the crate's `[package.metadata.redis-script]`
+        /// levels. Every rule but the syntax rules can be set.
+        #[arg(long, value_name = "RULE")]
         allow: Vec<String>,
-        /// Make a lint a warning (repeatable).
-        #[arg(long, value_name = "LINT")]
+        /// Make a rule's findings warnings (repeatable).
+        #[arg(long, value_name = "RULE")]
         warn: Vec<String>,
-        /// Make a lint an error (repeatable).
-        #[arg(long, value_name = "LINT")]
+        /// Make a rule's findings errors (repeatable).
+        #[arg(long, value_name = "RULE")]
         deny: Vec<String>,
     },
+    /// Prints what a rule finds, why it matters, a script that breaks it and the same
+    /// script right.
+    Explain {
+        /// The rule's name (`unknown_command`) or code (`RS0101`).
+        rule: String,
+    },
+    /// Lists every rule: code, name, default level, what it rests on and what it finds.
+    Rules,
     /// Prints a header for a script, inferred from its body: the KEYS and ARGV it reads
     /// and the type its literal returns agree on.
     Header {
@@ -158,7 +167,7 @@ enum Format {
     Github,
 }
 
-/// What the command line asks of the checks: `--target` and the lint levels.
+/// What the command line asks of the checks: `--target` and the rule levels.
 fn asked(
     target: Option<String>,
     allow: &[String],
@@ -175,7 +184,7 @@ fn asked(
         (deny, redis_script_analyzer::Level::Deny),
     ] {
         for name in names {
-            asked.lints.set(name, level)?;
+            asked.levels.set(name, level)?;
         }
     }
     Ok(asked)
@@ -194,6 +203,8 @@ fn main() -> ExitCode {
             deny,
         } => asked(target, &allow, &warn, &deny)
             .and_then(|asked| check::run(&paths, &asked, format, quiet)),
+        Command::Explain { rule } => rules::explain(&rule),
+        Command::Rules => rules::list(),
         Command::Header { file, write } => header::run(&file, write),
         Command::Expand { file, map } => expand::run(&file, map),
         Command::Load {

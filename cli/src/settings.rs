@@ -7,13 +7,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The targets and lint levels of one scripts folder's crate.
+/// The targets and rule levels of one scripts folder's crate.
 #[derive(Debug)]
 pub struct CrateSettings {
     /// The crate-wide target of `Cargo.toml`.
     default: Option<String>,
-    /// The crate-wide lint levels of `Cargo.toml`, or why they cannot be read.
-    pub lints: Result<redis_script_analyzer::LintLevels, String>,
+    /// The crate-wide rule levels of `Cargo.toml`, or why they cannot be read.
+    pub levels: Result<redis_script_analyzer::RuleLevels, String>,
     /// The target of each bound file, by its path inside the scripts folder.
     bound: HashMap<String, String>,
 }
@@ -22,7 +22,7 @@ impl Default for CrateSettings {
     fn default() -> Self {
         Self {
             default: None,
-            lints: Ok(Default::default()),
+            levels: Ok(Default::default()),
             bound: HashMap::new(),
         }
     }
@@ -43,7 +43,7 @@ impl CrateSettings {
         };
         let manifest = std::fs::read_to_string(crate_root.join("Cargo.toml")).unwrap_or_default();
         let default = redis_script_analyzer::manifest_target(&manifest);
-        let lints = redis_script_analyzer::manifest_lints(&manifest);
+        let levels = redis_script_analyzer::manifest_levels(&manifest);
         let mut bound = HashMap::new();
         for folder in ["src", "tests", "examples", "benches"] {
             for file in rust_files(&crate_root.join(folder)) {
@@ -54,7 +54,7 @@ impl CrateSettings {
         }
         Self {
             default,
-            lints,
+            levels,
             bound,
         }
     }

@@ -63,12 +63,12 @@ fn check_lists_every_problem_with_its_file_and_line() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     for expected in [
-        "error: broken/typo.lua:3:19: `GETT` is not a Redis 7.0.15 command\n  |\n3 | return redis.call('GETT', KEYS[1])\n  |                   ^^^^^^",
-        "error: broken/undeclared.lua:3:38: KEYS[2] is read here, but the header declares only KEYS[1]",
-        "error: broken/syntax.lua:3:36: Lua syntax error: expected expression after binary operator",
-        "warning: broken/unread.lua:3:4: ARGV[1] (`unused_never_read`) is declared, but the script never reads it",
-        "error: broken/loads_at_top.lua:2:12: Redis commands cannot be called while the library loads",
-        "error: broken/no_header.lua:1:1: the script has no header comment",
+        "error: broken/typo.lua:3:19: `GETT` is not a Redis 7.0.15 command [unknown_command]\n  |\n3 | return redis.call('GETT', KEYS[1])\n  |                   ^^^^^^",
+        "error: broken/undeclared.lua:3:38: KEYS[2] is read here, but the header declares only KEYS[1] [undeclared_parameter]",
+        "error: broken/syntax.lua:3:36: Lua syntax error: expected expression after binary operator [lua_syntax]",
+        "warning: broken/unread.lua:3:4: ARGV[1] (`unused_never_read`) is declared, but the script never reads it [unread_parameter]",
+        "error: broken/loads_at_top.lua:2:12: Redis commands cannot be called while the library loads [load_time_sandbox]",
+        "error: broken/no_header.lua:1:1: the script has no header comment declaring its KEYS, ARGV and RETURNS [missing_header]",
         // The folder as given, not the lua_scripts/ of a crate.
         "help: looked for broken/helpers/absent.lua, relative to broken/missing_include.lua",
     ] {
@@ -86,6 +86,43 @@ fn check_lists_every_problem_with_its_file_and_line() {
 }
 
 #[test]
+fn every_rule_but_syntax_can_be_allowed_and_explained() {
+    // An error the user knows to be wrong does not block: allowed by name or by code.
+    for allow in ["unknown_command", "RS0101"] {
+        let allowed = redis_script(&["check", "--allow", allow, "broken/typo.lua"]);
+        assert_eq!(allowed.status.code(), Some(0), "{}", stdout(&allowed));
+        assert!(stdout(&allowed).is_empty(), "{}", stdout(&allowed));
+    }
+    let denied = redis_script(&["check", "--deny", "unread_parameter", "broken/unread.lua"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(stdout(&denied).starts_with("error: broken/unread.lua:3:4:"));
+    let syntax = redis_script(&["check", "--allow", "lua_syntax", "broken/syntax.lua"]);
+    assert_eq!(syntax.status.code(), Some(2));
+    assert!(
+        stderr(&syntax).contains("`lua_syntax` is a syntax rule and cannot be set"),
+        "{}",
+        stderr(&syntax)
+    );
+
+    let listed = redis_script(&["rules"]);
+    let names: Vec<String> = stdout(&listed)
+        .lines()
+        .map(|line| line.split_whitespace().nth(1).unwrap().to_owned())
+        .collect();
+    assert_eq!(names.len(), redis_script_analyzer::RULES.len());
+    for name in &names {
+        let explained = redis_script(&["explain", name]);
+        assert_eq!(explained.status.code(), Some(0), "{name}");
+        let text = stdout(&explained);
+        assert!(text.starts_with(&format!("{name} (RS")), "{text}");
+        assert!(text.contains("\nWrong:\n") && text.contains("\nRight:\n"), "{text}");
+    }
+    let unknown = redis_script(&["explain", "no_such_rule"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("`redis-script rules` lists them"));
+}
+
+#[test]
 fn check_speaks_json_and_github() {
     let output = redis_script(&[
         "check",
@@ -100,7 +137,7 @@ fn check_speaks_json_and_github() {
     assert_eq!(lines.len(), 3, "{text}");
     assert_eq!(
         lines[0],
-        r#"{"file":"broken/typo.lua","line":3,"column":19,"width":6,"severity":"error","message":"`GETT` is not a Redis 7.0.15 command","help":"check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked","notes":[],"source_line":"return redis.call('GETT', KEYS[1])","checked_file":"broken/typo.lua"}"#
+        r#"{"file":"broken/typo.lua","line":3,"column":19,"width":6,"severity":"error","rule":"unknown_command","code":"RS0101","message":"`GETT` is not a Redis 7.0.15 command","help":"check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked","notes":[],"source_line":"return redis.call('GETT', KEYS[1])","checked_file":"broken/typo.lua"}"#
     );
     assert!(lines[1].starts_with(r#"{"file":"broken/unread.lua","line":3,"column":4,"#));
     assert!(lines[1].contains(r#""severity":"warning""#));
@@ -119,7 +156,7 @@ fn check_speaks_json_and_github() {
     ]);
     assert_eq!(
         stdout(&output).trim_end(),
-        "::error file=broken/typo.lua,line=3,col=19,title=redis-script::`GETT` is not a Redis 8.0.2 command%0Ahelp: check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked"
+        "::error file=broken/typo.lua,line=3,col=19,title=redis-script unknown_command (RS0101)::`GETT` is not a Redis 8.0.2 command%0Ahelp: check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked"
     );
     let unknown = redis_script(&["check", "--target", "redis-6.2", "broken"]);
     assert_eq!(unknown.status.code(), Some(2));

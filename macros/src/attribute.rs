@@ -69,18 +69,18 @@ impl Parse for Arguments {
                     syn::bracketed!(content in input);
                     let names =
                         content.parse_terminated(|input| input.parse::<LitStr>(), Token![,])?;
-                    for lint in names {
+                    for name in names {
                         options
-                            .lints
-                            .set(&lint.value(), level)
-                            .map_err(|message| syn::Error::new(lint.span(), message))?;
+                            .levels
+                            .set(&name.value(), level)
+                            .map_err(|message| syn::Error::new(name.span(), message))?;
                     }
                 }
                 other => {
                     return Err(syn::Error::new(
                         name.span(),
                         format!(
-                            "unknown option `{other}`: the options are `target = \"redis-8.0\"` (the server the script must run on and its oldest version) and `allow`, `warn`, `deny = [\"lint\", ...]` (the levels of lints)"
+                            "unknown option `{other}`: the options are `target = \"redis-8.0\"` (the server the script must run on and its oldest version) and `allow`, `warn`, `deny = [\"rule\", ...]` (the levels of rules, by name or code)"
                         ),
                     ));
                 }

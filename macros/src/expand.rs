@@ -138,13 +138,13 @@ fn prepare(
     let read = attribute::parse(attr).and_then(|arguments| {
         let path = arguments.path;
         let mut options = arguments.options;
-        let crate_lints = settings.lints.as_ref().map_err(|message| {
+        let crate_levels = settings.levels.as_ref().map_err(|message| {
             syn::Error::new(
                 path.literal.span(),
                 format!("in Cargo.toml, [package.metadata.redis-script]: {message}"),
             )
         })?;
-        options.lints = crate_lints.overridden_by(&options.lints);
+        options.levels = crate_levels.overridden_by(&options.levels);
         if let (false, Some(target)) = (arguments.target_given, &settings.target) {
             options.target = Target::parse(target).map_err(|message| {
                 syn::Error::new(

@@ -6,20 +6,20 @@
 //! allow = ["key_not_from_keys"]
 //! ```
 //!
-//! Only that table is read (by the analyzer's `manifest_target` and `manifest_lints`); an
+//! Only that table is read (by the analyzer's `manifest_target` and `manifest_levels`); an
 //! attribute's own options win over it.
 
 use std::path::{Path, PathBuf};
 
-use redis_script_analyzer::LintLevels;
+use redis_script_analyzer::RuleLevels;
 
 /// The settings of a crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// `target = "..."`, as written, with its line for messages.
     pub target: Option<String>,
-    /// The lint levels of `allow`, `warn` and `deny`, or why they cannot be read.
-    pub lints: Result<LintLevels, String>,
+    /// The rule levels of `allow`, `warn` and `deny`, or why they cannot be read.
+    pub levels: Result<RuleLevels, String>,
     /// The manifest they were read from, so editing it rebuilds the crate; `None` when it
     /// has no settings.
     pub manifest: Option<PathBuf>,
@@ -29,7 +29,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             target: None,
-            lints: Ok(LintLevels::default()),
+            levels: Ok(RuleLevels::default()),
             manifest: None,
         }
     }
@@ -42,7 +42,7 @@ pub fn read(crate_root: &Path) -> Settings {
         return Settings::default();
     };
     let mut settings = parse(&text);
-    if settings.target.is_some() || settings.lints != Ok(LintLevels::default()) {
+    if settings.target.is_some() || settings.levels != Ok(RuleLevels::default()) {
         settings.manifest = manifest.canonicalize().ok();
     }
     settings
@@ -52,7 +52,7 @@ pub fn read(crate_root: &Path) -> Settings {
 fn parse(text: &str) -> Settings {
     Settings {
         target: redis_script_analyzer::manifest_target(text),
-        lints: redis_script_analyzer::manifest_lints(text),
+        levels: redis_script_analyzer::manifest_levels(text),
         manifest: None,
     }
 }

@@ -101,8 +101,8 @@ fn a_library_with_a_method_per_function() {
 }
 
 #[test]
-fn crate_wide_lint_levels_apply_under_the_attribute() {
-    let root = std::env::temp_dir().join(format!("redis-script-lints-{}", std::process::id()));
+fn crate_wide_rule_levels_apply_under_the_attribute() {
+    let root = std::env::temp_dir().join(format!("redis-script-levels-{}", std::process::id()));
     std::fs::create_dir_all(root.join("lua_scripts")).unwrap();
     std::fs::write(
         root.join("Cargo.toml"),

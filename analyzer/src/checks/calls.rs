@@ -12,6 +12,7 @@ use crate::lua::facts::{CommandCall, Facts, Word};
 use crate::redis::commands::{Arg, ArgKind, Command};
 use crate::redis::shapes::{self, Mismatch};
 use crate::redis::target::{Known, Target};
+use crate::rules::{self, Rule};
 
 /// Why a call may not write (what declares `no-writes` for the code that makes it), and
 /// where to remove that.
@@ -36,7 +37,11 @@ pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mu
             }
             Known::No => {
                 out.push(
-                    problem(call, format!("`{upper}` is not a {} command", target.server()))
+                    problem(
+                        &rules::UNKNOWN_COMMAND,
+                        call,
+                        format!("`{upper}` is not a {} command", target.server()),
+                    )
                         .with_help("check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked"),
                 );
                 continue;
@@ -53,6 +58,7 @@ pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mu
                 None => {
                     out.push(
                         problem(
+                            &rules::UNKNOWN_COMMAND,
                             call,
                             format!("`{upper}` has no subcommand `{}`", sub.to_ascii_uppercase()),
                         )
@@ -66,6 +72,7 @@ pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mu
         if command.noscript {
             out.push(
                 problem(
+                    &rules::NOSCRIPT_COMMAND,
                     call,
                     format!("`{full_name}` cannot be called from a script"),
                 )
@@ -76,6 +83,7 @@ pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mu
         if let Some(words) = call.words().filter(|&w| !command.accepts(w)) {
             out.push(
                 problem(
+                    &rules::COMMAND_ARITY,
                     call,
                     format!(
                         "`{full_name}` takes {} (its name included), but this call passes {words}",
@@ -91,7 +99,12 @@ pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mu
             && let Some((why, place)) = refused(call)
         {
             out.push(
-                problem(call, format!("`{full_name}` writes, but {why}")).with_help(format!(
+                problem(
+                    &rules::WRITE_IN_NO_WRITES,
+                    call,
+                    format!("`{full_name}` writes, but {why}"),
+                )
+                .with_help(format!(
                     "Redis refuses the write at run time: remove `no-writes` from {place}, or the write"
                 )),
             );
@@ -137,7 +150,7 @@ fn shape_problem(
             target.family.display(),
             since.text()
         );
-        return Some(Diagnostic::new(message, arg.site.at, arg.site.width).with_help(format!(
+        return Some(Diagnostic::new(&rules::COMMAND_SYNTAX, message, arg.site.at, arg.site.width).with_help(format!(
             "for {target}, Redis's docs give its arguments as `{usage}`; to rely on `{}`, raise the target",
             text.to_ascii_uppercase()
         )));
@@ -168,7 +181,7 @@ fn shape_problem(
         ),
     };
     Some(
-        Diagnostic::new(message, site.at, site.width).with_help(format!(
+        Diagnostic::new(&rules::COMMAND_SYNTAX, message, site.at, site.width).with_help(format!(
             "Redis's docs give its arguments as `{usage}`; Redis refuses other words at run time (a syntax error)"
         )),
     )
@@ -247,13 +260,13 @@ fn needs_other_target(
             other.family.display()
         )
     };
-    problem(call, message).with_help(format!(
+    problem(&rules::UNKNOWN_COMMAND, call, message).with_help(format!(
         "to rely on it, target a server that has it: `#[redis_script(\"...\", target = \"{other}\")]`, or `target = \"{other}\"` under `[package.metadata.redis-script]` in Cargo.toml for the whole crate"
     ))
 }
 
-fn problem(call: &CommandCall, message: String) -> Diagnostic {
-    Diagnostic::new(message, call.site.at, call.site.width)
+fn problem(rule: &'static Rule, call: &CommandCall, message: String) -> Diagnostic {
+    Diagnostic::new(rule, message, call.site.at, call.site.width)
 }
 
 fn subcommand_names(command: &Command) -> String {

@@ -17,6 +17,7 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::rules;
 use crate::lua::facts::{ArrayUse, Facts};
 use crate::model::{ParamKind, Params, Script};
 
@@ -31,7 +32,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
         }
         let line = if script.shebang.is_some() { 2 } else { 1 };
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::MISSING_HEADER, 
                 "the script has no header comment declaring its KEYS, ARGV and RETURNS",
                 Location::new(line, 1),
                 1,
@@ -52,7 +53,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
     if declares_nothing && !uses.is_empty() {
         // One message at the comment, not one per read of KEYS or ARGV.
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::MISSING_HEADER, 
                 format!(
                     "this comment is taken as the {}, but nothing in it declares KEYS or ARGV in a form redis-script reads",
                     if function.is_some() { "function's doc comment" } else { "script's header" }
@@ -82,7 +83,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
 /// doc comment.
 pub fn undocumented(function: &str, line: usize, facts: &Facts) -> Diagnostic {
     let uses = uses_of(facts, Some(function));
-    Diagnostic::new(
+    Diagnostic::new(&rules::MISSING_HEADER, 
         format!("function `{function}` has no doc comment declaring its KEYS, ARGV and RETURNS"),
         Location::new(line, 1),
         1,
@@ -219,11 +220,11 @@ fn check_array(
                     },
                 )
             };
-            out.push(Diagnostic::new(message, read.site.at, read.site.width).with_help(help));
+            out.push(Diagnostic::new(&rules::UNDECLARED_PARAMETER, message, read.site.at, read.site.width).with_help(help));
         }
         if let Some(read) = dynamic {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::UNDECLARED_PARAMETER, 
                     format!("{array} is read as a whole or with a computed index here, but {header} declares no variadic tail"),
                     read.site.at,
                     read.site.width,
@@ -244,19 +245,19 @@ fn check_array(
         .iter()
         .filter(|p| !p.name.starts_with('_') && !read(p.index))
     {
-        out.push(unread(param, unit).warning());
+        out.push(unread(param, unit));
     }
     if let Some(tail) = params.tail.as_ref().filter(|t| !t.name.starts_with('_'))
         && !uses
             .iter()
             .any(|u| u.index.is_some_and(|i| i >= tail.index))
     {
-        out.push(unread(tail, unit).warning());
+        out.push(unread(tail, unit));
     }
 }
 
 fn unread(param: &crate::model::Param, unit: &str) -> Diagnostic {
-    Diagnostic::new(
+    Diagnostic::new(&rules::UNREAD_PARAMETER, 
         format!(
             "{} (`{}`) is declared, but the {unit} never reads it",
             param.label(),

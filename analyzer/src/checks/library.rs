@@ -11,6 +11,7 @@
 //! - function bodies get their keys and args as parameters: `KEYS` and `ARGV` do not exist.
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::rules;
 use crate::lua::facts::{Facts, Registration, Site};
 use crate::model::Function;
 use crate::redis::flags::KNOWN_FLAGS;
@@ -25,7 +26,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     let first = source.lines().next().unwrap_or_default();
     let Some(rest) = first.strip_prefix("#!") else {
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::LIBRARY_NAME, 
                 "a function library must start with a `#!lua name=<library>` line",
                 Location::new(1, 1),
                 1,
@@ -37,6 +38,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     let mut name = None;
     let words = super::shebang::after_engine(
         rest,
+        &rules::LIBRARY_NAME,
         "function libraries start with `#!lua name=<library>`",
         out,
     )?;
@@ -47,7 +49,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
                 let at = Location::new(1, column + "name=".len());
                 match name_problem(value) {
                     Some(problem) => out.push(
-                        Diagnostic::new(
+                        Diagnostic::new(&rules::LIBRARY_NAME, 
                             format!("`{value}` is not a valid library name: {problem}"),
                             at,
                             value.len().max(1),
@@ -58,7 +60,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
                 }
             }
             _ => out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::LIBRARY_NAME, 
                     format!("unexpected `{word}` in the library's `#!lua` line"),
                     Location::new(1, column),
                     word.len(),
@@ -73,7 +75,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     }
     if name.is_none() && !out.iter().any(|d| d.location.line == 1) {
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::LIBRARY_NAME, 
                 "the `#!lua` line does not name the library",
                 Location::new(1, 1),
                 first.len().max(1),
@@ -109,7 +111,7 @@ pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     for site in &facts.registration_calls {
         if !facts.registrations.iter().any(|r| r.call_site == *site) {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::UNBINDABLE_FUNCTION, 
                     "this function is registered inside a block: redis-script binds only registrations at the top level of the library",
                     site.at,
                     site.width,
@@ -130,7 +132,7 @@ pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
             "second"
         };
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::UNDEFINED_GLOBAL, 
                 format!("`{}` does not exist in a function", read.name),
                 read.site.at,
                 read.site.width,
@@ -159,7 +161,7 @@ pub fn method_names(functions: &[Function], facts: &Facts, out: &mut Vec<Diagnos
             .map(|r| r.name_site);
         let (at, width) = site.map_or((Location::new(function.line, 1), 1), |s| (s.at, s.width));
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::UNBINDABLE_FUNCTION, 
                 format!(
                     "functions `{}` and `{}` would both be the method `{}`",
                     earlier.name, function.name, function.rust_name
@@ -175,7 +177,7 @@ pub fn method_names(functions: &[Function], facts: &Facts, out: &mut Vec<Diagnos
 fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
     if registrations.is_empty() {
         out.push(
-            Diagnostic::new("the library registers no function", Location::new(1, 1), 1)
+            Diagnostic::new(&rules::FUNCTION_REGISTRATION, "the library registers no function", Location::new(1, 1), 1)
                 .with_help("Redis refuses a library without functions: register one with `redis.register_function('name', callback)` at the top level"),
         );
     }
@@ -183,7 +185,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         let site = registration.name_site;
         let Some(name) = &registration.name else {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::UNBINDABLE_FUNCTION, 
                     "the function's name is not a string literal",
                     site.at,
                     site.width,
@@ -194,7 +196,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         };
         if let Some(problem) = name_problem(name) {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
                     format!("`{name}` is not a valid function name: {problem}"),
                     site.at,
                     site.width,
@@ -210,7 +212,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
                 .is_some_and(|earlier| earlier.eq_ignore_ascii_case(name))
         }) {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
                     format!(
                         "function `{name}` is registered twice (first on line {})",
                         first.line
@@ -224,7 +226,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         for (flag, site) in &registration.flags {
             if !KNOWN_FLAGS.contains(&flag.as_str()) {
                 out.push(
-                    Diagnostic::new(
+                    Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
                         format!("unknown function flag `{flag}`"),
                         site.at,
                         site.width,
@@ -235,7 +237,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         }
         for (field, site) in &registration.unknown_fields {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
                     format!("`redis.register_function` takes no field `{field}`"),
                     site.at,
                     site.width,
@@ -248,7 +250,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         }
         if !registration.callback_known() {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
                     format!("the callback of `{name}` is not a function this file defines"),
                     site.at,
                     site.width,
@@ -263,7 +265,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
 fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     for call in facts.commands.iter().filter(|call| call.at_load) {
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::LOAD_TIME_SANDBOX, 
                 "Redis commands cannot be called while the library loads",
                 call.site.at,
                 call.site.width,
@@ -304,7 +306,7 @@ fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
 
 /// `name`, read at `site` while the library loads, does not exist then.
 fn missing_at_load(name: &str, site: Site) -> Diagnostic {
-    Diagnostic::new(
+    Diagnostic::new(&rules::LOAD_TIME_SANDBOX, 
         format!("`{name}` does not exist while the library loads"),
         site.at,
         site.width,

@@ -1,8 +1,7 @@
 //! Lints: the performance and best-practice advice of the article this project grew from,
-//! given at compile time in the script's own lines. They are warnings by default; each can
-//! be allowed, warned or denied (made an error) for one script (`allow = ["..."]` in the
-//! attribute), for one line (`-- redis-script: allow(name)`), or for a whole crate
-//! (`allow = [...]` under `[package.metadata.redis-script]`).
+//! given at compile time in the script's own lines (the rules of [`Basis::Advice`]
+//! (crate::rules::Basis::Advice)). They are warnings by default, `key_not_from_keys`
+//! allowed; like every rule, each can be allowed, warned or denied.
 //!
 //! - `mergeable_calls`: single-key calls one command could do (`GET`×n → `MGET`, `HGET`
 //!   of one hash ×n → `HMGET`, `EXISTS`×n → one `EXISTS`, `SET`×n → `MSET`, or one `HSET`
@@ -14,116 +13,11 @@
 //!   KEYS, which Redis Cluster cannot route and ACLs do not check;
 //! - `unbounded_loop`: a command per turn of a loop that ARGV or a reply bounds.
 
-use std::collections::BTreeMap;
-
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::lua::facts::{CommandCall, Facts, Site, Source, Word};
 use crate::redis::commands::ArgKind;
 use crate::redis::target::{Known, Target};
-
-/// What a lint does when it fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Nothing.
-    Allow,
-    /// A warning.
-    Warn,
-    /// An error: the script does not bind.
-    Deny,
-}
-
-impl Level {
-    /// The level named `word` (`allow`, `warn`, `deny`).
-    pub fn parse(word: &str) -> Option<Self> {
-        match word {
-            "allow" => Some(Self::Allow),
-            "warn" => Some(Self::Warn),
-            "deny" => Some(Self::Deny),
-            _ => None,
-        }
-    }
-}
-
-/// A lint: its name, its level when nothing sets one, and what it is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lint {
-    /// The name to allow, warn or deny it by.
-    pub name: &'static str,
-    /// Its level unless set.
-    pub default: Level,
-    /// What it says, in a few words.
-    pub summary: &'static str,
-}
-
-/// Every lint.
-pub const LINTS: &[Lint] = &[
-    Lint {
-        name: "mergeable_calls",
-        default: Level::Warn,
-        summary: "single-key calls one multi-key command could do in one call",
-    },
-    Lint {
-        name: "blocking_command",
-        default: Level::Warn,
-        summary: "KEYS, FLUSHALL, FLUSHDB: the server waits while they go through every key",
-    },
-    Lint {
-        name: "whole_collection_reply",
-        default: Level::Warn,
-        summary: "a whole set, hash, list or sorted set returned, however large it grows",
-    },
-    // Allowed unless asked for: real projects build keys from a prefix on purpose (BullMQ's
-    // 64 scripts would get 559 of these).
-    Lint {
-        name: "key_not_from_keys",
-        default: Level::Allow,
-        summary: "a key written in the script or built from ARGV instead of passed in KEYS",
-    },
-    Lint {
-        name: "unbounded_loop",
-        default: Level::Warn,
-        summary: "a command per turn of a loop that ARGV or a reply bounds, with no cap",
-    },
-];
-
-/// The levels set for lints, by name; the others keep their default.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LintLevels {
-    levels: BTreeMap<String, Level>,
-}
-
-impl LintLevels {
-    /// Sets the level of the lint `name`; an error naming the lints when there is no such
-    /// lint.
-    pub fn set(&mut self, name: &str, level: Level) -> Result<(), String> {
-        if !LINTS.iter().any(|lint| lint.name == name) {
-            let names: Vec<&str> = LINTS.iter().map(|lint| lint.name).collect();
-            return Err(format!(
-                "there is no lint `{name}`; the lints are: {}",
-                names.join(", ")
-            ));
-        }
-        self.levels.insert(name.to_owned(), level);
-        Ok(())
-    }
-
-    /// The levels of `other` over these.
-    pub fn overridden_by(&self, other: &LintLevels) -> LintLevels {
-        let mut levels = self.levels.clone();
-        levels.extend(other.levels.clone());
-        LintLevels { levels }
-    }
-
-    /// The level of the lint `name`.
-    pub fn level(&self, name: &str) -> Level {
-        self.levels.get(name).copied().unwrap_or_else(|| {
-            LINTS
-                .iter()
-                .find(|lint| lint.name == name)
-                .map_or(Level::Warn, |lint| lint.default)
-        })
-    }
-}
+use crate::rules::{self, Rule};
 
 /// Every lint's findings in `facts` (of a script, or of a library's functions).
 pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
@@ -140,68 +34,9 @@ pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     unbounded_loop(facts, out);
 }
 
-/// Applies the levels of `levels` and the allows written in `source` to the lints in
-/// `found`: allowed ones are dropped, denied ones made errors; each gets a note saying
-/// how to allow it.
-pub fn apply(found: &mut Vec<Diagnostic>, source: &str, levels: &LintLevels) {
-    let allowed = line_allows(source);
-    found.retain_mut(|diagnostic| {
-        let Some(lint) = diagnostic.lint else {
-            return true;
-        };
-        let line = diagnostic.location.line;
-        if allowed
-            .iter()
-            .any(|(at, names)| *at == line && names.iter().any(|n| n == lint))
-        {
-            return false;
-        }
-        diagnostic.severity = match levels.level(lint) {
-            Level::Allow => return false,
-            Level::Warn => Severity::Warning,
-            Level::Deny => Severity::Error,
-        };
-        diagnostic.notes.push(format!(
-            "lint `{lint}`: allow it for this line with `-- redis-script: allow({lint})`, for the script with `allow = [\"{lint}\"]` in its attribute, or for the crate under `[package.metadata.redis-script]` in Cargo.toml"
-        ));
-        true
-    });
-}
-
-/// The lines each `-- redis-script: allow(a, b)` comment allows lints on: its own line
-/// when it follows code, else the next line.
-fn line_allows(source: &str) -> Vec<(usize, Vec<String>)> {
-    let mut allows = Vec::new();
-    for (i, text) in source.lines().enumerate() {
-        let Some(at) = text.find("redis-script: allow(") else {
-            continue;
-        };
-        let before = &text[..at];
-        let Some(comment) = before.rfind("--") else {
-            continue;
-        };
-        let rest = &text[at + "redis-script: allow(".len()..];
-        let Some(end) = rest.find(')') else {
-            continue;
-        };
-        let names = rest[..end]
-            .split(',')
-            .map(|name| name.trim().to_owned())
-            .filter(|name| !name.is_empty())
-            .collect();
-        let alone = text[..comment].trim().is_empty();
-        allows.push((if alone { i + 2 } else { i + 1 }, names));
-    }
-    allows
-}
-
 /// A lint's finding at `site`.
-fn finding(lint: &'static str, site: Site, message: String, help: impl Into<String>) -> Diagnostic {
-    let mut diagnostic = Diagnostic::new(message, site.at, site.width)
-        .warning()
-        .with_help(help);
-    diagnostic.lint = Some(lint);
-    diagnostic
+fn finding(rule: &'static Rule, site: Site, message: String, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(rule, message, site.at, site.width).with_help(help)
 }
 
 /// Runs of calls side by side in one block (no other command between them, none in a
@@ -261,7 +96,7 @@ fn report_run(
         _ => ("MSET", "`redis.call('MSET', KEYS[1], v1, KEYS[2], v2, ...)` sets them all".to_owned()),
     };
     out.push(finding(
-        "mergeable_calls",
+        &rules::MERGEABLE_CALLS,
         first.site,
         match run.len() {
             2 => format!("this `{name}` and the next could be one `{merged}`"),
@@ -285,7 +120,7 @@ fn blocking_command(call: &CommandCall, name: &str, out: &mut Vec<Diagnostic>) {
         _ => return,
     };
     out.push(finding(
-        "blocking_command",
+        &rules::BLOCKING_COMMAND,
         call.site,
         format!("`{name}` blocks the server for as long as the database is large"),
         format!("`{name}` {why}"),
@@ -310,7 +145,7 @@ fn whole_collection_reply(call: &CommandCall, name: &str, out: &mut Vec<Diagnost
         _ => return,
     };
     out.push(finding(
-        "whole_collection_reply",
+        &rules::WHOLE_COLLECTION_REPLY,
         call.site,
         format!("this returns the whole result of `{name}`, which may be large"),
         format!("a large reply holds the server while it is built and sent; return a count (`{count}`) or a page (`{page}`, with a cursor or offsets in ARGV)"),
@@ -334,7 +169,7 @@ fn key_not_from_keys(call: &CommandCall, name: &str, target: Target, out: &mut V
             _ => continue,
         };
         out.push(finding(
-            "key_not_from_keys",
+            &rules::KEY_NOT_FROM_KEYS,
             argument.site,
             format!("`{name}` is given a key {how}, not one passed in KEYS"),
             "Redis Cluster routes a script by the keys it declares and ACLs check only those: pass every key in KEYS (a key built from a prefix can be built by the caller; give related keys a common hash tag, `{user1}:a`)",
@@ -357,7 +192,7 @@ fn unbounded_loop(facts: &Facts, out: &mut Vec<Diagnostic>) {
             _ => "a reply",
         };
         out.push(finding(
-            "unbounded_loop",
+            &rules::UNBOUNDED_LOOP,
             open.site,
             format!("this loop runs a Redis command per turn, and {bound} decides how many turns"),
             "the server serves nobody else until the script ends: cap the turns (`math.min(tonumber(ARGV[1]), 1000)`) or page through the work, a batch per call",
@@ -367,15 +202,16 @@ fn unbounded_loop(facts: &Facts, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::Options;
+    use crate::rules::Level;
 
     /// `line lint` of every lint finding of `source`, checked with `options`.
     fn findings_with(source: &str, options: &Options) -> Vec<String> {
         crate::check("lua_scripts/x.lua", source, options)
             .diagnostics
             .iter()
-            .filter_map(|d| d.lint.map(|lint| format!("{} {lint}", d.location.line)))
+            .filter(|d| d.rule.basis == crate::rules::Basis::Advice)
+            .map(|d| format!("{} {}", d.location.line, d.rule.name))
             .collect()
     }
 
@@ -427,7 +263,7 @@ mod tests {
             "allowed by default"
         );
         let mut options = Options::default();
-        options.lints.set("key_not_from_keys", Level::Deny).unwrap();
+        options.levels.set("key_not_from_keys", Level::Deny).unwrap();
         let analysis = crate::check("x.lua", &literal, &options);
         assert!(analysis.has_errors());
         assert_eq!(findings_with(&literal, &options), ["9 key_not_from_keys"]);
@@ -441,10 +277,10 @@ mod tests {
         assert_eq!(findings(&trailing), Vec::<String>::new());
         assert!(
             options
-                .lints
+                .levels
                 .set("no_such_lint", Level::Allow)
                 .unwrap_err()
-                .contains("the lints are: mergeable_calls")
+                .contains("unknown_command")
         );
     }
 }

@@ -32,9 +32,9 @@ pub struct Options {
     /// The server the script must run on, and its oldest version: the commands, their
     /// arguments and the Lua environment of that server are what the checks allow.
     pub target: Target,
-    /// The levels of the lints (see [`LINTS`](crate::LINTS)), where they differ from the
+    /// The levels of the rules (see [`RULES`](crate::RULES)), where they differ from the
     /// defaults.
-    pub lints: lints::LintLevels,
+    pub levels: crate::rules::RuleLevels,
 }
 
 /// Runs every check; problems go to `out`, and RETURNS may be inferred into `script`.

@@ -2,6 +2,7 @@
 //! when RETURNS is prose, the type its literal returns agree on.
 
 use crate::diagnostic::Diagnostic;
+use crate::rules;
 use crate::lua::facts::{Facts, ReturnSite, Returned};
 use crate::model::{Returns, Script};
 use crate::types::{Codec, ReturnType};
@@ -93,13 +94,12 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite, unit: &str) -> Option<Diagnostic
     match fits(ty, site.returned) {
         Fit::Yes => None,
         Fit::Truncated => Some(
-            Diagnostic::new(
+            Diagnostic::new(&rules::FRACTIONAL_RETURN, 
                 "Redis truncates this number to an integer: the fraction is lost on the way",
                 site.site.at,
                 site.site.width,
             )
-            .with_help("return `tostring(x)` and declare `RETURNS: float`, or send a RESP3 double with `{double = x}`")
-            .warning(),
+            .with_help("return `tostring(x)` and declare `RETURNS: float`, or send a RESP3 double with `{double = x}`"),
         ),
         Fit::No => {
             let help = if let ReturnType::Encoded(codec) = ty {
@@ -110,7 +110,7 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite, unit: &str) -> Option<Diagnostic
                 format!("return a value of type `{ty}`, or change RETURNS to what the {unit} returns")
             };
             Some(
-                Diagnostic::new(
+                Diagnostic::new(&rules::RETURNS_MISMATCH, 
                     format!("this returns {what}, but RETURNS declares `{ty}`"),
                     site.site.at,
                     site.site.width,

@@ -2,6 +2,7 @@
 
 use super::Options;
 use crate::diagnostic::Diagnostic;
+use crate::rules;
 use crate::lua::facts::Facts;
 use crate::redis::environment::LIBRARIES;
 use crate::redis::target::{Known, Target};
@@ -10,7 +11,7 @@ use crate::redis::target::{Known, Target};
 pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
     for write in &facts.global_writes {
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::GLOBAL_WRITE, 
                 format!("`{}` is assigned as a global", write.name),
                 write.site.at,
                 write.site.width,
@@ -29,7 +30,7 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             Known::No => missing_global_help(&read.name).to_owned(),
         };
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::UNDEFINED_GLOBAL, 
                 format!(
                     "`{}` is not defined in {}'s Lua environment",
                     read.name,
@@ -47,7 +48,7 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::GLOBAL_WRITE, 
                 format!("`{}` is assigned into the library table `{library}`", write.name),
                 write.site.at,
                 write.site.width,
@@ -74,7 +75,7 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             }
         };
         out.push(
-            Diagnostic::new(
+            Diagnostic::new(&rules::UNDEFINED_GLOBAL, 
                 format!(
                     "`{}` is not part of {}'s Lua environment",
                     read.name,

@@ -1,22 +1,26 @@
 //! The `#!lua` line: only the `lua` engine, only the flags Redis knows.
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::rules::{self, Rule};
 use crate::redis::flags::KNOWN_FLAGS;
 
 /// The words after the engine of a shebang whose text after `#!` is `rest`; `None`, after
-/// reporting it with `help`, when the engine is not `lua`.
+/// reporting it as a finding of `rule` with `help`, when the engine is not `lua` (Redis
+/// compares engine names in any case: `#!LUA` is Lua).
 pub fn after_engine<'a>(
     rest: &'a str,
+    rule: &'static Rule,
     help: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<std::str::SplitWhitespace<'a>> {
     let mut words = rest.split_whitespace();
     let engine = words.next().unwrap_or_default();
-    if engine == "lua" {
+    if engine.eq_ignore_ascii_case("lua") {
         return Some(words);
     }
     out.push(
         Diagnostic::new(
+            rule,
             format!("unknown script engine `{engine}`"),
             Location::new(1, 3),
             engine.len().max(1),
@@ -37,6 +41,7 @@ pub fn check(source: &str, out: &mut Vec<Diagnostic>) {
     };
     let Some(words) = after_engine(
         rest,
+        &rules::SHEBANG,
         "Redis scripts start with `#!lua`, optionally followed by `flags=...`",
         out,
     ) else {
@@ -52,7 +57,7 @@ pub fn check(source: &str, out: &mut Vec<Diagnostic>) {
                     offset += flag.len() + 1;
                     if !flag.is_empty() && !KNOWN_FLAGS.contains(&flag) {
                         out.push(
-                            Diagnostic::new(
+                            Diagnostic::new(&rules::SHEBANG, 
                                 format!("unknown shebang flag `{flag}`"),
                                 Location::new(1, at),
                                 flag.len(),
@@ -63,7 +68,7 @@ pub fn check(source: &str, out: &mut Vec<Diagnostic>) {
                 }
             }
             None => out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::SHEBANG, 
                     format!("unexpected `{word}` in the shebang"),
                     Location::new(1, column),
                     word.len(),

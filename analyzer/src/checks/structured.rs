@@ -2,6 +2,7 @@
 //! must decode (and with the same encoding), and KEYS hold key names, never encoded values.
 
 use crate::diagnostic::Diagnostic;
+use crate::rules;
 use crate::lua::facts::Facts;
 use crate::model::{ParamKind, Script};
 
@@ -10,7 +11,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
     for param in script.keys.iter() {
         if let Some(codec) = param.ty.and_then(|ty| ty.codec()) {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::STRUCTURED_CODEC, 
                     format!(
                         "{} is declared `{}`, but KEYS hold key names",
                         param.label(),
@@ -38,7 +39,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
             .collect();
         if let Some(other) = decodings.iter().find(|d| d.codec != codec) {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::STRUCTURED_CODEC, 
                     format!(
                         "{} is declared `{}`, but this decodes it with `{}`",
                         param.label(),
@@ -57,7 +58,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
             );
         } else if decodings.is_empty() {
             out.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::UNDECODED_ARGUMENT, 
                     format!(
                         "{} (`{}`) is declared `{}`, but the {} never decodes it with `{}`",
                         param.label(),
@@ -69,7 +70,6 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
                     param.label,
                     param.label_width,
                 )
-                .warning()
                 .with_help(format!(
                     "the {} receives the encoded text: decode it (`local value = {}({})`), or declare it `string`/`bytes` if the text is what it needs",
                     super::wording::unit(function),

@@ -7,6 +7,7 @@
 //! ```
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::rules;
 use crate::model::DeclaredError;
 use crate::redis::errors::reserved;
 
@@ -26,7 +27,7 @@ pub fn parse(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Vec<De
         let (code, description) = split_entry(trimmed);
         if !is_error_code(code) {
             diagnostics.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::HEADER_SYNTAX, 
                     format!("`{code}` is not an error code"),
                     Location::new(line, column),
                     code.chars().count().max(1),
@@ -37,14 +38,14 @@ pub fn parse(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Vec<De
         }
         if let Some(why) = reserved(code, description) {
             diagnostics.push(
-                Diagnostic::new(format!("`{code}` cannot be a script's error code: {why}"), Location::new(line, column), code.len())
+                Diagnostic::new(&rules::RESERVED_ERROR_CODE, format!("`{code}` cannot be a script's error code: {why}"), Location::new(line, column), code.len())
                     .with_help("callers would take an error with this code for Redis refusing the call before the script ran, and might run it again: pick a code of your own"),
             );
             continue;
         }
         if let Some(first) = declared.iter().find(|d| d.code == code) {
             diagnostics.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::HEADER_SYNTAX, 
                     format!("`{code}` is declared twice (first on line {})", first.line),
                     Location::new(line, column),
                     code.len(),

@@ -1,6 +1,7 @@
 //! Finds the header: the comment at the top of the file, after an optional `#!lua` line.
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::rules;
 use crate::model::Shebang;
 
 /// One line of the header comment, without the comment markers.
@@ -204,7 +205,7 @@ fn block_lines<'a>(
         }
         out.push(header_line);
     }
-    Err(Diagnostic::new(
+    Err(Diagnostic::new(&rules::HEADER_SYNTAX, 
         "the header's block comment is never closed",
         opened_at,
         4 + level,

@@ -2,6 +2,7 @@
 //! `RETURNS:`, `EXAMPLE:`, and any other `TITLE:`).
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::rules;
 use crate::model::ParamKind;
 
 use super::entry::{self, RawEntry, indentation};
@@ -212,7 +213,7 @@ fn open_section(
             };
             if !inline.is_empty() && !inline.eq_ignore_ascii_case("none") {
                 diagnostics.push(
-                    Diagnostic::new(
+                    Diagnostic::new(&rules::HEADER_SYNTAX, 
                         format!("`{title}:` takes its entries on the lines below it"),
                         heading,
                         title.len() + 1,
@@ -249,7 +250,7 @@ fn open_section(
 }
 
 fn duplicate_section(title: &str, heading: Location) -> Diagnostic {
-    Diagnostic::new(
+    Diagnostic::new(&rules::HEADER_SYNTAX, 
         format!("the header has a second `{title}:` section"),
         heading,
         title.len() + 1,
@@ -338,7 +339,7 @@ fn is_own_path(text: &str) -> bool {
 fn stray_line_in_params(line: &HeaderLine<'_>, kind: ParamKind) -> Diagnostic {
     let indent = indentation(line.text);
     let at = Location::new(line.line, line.column + indent);
-    Diagnostic::new(
+    Diagnostic::new(&rules::HEADER_SYNTAX, 
         format!(
             "expected an entry of `{}:` like `[1] name - description`",
             kind.array_name()
@@ -371,7 +372,7 @@ fn entry_outside_params(line: &HeaderLine<'_>, section: Option<&str>) -> Diagnos
                 .to_owned(),
         ),
     };
-    Diagnostic::new(message, at, width).with_help(help)
+    Diagnostic::new(&rules::HEADER_SYNTAX, message, at, width).with_help(help)
 }
 
 /// The known title a misspelt one probably meant.

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Segment, SourceFile, Sources};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::rules;
 
 /// Expands the includes of the script `relative` (a path inside `root`, the scripts
 /// folder shown in messages as `lua_scripts/`) whose text is `text`. Returns the sources,
@@ -118,7 +119,7 @@ impl Expansion {
         let chain = self.chain_text(stack);
         let Some(relative) = normalized(&including_dir.join(&with_extension)) else {
             self.diagnostics.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::INCLUDE, 
                     format!("the included file `{target}` is outside lua_scripts/"),
                     at,
                     width,
@@ -130,7 +131,7 @@ impl Expansion {
         let wanted = self.root.join(&relative);
         let Ok(absolute) = wanted.canonicalize() else {
             self.diagnostics.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::INCLUDE, 
                     format!("the included file `{target}` does not exist"),
                     at,
                     width,
@@ -153,7 +154,7 @@ impl Expansion {
                 .chain([self.sources.files[stack[position]].path.as_str()])
                 .collect();
             self.diagnostics.push(
-                Diagnostic::new(
+                Diagnostic::new(&rules::INCLUDE, 
                     format!("including `{target}` here makes a cycle: {}", cycle.join(" -> ")),
                     at,
                     width,
@@ -174,7 +175,7 @@ impl Expansion {
             Ok(Ok(text)) => text,
             Ok(Err(error)) => {
                 self.diagnostics.push(
-                    Diagnostic::new(
+                    Diagnostic::new(&rules::INCLUDE, 
                         format!("the included file `{target}` is not valid UTF-8"),
                         at,
                         width,
@@ -187,7 +188,7 @@ impl Expansion {
                 return None;
             }
             Err(error) => {
-                self.diagnostics.push(Diagnostic::new(
+                self.diagnostics.push(Diagnostic::new(&rules::INCLUDE, 
                     format!("the included file `{target}` cannot be read: {error}"),
                     at,
                     width,

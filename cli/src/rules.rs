@@ -1,0 +1,39 @@
+//! `explain` and `rules`: the analyzer's rules, told at length or listed.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use redis_script_analyzer::{RULES, Rule};
+
+/// Prints the explanation of the rule named (or coded) `name`.
+pub fn explain(name: &str) -> Result<ExitCode, String> {
+    let rule = Rule::find(name).ok_or_else(|| {
+        format!("there is no rule `{name}`; `redis-script rules` lists them")
+    })?;
+    emit(&format!("{}\n", rule.explain()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints one line per rule: code, name, default level, basis, summary.
+pub fn list() -> Result<ExitCode, String> {
+    let width = RULES.iter().map(|rule| rule.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for rule in RULES {
+        let _ = writeln!(
+            out,
+            "{}  {:width$}  {:5}  {}",
+            rule.code,
+            rule.name,
+            rule.default.text(),
+            rule.summary
+        );
+    }
+    emit(&out);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `text` to stdout; a reader that went away (`| head`) is not an error.
+fn emit(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
