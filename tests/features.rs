@@ -11,7 +11,12 @@ use std::process::{Command, Output};
 /// (`features`), with `metadata` under `[package.metadata.redis-script]`, `script` as
 /// `lua_scripts/<script_name>` and `lib` as `src/lib.rs`; this workspace's lock file pins
 /// its dependencies.
-fn small_crate(name: &str, metadata: &str, (script_name, script): (&str, &str), lib: &str) -> PathBuf {
+fn small_crate(
+    name: &str,
+    metadata: &str,
+    (script_name, script): (&str, &str),
+    lib: &str,
+) -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::create_dir_all(root.join("lua_scripts")).unwrap();
     std::fs::create_dir_all(root.join("src")).unwrap();
@@ -85,7 +90,10 @@ fn a_vendored_script_with_unread_entries_builds_under_deny_warnings_with_a_crate
     let root = small_crate("vendored-unread", "", ("mark_done.lua", script), lib);
     let denied = check(&root, "-D warnings");
     let stderr = String::from_utf8_lossy(&denied.stderr);
-    assert!(!denied.status.success(), "without the allow the warnings deny the build");
+    assert!(
+        !denied.status.success(),
+        "without the allow the warnings deny the build"
+    );
     assert_eq!(
         stderr.matches("[unread_parameter]").count(),
         2,

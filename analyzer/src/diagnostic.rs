@@ -165,8 +165,9 @@ mod tests {
 
     #[test]
     fn a_location_past_the_end_still_renders_the_message() {
-        let diagnostic = Diagnostic::new(&crate::rules::LUA_SYNTAX, "empty", Location::new(9, 1), 1)
-            .with_help("add text");
+        let diagnostic =
+            Diagnostic::new(&crate::rules::LUA_SYNTAX, "empty", Location::new(9, 1), 1)
+                .with_help("add text");
         assert_eq!(
             diagnostic.render("a.lua", ""),
             "a.lua:9:1: empty [lua_syntax]\n  = help: add text"

@@ -288,11 +288,9 @@ mod tests {
         let lines: Vec<usize> = diagnostics.iter().map(|d| d.location.line).collect();
         assert_eq!(lines, [3, 5, 6]);
         let rendered = render_all(&diagnostics, "lua_scripts/bad.lua", source);
-        assert!(
-            rendered.starts_with(
-                "lua_scripts/bad.lua:3:5: ARGV[2] is declared but ARGV[1] is missing [header_syntax]\n"
-            )
-        );
+        assert!(rendered.starts_with(
+            "lua_scripts/bad.lua:3:5: ARGV[2] is declared but ARGV[1] is missing [header_syntax]\n"
+        ));
         assert!(rendered.contains("\n3 |     [2] - b\n  |     ^^^\n"));
     }
 }

@@ -73,7 +73,12 @@ fn function(
         .name
         .clone()
         .filter(|name| name_problem(name).is_none())?;
-    let flags: Vec<String> = registration.flags.iter().map(|(f, _)| f.clone()).collect();
+    // Redis reads the flags of a registration whatever their case.
+    let flags: Vec<String> = registration
+        .flags
+        .iter()
+        .map(|(flag, _)| flag.to_ascii_lowercase())
+        .collect();
     let candidates = [Some(registration.line), registration.callback_line];
     let doc_line = header::doc_comment_line(source, candidates.into_iter().flatten())
         .unwrap_or(registration.line);

@@ -54,10 +54,9 @@ impl ScriptFile {
 
     /// Whether it is a Redis Functions library: line 1 is `#!lua name=...`.
     pub fn is_library(&self) -> bool {
-        self.text
-            .lines()
-            .next()
-            .is_some_and(|line| line.starts_with("#!") && line.contains(" name="))
+        self.text.lines().next().is_some_and(|line| {
+            line.starts_with("#!") && line.to_ascii_lowercase().contains(" name=")
+        })
     }
 
     /// The text sent for the file (its `@include`s expanded), and the problems of the

@@ -8,9 +8,8 @@ use redis_script_analyzer::{RULES, Rule};
 
 /// Prints the explanation of the rule named (or coded) `name`.
 pub fn explain(name: &str) -> Result<ExitCode, String> {
-    let rule = Rule::find(name).ok_or_else(|| {
-        format!("there is no rule `{name}`; `redis-script rules` lists them")
-    })?;
+    let rule = Rule::find(name)
+        .ok_or_else(|| format!("there is no rule `{name}`; `redis-script rules` lists them"))?;
     emit(&format!("{}\n", rule.explain()));
     Ok(ExitCode::SUCCESS)
 }

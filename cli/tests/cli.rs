@@ -115,7 +115,10 @@ fn every_rule_but_syntax_can_be_allowed_and_explained() {
         assert_eq!(explained.status.code(), Some(0), "{name}");
         let text = stdout(&explained);
         assert!(text.starts_with(&format!("{name} (RS")), "{text}");
-        assert!(text.contains("\nWrong:\n") && text.contains("\nRight:\n"), "{text}");
+        assert!(
+            text.contains("\nWrong:\n") && text.contains("\nRight:\n"),
+            "{text}"
+        );
     }
     let unknown = redis_script(&["explain", "no_such_rule"]);
     assert_eq!(unknown.status.code(), Some(2));

@@ -14,6 +14,28 @@ use crate::redis::shapes::{self, Mismatch};
 use crate::redis::target::{Known, Target};
 use crate::rules::{self, Rule};
 
+/// The `BLOCK` argument of an `XREAD`/`XREADGROUP` call, on a target whose scripts may
+/// not block (as `BLPOP` tells: Redis 7.0 refuses blocking commands in scripts, newer
+/// servers run them without blocking).
+fn refused_block_argument<'a>(
+    call: &'a CommandCall,
+    full_name: &str,
+    target: Target,
+) -> Option<&'a crate::lua::facts::Argument> {
+    if !matches!(full_name, "XREAD" | "XREADGROUP") {
+        return None;
+    }
+    let Known::Yes(blpop) = target.command("BLPOP") else {
+        return None;
+    };
+    if !blpop.noscript {
+        return None;
+    }
+    call.args
+        .iter()
+        .find(|arg| matches!(&arg.word, Word::Text(text) if text.eq_ignore_ascii_case("BLOCK")))
+}
+
 /// Why a call may not write (what declares `no-writes` for the code that makes it), and
 /// where to remove that.
 pub type WritesRefused<'a> = &'a dyn Fn(&CommandCall) -> Option<(String, &'static str)>;
@@ -80,6 +102,21 @@ pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mu
             );
             continue;
         }
+        if let Some(block) = refused_block_argument(call, &full_name, target) {
+            out.push(
+                Diagnostic::new(
+                    &rules::NOSCRIPT_COMMAND,
+                    format!(
+                        "`{full_name}` with `BLOCK` cannot be called from a script on {}",
+                        target.server()
+                    ),
+                    block.site.at,
+                    block.site.width,
+                )
+                .with_help("this server refuses blocking commands inside scripts (newer ones run them without blocking): leave out `BLOCK`"),
+            );
+            continue;
+        }
         if let Some(words) = call.words().filter(|&w| !command.accepts(w)) {
             out.push(
                 problem(
@@ -130,7 +167,7 @@ fn shape_problem(
         .map(|arg| match &arg.word {
             Word::Text(text) => shapes::Word::Text(text),
             Word::Number(_) => shapes::Word::Number,
-            Word::Dynamic => shapes::Word::Dynamic,
+            Word::Dynamic | Word::Refused(_) => shapes::Word::Dynamic,
         })
         .collect();
     let Mismatch {
@@ -160,7 +197,7 @@ fn shape_problem(
             let word = match &arg.word {
                 Word::Text(text) => format!("`{text}`"),
                 Word::Number(number) => format!("`{number}`"),
-                Word::Dynamic => "this value".to_owned(),
+                Word::Dynamic | Word::Refused(_) => "this value".to_owned(),
             };
             let message = match (expected.is_empty(), could_end) {
                 (true, _) => {

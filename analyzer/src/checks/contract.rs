@@ -17,9 +17,9 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::rules;
 use crate::lua::facts::{ArrayUse, Facts};
 use crate::model::{ParamKind, Params, Script};
+use crate::rules;
 
 /// Checks both arrays of a script (`function` is `None`), or of the library function
 /// `function`, whose keys and args are its callback's first two parameters.
@@ -32,7 +32,8 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
         }
         let line = if script.shebang.is_some() { 2 } else { 1 };
         out.push(
-            Diagnostic::new(&rules::MISSING_HEADER, 
+            Diagnostic::new(
+                &rules::MISSING_HEADER,
                 "the script has no header comment declaring its KEYS, ARGV and RETURNS",
                 Location::new(line, 1),
                 1,
@@ -53,7 +54,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
     if declares_nothing && !uses.is_empty() {
         // One message at the comment, not one per read of KEYS or ARGV.
         out.push(
-            Diagnostic::new(&rules::MISSING_HEADER, 
+            Diagnostic::new(&rules::MISSING_HEADER,
                 format!(
                     "this comment is taken as the {}, but nothing in it declares KEYS or ARGV in a form redis-script reads",
                     if function.is_some() { "function's doc comment" } else { "script's header" }
@@ -83,7 +84,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
 /// doc comment.
 pub fn undocumented(function: &str, line: usize, facts: &Facts) -> Diagnostic {
     let uses = uses_of(facts, Some(function));
-    Diagnostic::new(&rules::MISSING_HEADER, 
+    Diagnostic::new(&rules::MISSING_HEADER,
         format!("function `{function}` has no doc comment declaring its KEYS, ARGV and RETURNS"),
         Location::new(line, 1),
         1,
@@ -220,11 +221,19 @@ fn check_array(
                     },
                 )
             };
-            out.push(Diagnostic::new(&rules::UNDECLARED_PARAMETER, message, read.site.at, read.site.width).with_help(help));
+            out.push(
+                Diagnostic::new(
+                    &rules::UNDECLARED_PARAMETER,
+                    message,
+                    read.site.at,
+                    read.site.width,
+                )
+                .with_help(help),
+            );
         }
         if let Some(read) = dynamic {
             out.push(
-                Diagnostic::new(&rules::UNDECLARED_PARAMETER, 
+                Diagnostic::new(&rules::UNDECLARED_PARAMETER,
                     format!("{array} is read as a whole or with a computed index here, but {header} declares no variadic tail"),
                     read.site.at,
                     read.site.width,
@@ -257,7 +266,7 @@ fn check_array(
 }
 
 fn unread(param: &crate::model::Param, unit: &str) -> Diagnostic {
-    Diagnostic::new(&rules::UNREAD_PARAMETER, 
+    Diagnostic::new(&rules::UNREAD_PARAMETER,
         format!(
             "{} (`{}`) is declared, but the {unit} never reads it",
             param.label(),

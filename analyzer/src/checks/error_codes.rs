@@ -3,9 +3,9 @@
 //! script sending them would be taken for not run, and could be run twice.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules;
 use crate::lua::facts::Facts;
 use crate::redis::errors::reserved;
+use crate::rules;
 
 /// Checks `redis.error_reply("...")` and `{err = "..."}` literals.
 pub fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
@@ -14,7 +14,7 @@ pub fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         let (code, message) = text.split_once(' ').unwrap_or((text, ""));
         if let Some(why) = reserved(code, message) {
             out.push(
-                Diagnostic::new(&rules::RESERVED_ERROR_CODE, 
+                Diagnostic::new(&rules::RESERVED_ERROR_CODE,
                     format!("this error would be taken for Redis's own: {why}"),
                     literal.site.at,
                     literal.site.width,

@@ -11,12 +11,12 @@
 //! - function bodies get their keys and args as parameters: `KEYS` and `ARGV` do not exist.
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::rules;
 use crate::lua::facts::{Facts, Registration, Site};
 use crate::model::Function;
 use crate::redis::flags::KNOWN_FLAGS;
 use crate::redis::functions::{LOAD_TIME_MEMBERS, REGISTRATION_FIELDS, name_problem};
 use crate::redis::target::{Known, Target};
+use crate::rules;
 
 /// What exists while a library loads, and what to do instead.
 const LOAD_TIME_HELP: &str = "while a library loads, Redis offers only `redis.register_function`, `redis.log`, the `redis.LOG_*` levels and `redis.REDIS_VERSION`/`REDIS_VERSION_NUM`; move this into a function's body";
@@ -26,7 +26,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     let first = source.lines().next().unwrap_or_default();
     let Some(rest) = first.strip_prefix("#!") else {
         out.push(
-            Diagnostic::new(&rules::LIBRARY_NAME, 
+            Diagnostic::new(&rules::LIBRARY_NAME,
                 "a function library must start with a `#!lua name=<library>` line",
                 Location::new(1, 1),
                 1,
@@ -38,18 +38,24 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     let mut name = None;
     let words = super::shebang::after_engine(
         rest,
+        true,
         &rules::LIBRARY_NAME,
         "function libraries start with `#!lua name=<library>`",
         out,
     )?;
     for word in words {
         let column = first.find(word).map_or(1, |at| at + 1);
-        match word.strip_prefix("name=") {
+        // Redis reads the key in any case and takes the value without its quotes.
+        let value = word
+            .split_once('=')
+            .filter(|(key, _)| key.eq_ignore_ascii_case("name"))
+            .map(|(_, value)| unquoted(value));
+        match value {
             Some(value) if name.is_none() => {
                 let at = Location::new(1, column + "name=".len());
                 match name_problem(value) {
                     Some(problem) => out.push(
-                        Diagnostic::new(&rules::LIBRARY_NAME, 
+                        Diagnostic::new(&rules::LIBRARY_NAME,
                             format!("`{value}` is not a valid library name: {problem}"),
                             at,
                             value.len().max(1),
@@ -60,7 +66,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
                 }
             }
             _ => out.push(
-                Diagnostic::new(&rules::LIBRARY_NAME, 
+                Diagnostic::new(&rules::LIBRARY_NAME,
                     format!("unexpected `{word}` in the library's `#!lua` line"),
                     Location::new(1, column),
                     word.len(),
@@ -75,7 +81,8 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
     }
     if name.is_none() && !out.iter().any(|d| d.location.line == 1) {
         out.push(
-            Diagnostic::new(&rules::LIBRARY_NAME, 
+            Diagnostic::new(
+                &rules::LIBRARY_NAME,
                 "the `#!lua` line does not name the library",
                 Location::new(1, 1),
                 first.len().max(1),
@@ -84,6 +91,14 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
         );
     }
     name
+}
+
+/// `value` without the quotes around it (`"jobs"` and `'jobs'` are `jobs`).
+fn unquoted(value: &str) -> &str {
+    ['"', '\'']
+        .iter()
+        .find_map(|quote| value.strip_prefix(*quote)?.strip_suffix(*quote))
+        .unwrap_or(value)
 }
 
 /// The name under which the body of function `name` was walked: its own, or that of the
@@ -111,7 +126,7 @@ pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     for site in &facts.registration_calls {
         if !facts.registrations.iter().any(|r| r.call_site == *site) {
             out.push(
-                Diagnostic::new(&rules::UNBINDABLE_FUNCTION, 
+                Diagnostic::new(&rules::UNBINDABLE_FUNCTION,
                     "this function is registered inside a block: redis-script binds only registrations at the top level of the library",
                     site.at,
                     site.width,
@@ -132,7 +147,7 @@ pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
             "second"
         };
         out.push(
-            Diagnostic::new(&rules::UNDEFINED_GLOBAL, 
+            Diagnostic::new(&rules::UNDEFINED_GLOBAL,
                 format!("`{}` does not exist in a function", read.name),
                 read.site.at,
                 read.site.width,
@@ -161,7 +176,7 @@ pub fn method_names(functions: &[Function], facts: &Facts, out: &mut Vec<Diagnos
             .map(|r| r.name_site);
         let (at, width) = site.map_or((Location::new(function.line, 1), 1), |s| (s.at, s.width));
         out.push(
-            Diagnostic::new(&rules::UNBINDABLE_FUNCTION, 
+            Diagnostic::new(&rules::UNBINDABLE_FUNCTION,
                 format!(
                     "functions `{}` and `{}` would both be the method `{}`",
                     earlier.name, function.name, function.rust_name
@@ -182,10 +197,16 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         );
     }
     for (i, registration) in registrations.iter().enumerate() {
+        for (why, site) in &registration.refused_arguments {
+            out.push(
+                Diagnostic::new(&rules::FUNCTION_REGISTRATION, why.clone(), site.at, site.width)
+                    .with_help("Redis refuses the library: `redis.register_function('name', callback)`, or `redis.register_function{function_name = 'name', callback = callback, flags = {'no-writes'}, description = 'text'}`"),
+            );
+        }
         let site = registration.name_site;
         let Some(name) = &registration.name else {
             out.push(
-                Diagnostic::new(&rules::UNBINDABLE_FUNCTION, 
+                Diagnostic::new(&rules::UNBINDABLE_FUNCTION,
                     "the function's name is not a string literal",
                     site.at,
                     site.width,
@@ -196,7 +217,8 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         };
         if let Some(problem) = name_problem(name) {
             out.push(
-                Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
+                Diagnostic::new(
+                    &rules::FUNCTION_REGISTRATION,
                     format!("`{name}` is not a valid function name: {problem}"),
                     site.at,
                     site.width,
@@ -212,7 +234,8 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
                 .is_some_and(|earlier| earlier.eq_ignore_ascii_case(name))
         }) {
             out.push(
-                Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
+                Diagnostic::new(
+                    &rules::FUNCTION_REGISTRATION,
                     format!(
                         "function `{name}` is registered twice (first on line {})",
                         first.line
@@ -224,9 +247,13 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
             );
         }
         for (flag, site) in &registration.flags {
-            if !KNOWN_FLAGS.contains(&flag.as_str()) {
+            if !KNOWN_FLAGS
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(flag))
+            {
                 out.push(
-                    Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
+                    Diagnostic::new(
+                        &rules::FUNCTION_REGISTRATION,
                         format!("unknown function flag `{flag}`"),
                         site.at,
                         site.width,
@@ -237,7 +264,8 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         }
         for (field, site) in &registration.unknown_fields {
             out.push(
-                Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
+                Diagnostic::new(
+                    &rules::FUNCTION_REGISTRATION,
                     format!("`redis.register_function` takes no field `{field}`"),
                     site.at,
                     site.width,
@@ -250,7 +278,7 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
         }
         if !registration.callback_known() {
             out.push(
-                Diagnostic::new(&rules::FUNCTION_REGISTRATION, 
+                Diagnostic::new(&rules::FUNCTION_REGISTRATION,
                     format!("the callback of `{name}` is not a function this file defines"),
                     site.at,
                     site.width,
@@ -265,7 +293,8 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
 fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     for call in facts.commands.iter().filter(|call| call.at_load) {
         out.push(
-            Diagnostic::new(&rules::LOAD_TIME_SANDBOX, 
+            Diagnostic::new(
+                &rules::LOAD_TIME_SANDBOX,
                 "Redis commands cannot be called while the library loads",
                 call.site.at,
                 call.site.width,
@@ -290,6 +319,22 @@ fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
+        if member == "log" && crashes_logging_at_load(target) {
+            out.push(
+                Diagnostic::new(
+                    &rules::LOAD_TIME_SANDBOX,
+                    format!(
+                        "`{}` while the library loads crashes {} (an assertion in its script_lua.c)",
+                        read.name,
+                        target.server()
+                    ),
+                    read.site.at,
+                    read.site.width,
+                )
+                .with_help("the server exits on FUNCTION LOAD: log from a function's body instead, or leave the line out"),
+            );
+            continue;
+        }
         if LOAD_TIME_MEMBERS.contains(&member) {
             continue;
         }
@@ -304,9 +349,18 @@ fn load_time(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether `redis.log` called while a library loads crashes the server: Valkey 9 (seen
+/// on 9.1.2: `FUNCTION LOAD` fails the assertion `rctx` in script_lua.c and the server
+/// exits; Valkey 8.1 and Redis log the line).
+fn crashes_logging_at_load(target: Target) -> bool {
+    target.family == crate::redis::target::Family::Valkey
+        && target.version >= crate::redis::version::RedisVersion::new(9, 0)
+}
+
 /// `name`, read at `site` while the library loads, does not exist then.
 fn missing_at_load(name: &str, site: Site) -> Diagnostic {
-    Diagnostic::new(&rules::LOAD_TIME_SANDBOX, 
+    Diagnostic::new(
+        &rules::LOAD_TIME_SANDBOX,
         format!("`{name}` does not exist while the library loads"),
         site.at,
         site.width,

@@ -35,7 +35,12 @@ pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
 }
 
 /// A lint's finding at `site`.
-fn finding(rule: &'static Rule, site: Site, message: String, help: impl Into<String>) -> Diagnostic {
+fn finding(
+    rule: &'static Rule,
+    site: Site,
+    message: String,
+    help: impl Into<String>,
+) -> Diagnostic {
     Diagnostic::new(rule, message, site.at, site.width).with_help(help)
 }
 
@@ -134,7 +139,7 @@ fn whole_collection_reply(call: &CommandCall, name: &str, out: &mut Vec<Diagnost
     // `0` and `-1`, as numbers or strings (`-1` is a negation in Lua's syntax).
     let literal = |arg: &crate::lua::facts::Argument| match &arg.word {
         Word::Number(text) | Word::Text(text) => text.clone(),
-        Word::Dynamic => arg.text.replace(' ', ""),
+        Word::Dynamic | Word::Refused(_) => arg.text.replace(' ', ""),
     };
     let whole_range = |args: &[crate::lua::facts::Argument]| matches!(args, [_, start, stop] if literal(start) == "0" && literal(stop) == "-1");
     let (count, page) = match name {
@@ -263,7 +268,10 @@ mod tests {
             "allowed by default"
         );
         let mut options = Options::default();
-        options.levels.set("key_not_from_keys", Level::Deny).unwrap();
+        options
+            .levels
+            .set("key_not_from_keys", Level::Deny)
+            .unwrap();
         let analysis = crate::check("x.lua", &literal, &options);
         assert!(analysis.has_errors());
         assert_eq!(findings_with(&literal, &options), ["9 key_not_from_keys"]);

@@ -9,6 +9,7 @@
 //! - [`error_codes`]: literal error texts that would pass for Redis's own refusals;
 //! - [`returns`]: literal returns against RETURNS, and RETURNS inferred from them.
 
+pub mod api_arguments;
 pub mod calls;
 pub mod contract;
 pub mod error_codes;
@@ -49,7 +50,7 @@ pub fn run(
     options: &Options,
     out: &mut Vec<Diagnostic>,
 ) {
-    shebang::check(source, out);
+    shebang::check(source, options.target, out);
     sandbox::check(facts, options, out);
     let read_only = Shebang::of(source).is_some_and(|shebang| shebang.has_flag(NO_WRITES));
     let refused = |_: &_| {
@@ -61,6 +62,7 @@ pub fn run(
         })
     };
     calls::check(&refused, facts, options.target, out);
+    api_arguments::check(facts, options.target, out);
     error_codes::check(facts, out);
     lints::check(facts, options.target, out);
     if let Some(script) = script {
@@ -100,6 +102,7 @@ pub fn run_library(
         ))
     };
     calls::check(&refused, facts, options.target, out);
+    api_arguments::check(facts, options.target, out);
     error_codes::check(facts, out);
     lints::check(facts, options.target, out);
     library::check(facts, options.target, out);

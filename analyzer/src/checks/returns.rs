@@ -2,9 +2,9 @@
 //! when RETURNS is prose, the type its literal returns agree on.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules;
 use crate::lua::facts::{Facts, ReturnSite, Returned};
 use crate::model::{Returns, Script};
+use crate::rules;
 use crate::types::{Codec, ReturnType};
 
 /// Checks typed RETURNS against literal returns, or infers a type for prose RETURNS; the
@@ -94,7 +94,7 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite, unit: &str) -> Option<Diagnostic
     match fits(ty, site.returned) {
         Fit::Yes => None,
         Fit::Truncated => Some(
-            Diagnostic::new(&rules::FRACTIONAL_RETURN, 
+            Diagnostic::new(&rules::FRACTIONAL_RETURN,
                 "Redis truncates this number to an integer: the fraction is lost on the way",
                 site.site.at,
                 site.site.width,
@@ -110,7 +110,7 @@ fn mismatch(ty: &ReturnType, site: &ReturnSite, unit: &str) -> Option<Diagnostic
                 format!("return a value of type `{ty}`, or change RETURNS to what the {unit} returns")
             };
             Some(
-                Diagnostic::new(&rules::RETURNS_MISMATCH, 
+                Diagnostic::new(&rules::RETURNS_MISMATCH,
                     format!("this returns {what}, but RETURNS declares `{ty}`"),
                     site.site.at,
                     site.site.width,

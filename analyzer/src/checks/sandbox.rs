@@ -2,16 +2,16 @@
 
 use super::Options;
 use crate::diagnostic::Diagnostic;
-use crate::rules;
 use crate::lua::facts::Facts;
 use crate::redis::environment::LIBRARIES;
 use crate::redis::target::{Known, Target};
+use crate::rules;
 
 /// Checks global writes and reads.
 pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
     for write in &facts.global_writes {
         out.push(
-            Diagnostic::new(&rules::GLOBAL_WRITE, 
+            Diagnostic::new(&rules::GLOBAL_WRITE,
                 format!("`{}` is assigned as a global", write.name),
                 write.site.at,
                 write.site.width,
@@ -22,6 +22,17 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
+    for write in &facts.protected_writes {
+        out.push(
+            Diagnostic::new(
+                &rules::GLOBAL_WRITE,
+                format!("`{}` changes a table Redis protects", write.name),
+                write.site.at,
+                write.site.width,
+            )
+            .with_help("Redis rejects this at run time with: Attempt to modify a readonly table; keep what you need in a local table"),
+        );
+    }
     let target = options.target;
     for read in &facts.global_reads {
         let help = match target.global(&read.name) {
@@ -30,7 +41,8 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             Known::No => missing_global_help(&read.name).to_owned(),
         };
         out.push(
-            Diagnostic::new(&rules::UNDEFINED_GLOBAL, 
+            Diagnostic::new(
+                &rules::UNDEFINED_GLOBAL,
                 format!(
                     "`{}` is not defined in {}'s Lua environment",
                     read.name,
@@ -48,7 +60,7 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(
-            Diagnostic::new(&rules::GLOBAL_WRITE, 
+            Diagnostic::new(&rules::GLOBAL_WRITE,
                 format!("`{}` is assigned into the library table `{library}`", write.name),
                 write.site.at,
                 write.site.width,
@@ -63,6 +75,19 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
         if !LIBRARIES.contains(&library) || target.global(library) != Known::Yes(()) {
             continue;
         }
+        if read.at_load && read.name.ends_with(".register_function") {
+            // Only a library registers functions: a script that does lacks its name line.
+            out.push(
+                Diagnostic::new(
+                    &rules::LIBRARY_NAME,
+                    "this registers a function, but the file is not a library: its first line does not name one",
+                    read.site.at,
+                    read.site.width,
+                )
+                .with_help("a function library starts with `#!lua name=<library>` (Redis refuses `#!lua` without a name), and is bound with #[redis_library]"),
+            );
+            continue;
+        }
         let help = match (
             target.member(&read.name),
             closest(target, &read.name, library),
@@ -75,7 +100,8 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             }
         };
         out.push(
-            Diagnostic::new(&rules::UNDEFINED_GLOBAL, 
+            Diagnostic::new(
+                &rules::UNDEFINED_GLOBAL,
                 format!(
                     "`{}` is not part of {}'s Lua environment",
                     read.name,

@@ -2,16 +2,17 @@
 //! must decode (and with the same encoding), and KEYS hold key names, never encoded values.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules;
 use crate::lua::facts::Facts;
 use crate::model::{ParamKind, Script};
+use crate::rules;
 
 /// Checks the encoded entries of a script (`function` is `None`) or of a library function.
 pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut Vec<Diagnostic>) {
     for param in script.keys.iter() {
         if let Some(codec) = param.ty.and_then(|ty| ty.codec()) {
             out.push(
-                Diagnostic::new(&rules::STRUCTURED_CODEC, 
+                Diagnostic::new(
+                    &rules::STRUCTURED_CODEC,
                     format!(
                         "{} is declared `{}`, but KEYS hold key names",
                         param.label(),
@@ -39,7 +40,8 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
             .collect();
         if let Some(other) = decodings.iter().find(|d| d.codec != codec) {
             out.push(
-                Diagnostic::new(&rules::STRUCTURED_CODEC, 
+                Diagnostic::new(
+                    &rules::STRUCTURED_CODEC,
                     format!(
                         "{} is declared `{}`, but this decodes it with `{}`",
                         param.label(),
@@ -58,7 +60,7 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
             );
         } else if decodings.is_empty() {
             out.push(
-                Diagnostic::new(&rules::UNDECODED_ARGUMENT, 
+                Diagnostic::new(&rules::UNDECODED_ARGUMENT,
                     format!(
                         "{} (`{}`) is declared `{}`, but the {} never decodes it with `{}`",
                         param.label(),

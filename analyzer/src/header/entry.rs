@@ -2,9 +2,9 @@
 //! `KEYS[1] = rate limit key` (line style).
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::rules;
 use crate::model::ParamKind;
 use crate::names;
+use crate::rules;
 use crate::types::ParamType;
 
 use super::extract::HeaderLine;
@@ -143,13 +143,19 @@ fn parse_bracketed(
     let label = Location::new(line.line, line.column + char_count(&line.text[..indent]));
     let prefix_len = line.text.len() - indent - text.len();
     let close = text.find(']').ok_or_else(|| {
-        Diagnostic::new(&rules::HEADER_SYNTAX, "this entry's `[` is never closed", label, 1)
-            .with_help("write the index as `[1]`, or `[2..]` for a variadic tail")
+        Diagnostic::new(
+            &rules::HEADER_SYNTAX,
+            "this entry's `[` is never closed",
+            label,
+            1,
+        )
+        .with_help("write the index as `[1]`, or `[2..]` for a variadic tail")
     })?;
     let inside = &text[1..close];
     let label_width = prefix_len + close + 1;
     let (position, variadic) = read_index(inside).ok_or_else(|| {
-        Diagnostic::new(&rules::HEADER_SYNTAX, 
+        Diagnostic::new(
+            &rules::HEADER_SYNTAX,
             format!("`[{inside}]` is not an entry index"),
             label,
             label_width,
@@ -330,7 +336,8 @@ fn parse_type_and_description(
     };
     match ParamType::from_word(word) {
         Some(ty) => Ok(Some((ty, description))),
-        None => Err(Diagnostic::new(&rules::HEADER_SYNTAX, 
+        None => Err(Diagnostic::new(
+            &rules::HEADER_SYNTAX,
             format!("unknown parameter type `{word}`"),
             word_at,
             word.len(),
@@ -344,7 +351,8 @@ fn parse_type_and_description(
 
 fn check_given_name(name: &str, at: Location) -> Result<(), Diagnostic> {
     if names::is_keyword(name) {
-        return Err(Diagnostic::new(&rules::HEADER_SYNTAX, 
+        return Err(Diagnostic::new(
+            &rules::HEADER_SYNTAX,
             format!("`{name}` is a Rust keyword and cannot name a parameter"),
             at,
             name.len(),

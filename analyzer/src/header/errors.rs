@@ -7,9 +7,9 @@
 //! ```
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::rules;
 use crate::model::DeclaredError;
 use crate::redis::errors::reserved;
+use crate::rules;
 
 use super::sections::TextSection;
 
@@ -27,7 +27,7 @@ pub fn parse(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Vec<De
         let (code, description) = split_entry(trimmed);
         if !is_error_code(code) {
             diagnostics.push(
-                Diagnostic::new(&rules::HEADER_SYNTAX, 
+                Diagnostic::new(&rules::HEADER_SYNTAX,
                     format!("`{code}` is not an error code"),
                     Location::new(line, column),
                     code.chars().count().max(1),
@@ -45,7 +45,8 @@ pub fn parse(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Vec<De
         }
         if let Some(first) = declared.iter().find(|d| d.code == code) {
             diagnostics.push(
-                Diagnostic::new(&rules::HEADER_SYNTAX, 
+                Diagnostic::new(
+                    &rules::HEADER_SYNTAX,
                     format!("`{code}` is declared twice (first on line {})", first.line),
                     Location::new(line, column),
                     code.len(),

@@ -1,8 +1,8 @@
 //! Finds the header: the comment at the top of the file, after an optional `#!lua` line.
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::rules;
 use crate::model::Shebang;
+use crate::rules;
 
 /// One line of the header comment, without the comment markers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,7 +205,8 @@ fn block_lines<'a>(
         }
         out.push(header_line);
     }
-    Err(Diagnostic::new(&rules::HEADER_SYNTAX, 
+    Err(Diagnostic::new(
+        &rules::HEADER_SYNTAX,
         "the header's block comment is never closed",
         opened_at,
         4 + level,

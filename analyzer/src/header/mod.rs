@@ -9,9 +9,9 @@ mod extract;
 mod sections;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules;
 use crate::model::{Param, ParamKind, Params, Returns, Script, Shebang};
 use crate::names;
+use crate::rules;
 use crate::types::{ParamType, ReturnType};
 
 pub use entry::MAX_INDEX;
@@ -148,7 +148,8 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
         };
         let label = format!("{array}[{index}]");
         let problem = |message: String, help: &str| {
-            Diagnostic::new(&rules::HEADER_SYNTAX, message, raw.label, raw.label_width).with_help(help)
+            Diagnostic::new(&rules::HEADER_SYNTAX, message, raw.label, raw.label_width)
+                .with_help(help)
         };
         if let Some(&(_, first_line)) = seen.iter().find(|(seen, _)| *seen == index) {
             diagnostics.push(problem(
@@ -204,7 +205,8 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
 fn check_arg_types(args: &Params, diagnostics: &mut Vec<Diagnostic>) {
     for param in args.iter().filter(|p| p.ty == Some(ParamType::Key)) {
         diagnostics.push(
-            Diagnostic::new(&rules::HEADER_SYNTAX, 
+            Diagnostic::new(
+                &rules::HEADER_SYNTAX,
                 format!(
                     "{} is typed `key`, but keys must be passed in KEYS",
                     param.label()
@@ -243,7 +245,8 @@ fn name_params(keys: &mut Params, args: &mut Params, diagnostics: &mut Vec<Diagn
             .find(|p| p.name_given && p.name == param.name)
         {
             diagnostics.push(
-                Diagnostic::new(&rules::HEADER_SYNTAX, 
+                Diagnostic::new(
+                    &rules::HEADER_SYNTAX,
                     format!(
                         "{} is named `{}`, like {} on line {}",
                         param.label(),
@@ -280,7 +283,8 @@ fn parse_returns(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Re
     if let Some(ty) = ReturnType::parse(head) {
         if let Some(bad) = ty.invalid_map_key() {
             diagnostics.push(
-                Diagnostic::new(&rules::HEADER_SYNTAX, 
+                Diagnostic::new(
+                    &rules::HEADER_SYNTAX,
                     format!("RETURNS `{ty}` has map keys of type `{bad}`"),
                     section.heading,
                     "RETURNS".len(),
@@ -295,7 +299,7 @@ fn parse_returns(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Re
     let strict = section.title != "OUTPUT";
     if strict && (head.starts_with(['[', '{']) || (head.ends_with('?') && !head.contains(' '))) {
         diagnostics.push(
-            Diagnostic::new(&rules::HEADER_SYNTAX, 
+            Diagnostic::new(&rules::HEADER_SYNTAX,
                 format!("RETURNS `{head}` looks like a type but is not one"),
                 section.heading,
                 "RETURNS".len(),

@@ -2,8 +2,8 @@
 //! `RETURNS:`, `EXAMPLE:`, and any other `TITLE:`).
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::rules;
 use crate::model::ParamKind;
+use crate::rules;
 
 use super::entry::{self, RawEntry, indentation};
 use super::extract::HeaderLine;
@@ -213,7 +213,7 @@ fn open_section(
             };
             if !inline.is_empty() && !inline.eq_ignore_ascii_case("none") {
                 diagnostics.push(
-                    Diagnostic::new(&rules::HEADER_SYNTAX, 
+                    Diagnostic::new(&rules::HEADER_SYNTAX,
                         format!("`{title}:` takes its entries on the lines below it"),
                         heading,
                         title.len() + 1,
@@ -250,7 +250,8 @@ fn open_section(
 }
 
 fn duplicate_section(title: &str, heading: Location) -> Diagnostic {
-    Diagnostic::new(&rules::HEADER_SYNTAX, 
+    Diagnostic::new(
+        &rules::HEADER_SYNTAX,
         format!("the header has a second `{title}:` section"),
         heading,
         title.len() + 1,
@@ -339,7 +340,7 @@ fn is_own_path(text: &str) -> bool {
 fn stray_line_in_params(line: &HeaderLine<'_>, kind: ParamKind) -> Diagnostic {
     let indent = indentation(line.text);
     let at = Location::new(line.line, line.column + indent);
-    Diagnostic::new(&rules::HEADER_SYNTAX, 
+    Diagnostic::new(&rules::HEADER_SYNTAX,
         format!(
             "expected an entry of `{}:` like `[1] name - description`",
             kind.array_name()

@@ -57,6 +57,9 @@ pub enum Word {
     Number(String),
     /// Anything else: one value known only at run time.
     Dynamic,
+    /// A value Redis refuses as a command argument, by what it is: `a table`, `a
+    /// boolean`, `nil`.
+    Refused(&'static str),
 }
 
 /// One argument of a command call: what it is, and where.
@@ -138,6 +141,25 @@ pub struct CommandCall {
     pub block: usize,
     /// The innermost loop around the call, when the script does not bound it itself.
     pub open_loop: Option<OpenLoop>,
+    /// Whether it passes nothing at all, not even a command name: `redis.call()`.
+    pub empty: bool,
+    /// Whether it is `redis.pcall`: an error in the call's own arguments comes back as a
+    /// value (`{err = ...}`) instead of failing the script.
+    pub protected: bool,
+}
+
+/// A call of another function of the `redis` table (or Valkey's `server`, or an alias):
+/// `redis.sha1hex(x)`, `redis.set_repl(redis.REPL_ALL)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiCall {
+    /// The member called: `sha1hex`.
+    pub member: String,
+    /// Its arguments.
+    pub args: Vec<Argument>,
+    /// Whether the last argument may expand to any number of values.
+    pub open_ended: bool,
+    /// Where the call is.
+    pub site: Site,
 }
 
 impl CommandCall {
@@ -227,6 +249,9 @@ pub struct Registration {
     pub description: Option<String>,
     /// Fields of the table form Redis does not take, each with where it is.
     pub unknown_fields: Vec<(String, Site)>,
+    /// Arguments Redis refuses, each with why and where: a third positional argument, a
+    /// `description` that is not a string, `flags` that are not a table of strings.
+    pub refused_arguments: Vec<(String, Site)>,
     /// The line of the call.
     pub line: usize,
     /// The line the callback is defined on: the `local function` it names, or the
@@ -302,6 +327,12 @@ pub struct Facts {
     pub error_literals: Vec<ErrorLiteral>,
     /// Entries of KEYS or ARGV the body decodes.
     pub decoded: Vec<Decoded>,
+    /// Calls of the `redis` table's functions other than `call` and `pcall`.
+    pub api_calls: Vec<ApiCall>,
+    /// Changes to tables Redis protects that are not plain assignments of a global:
+    /// `setmetatable(_G, ...)`, `rawset(_G, ...)`, `getmetatable(_G).x = ...`; the name is
+    /// the code as written.
+    pub protected_writes: Vec<NameUse>,
 }
 
 /// Walks `block`, the main chunk of a script.

@@ -61,10 +61,13 @@ fn internal_error() -> Body {
     Body {
         facts: Facts::default(),
         diagnostics: vec![
-            Diagnostic::new(&rules::LUA_SYNTAX, "the Lua parser failed on this file", Location::new(1, 1), 1)
-                .with_help(
-                    "this is a bug of redis-script's parser: please report it with the script",
-                ),
+            Diagnostic::new(
+                &rules::LUA_SYNTAX,
+                "the Lua parser failed on this file",
+                Location::new(1, 1),
+                1,
+            )
+            .with_help("this is a bug of redis-script's parser: please report it with the script"),
         ],
         has_syntax_errors: true,
     }
@@ -77,7 +80,7 @@ fn read_here(source: &str, library: bool) -> Body {
     let scan = scan_text(&code);
     if scan.deepest.0 > MAX_NESTING {
         diagnostics.push(
-            Diagnostic::new(&rules::LUA_SYNTAX, 
+            Diagnostic::new(&rules::LUA_SYNTAX,
                 format!("the code nests more than {MAX_NESTING} levels deep here"),
                 location_of(&code, scan.deepest.1),
                 1,
@@ -95,10 +98,13 @@ fn read_here(source: &str, library: bool) -> Body {
     let parse = || full_moon::parse_fallible(&code, LuaVersion::lua51());
     let Ok(parsed) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) else {
         diagnostics.push(
-            Diagnostic::new(&rules::LUA_SYNTAX, "the Lua parser failed on this file", Location::new(1, 1), 1)
-                .with_help(
-                    "this is a bug of redis-script's parser: please report it with the script",
-                ),
+            Diagnostic::new(
+                &rules::LUA_SYNTAX,
+                "the Lua parser failed on this file",
+                Location::new(1, 1),
+                1,
+            )
+            .with_help("this is a bug of redis-script's parser: please report it with the script"),
         );
         return Body {
             facts: Facts::default(),
@@ -135,7 +141,7 @@ fn without_shebangs(source: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
             Some(rest) => {
                 if i > 0 {
                     diagnostics.push(
-                        Diagnostic::new(&rules::LUA_SYNTAX, 
+                        Diagnostic::new(&rules::LUA_SYNTAX,
                             "a `#!` line must be the first line of the file",
                             Location::new(i + 1, 1),
                             2,
@@ -175,8 +181,13 @@ fn syntax_error(error: &full_moon::Error, source: &str) -> Diagnostic {
     } else {
         message
     };
-    Diagnostic::new(&rules::LUA_SYNTAX, format!("Lua syntax error: {message}"), location, 1)
-        .with_help("Redis compiles scripts as Lua 5.1")
+    Diagnostic::new(
+        &rules::LUA_SYNTAX,
+        format!("Lua syntax error: {message}"),
+        location,
+        1,
+    )
+    .with_help("Redis compiles scripts as Lua 5.1")
 }
 
 /// The Lua 5.1 rules the walker found broken.
@@ -184,7 +195,7 @@ fn lua51_rules(facts: &Facts) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for site in &facts.ambiguous_calls {
         out.push(
-            Diagnostic::new(&rules::LUA_SYNTAX, 
+            Diagnostic::new(&rules::LUA_SYNTAX,
                 "ambiguous syntax: this `(` starts a new line, so Lua 5.1 cannot tell a call from a new statement",
                 site.at,
                 site.width,
@@ -194,7 +205,8 @@ fn lua51_rules(facts: &Facts) -> Vec<Diagnostic> {
     }
     for site in &facts.bad_varargs {
         out.push(
-            Diagnostic::new(&rules::LUA_SYNTAX, 
+            Diagnostic::new(
+                &rules::LUA_SYNTAX,
                 "`...` is used outside a vararg function",
                 site.at,
                 site.width,
@@ -204,7 +216,8 @@ fn lua51_rules(facts: &Facts) -> Vec<Diagnostic> {
     }
     for site in &facts.too_many_locals {
         out.push(
-            Diagnostic::new(&rules::LUA_SYNTAX, 
+            Diagnostic::new(
+                &rules::LUA_SYNTAX,
                 format!(
                     "more than {} local variables are active in this function",
                     facts::MAX_LOCALS
@@ -315,7 +328,8 @@ fn skip_long_bracket(code: &str, start: usize, level: usize, found: &mut Vec<Dia
         && let Some(at) = code[body..end].find("[[")
     {
         found.push(
-            Diagnostic::new(&rules::LUA_SYNTAX, 
+            Diagnostic::new(
+                &rules::LUA_SYNTAX,
                 "`[[` inside a `[[ ... ]]` string or comment: Lua 5.1 rejects nested long brackets",
                 location_of(code, body + at),
                 2,

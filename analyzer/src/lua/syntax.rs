@@ -97,6 +97,12 @@ pub fn word(expression: &Expression) -> Word {
     match expression {
         Expression::Number(token) => Word::Number(token_text(token)),
         Expression::Parentheses { expression, .. } => word(expression),
+        Expression::TableConstructor(_) => Word::Refused("a table"),
+        Expression::Symbol(token) => match token_text(token).as_str() {
+            "true" | "false" => Word::Refused("a boolean"),
+            "nil" => Word::Refused("nil"),
+            _ => Word::Dynamic,
+        },
         _ => Word::Dynamic,
     }
 }

@@ -13,8 +13,8 @@ use full_moon::node::Node;
 use full_moon::tokenizer::TokenReference;
 
 use super::facts::{
-    Argument, ArrayUse, CommandCall, Decoded, ErrorLiteral, Facts, MAX_LOCALS, MemberRead, NameUse,
-    OpenLoop, Registration, Return, ReturnSite, Returned, Site, Source,
+    ApiCall, Argument, ArrayUse, CommandCall, Decoded, ErrorLiteral, Facts, MAX_LOCALS, MemberRead,
+    NameUse, OpenLoop, Registration, Return, ReturnSite, Returned, Site, Source, Word,
 };
 use super::syntax::{
     bare_name, call_arguments, called_name, dotted_name, expands, integer_literal, is_ellipsis,
@@ -656,6 +656,9 @@ impl Walker {
                 });
             }
             Var::Expression(expression) => {
+                if let Some(written) = self.protected_metatable(expression) {
+                    self.facts.protected_writes.push(written);
+                }
                 if let (Prefix::Name(base), Some(Suffix::Index(index))) =
                     (expression.prefix(), expression.suffixes().next())
                 {
@@ -695,6 +698,31 @@ impl Walker {
             }
             _ => {}
         }
+    }
+
+    /// `getmetatable(_G).x = ...` or `getmetatable('').x = ...`: a write into the
+    /// metatable of the global table or of strings, which Redis protects.
+    fn protected_metatable(&self, target: &full_moon::ast::VarExpression) -> Option<NameUse> {
+        let Prefix::Name(base) = target.prefix() else {
+            return None;
+        };
+        let mut suffixes = target.suffixes();
+        let Some(Suffix::Call(Call::AnonymousCall(args))) = suffixes.next() else {
+            return None;
+        };
+        suffixes.next()?;
+        let function = token_text(base);
+        if function != "getmetatable" || self.global_of(&function).is_none() {
+            return None;
+        }
+        let first = parenthesized(args)?.first().copied()?;
+        let protected = string_literal(first).is_some()
+            || bare_name(first).is_some_and(|name| self.global_of(name) == Some("_G"));
+        protected.then(|| NameUse {
+            name: target.to_string().trim().to_owned(),
+            site: site_of_node(target),
+            at_load: self.at_load(),
+        })
     }
 
     /// The body of the callback of the library function `name`: its first two parameters
@@ -839,8 +867,9 @@ impl Walker {
     fn function_call(&mut self, call: &FunctionCall) {
         if self.mode == Mode::Library
             && self.at_load()
-            && let Some(table) = registering_table(call)
-            && self.is_command_table(table)
+            && let Some(base) = registering_base(call)
+            && let Some(table) = self.global_of(base)
+            && COMMAND_TABLES.contains(&table)
         {
             if table == "server" {
                 // Valkey's name for the table: the sandbox check knows which targets have it.
@@ -859,6 +888,12 @@ impl Walker {
         }
         if let Some(decoded) = self.decoded(call) {
             self.facts.decoded.push(decoded);
+        }
+        if let Some(api_call) = self.api_call(call) {
+            self.facts.api_calls.push(api_call);
+        }
+        if let Some(change) = self.protected_table_change(call) {
+            self.facts.protected_writes.push(change);
         }
         if self.is_command_table("redis")
             && called_name(call) == Some(("redis", Some("error_reply")))
@@ -962,22 +997,71 @@ impl Walker {
             at_load: self.at_load(),
             function: self.current_function(),
             name: arguments.first().and_then(|e| string_literal(e)),
-            args: arguments
-                .iter()
-                .skip(1)
-                .map(|e| Argument {
-                    word: word(e),
-                    source: self.source_of(e),
-                    text: e.to_string().trim().to_owned(),
-                    site: site_of_node(*e),
-                })
-                .collect(),
+            args: arguments.iter().skip(1).map(|e| self.argument(e)).collect(),
             open_ended,
+            empty: arguments.is_empty(),
+            protected: called_name(call).is_some_and(|(_, member)| member == Some("pcall")),
             site,
             returned: self.returned_call.is_some()
                 && call.start_position().map(|p| (p.line(), p.character())) == self.returned_call,
             block: self.blocks.last().copied().unwrap_or(0),
             open_loop: self.loops.iter().rev().flatten().next().copied(),
+        })
+    }
+
+    /// What can be read of one argument of a call.
+    fn argument(&self, expression: &Expression) -> Argument {
+        Argument {
+            word: word(expression),
+            source: self.source_of(expression),
+            text: expression.to_string().trim().to_owned(),
+            site: site_of_node(expression),
+        }
+    }
+
+    /// `call` as a call of one of the `redis` table's other functions:
+    /// `redis.sha1hex(x)` (also through `server` or a local alias).
+    fn api_call(&self, call: &FunctionCall) -> Option<ApiCall> {
+        let Prefix::Name(base) = call.prefix() else {
+            return None;
+        };
+        let suffixes: Vec<&Suffix> = call.suffixes().collect();
+        let [
+            Suffix::Index(Index::Dot { name, .. }),
+            Suffix::Call(Call::AnonymousCall(args)),
+        ] = suffixes.as_slice()
+        else {
+            return None;
+        };
+        let member = token_text(name);
+        if !self.is_command_table(&token_text(base)) || matches!(member.as_str(), "call" | "pcall")
+        {
+            return None;
+        }
+        let arguments = parenthesized(args)?;
+        Some(ApiCall {
+            member,
+            open_ended: arguments.last().is_some_and(|last| expands(last)),
+            args: arguments.iter().map(|e| self.argument(e)).collect(),
+            site: site_of_node(call),
+        })
+    }
+
+    /// `setmetatable(_G, ...)` or `rawset(_G, ...)`: a change to the global table that
+    /// is not an assignment, as written.
+    fn protected_table_change(&self, call: &FunctionCall) -> Option<NameUse> {
+        let (function, None) = called_name(call)? else {
+            return None;
+        };
+        if !matches!(function, "setmetatable" | "rawset") || self.global_of(function).is_none() {
+            return None;
+        }
+        let first = call_arguments(call)?.first().copied()?;
+        let table = bare_name(first)?;
+        (self.global_of(table) == Some("_G")).then(|| NameUse {
+            name: format!("{function}({table}, ...)"),
+            site: site_of_node(call),
+            at_load: self.at_load(),
         })
     }
 
@@ -1183,25 +1267,41 @@ fn table_field<'a>(table: &'a TableConstructor, name: &str) -> Option<&'a Expres
     })
 }
 
-/// The table a `redis.register_function(...)` (or Valkey's `server.register_function`)
-/// call goes through; `None` for other calls.
-fn registering_table(call: &FunctionCall) -> Option<&'static str> {
+/// The name a `X.register_function(...)` call goes through (`redis`, Valkey's `server`,
+/// or a local alias of either); `None` for other calls.
+fn registering_base(call: &FunctionCall) -> Option<&str> {
     match called_name(call) {
-        Some(("redis", Some("register_function"))) => Some("redis"),
-        Some(("server", Some("register_function"))) => Some("server"),
+        Some((base, Some("register_function"))) => Some(base),
         _ => None,
     }
 }
 
-/// The `redis.register_function(...)` calls at the top level of a library, in order.
+/// The `redis.register_function(...)` calls at the top level of a library, in order:
+/// through `redis`, `server`, or a name the top level made an alias of one
+/// (`local r = redis`).
 fn registration_calls(block: &Block) -> Vec<&FunctionCall> {
-    block
-        .stmts()
-        .filter_map(|stmt| match stmt {
-            Stmt::FunctionCall(call) if registering_table(call).is_some() => Some(call),
-            _ => None,
-        })
-        .collect()
+    let mut tables: Vec<String> = COMMAND_TABLES.iter().map(|t| (*t).to_owned()).collect();
+    let mut calls = Vec::new();
+    for stmt in block.stmts() {
+        match stmt {
+            Stmt::LocalAssignment(local) => {
+                for (name, value) in local.names().iter().zip(local.expressions()) {
+                    let name = token_text(name);
+                    tables.retain(|table| *table != name);
+                    if bare_name(value).is_some_and(|value| tables.iter().any(|t| t == value)) {
+                        tables.push(name);
+                    }
+                }
+            }
+            Stmt::FunctionCall(call)
+                if registering_base(call).is_some_and(|base| tables.iter().any(|t| t == base)) =>
+            {
+                calls.push(call);
+            }
+            _ => {}
+        }
+    }
+    calls
 }
 
 /// What a top-level `redis.register_function(...)` call registers.
@@ -1214,6 +1314,7 @@ fn registration(call: &FunctionCall) -> Registration {
         flags: parts.flags,
         description: parts.description,
         unknown_fields: parts.unknown_fields,
+        refused_arguments: parts.refused,
         line: call.start_position().map_or(1, |p| p.line()),
         callback_line: parts.inline,
         callback: None,
@@ -1230,6 +1331,8 @@ struct RegistrationParts {
     description: Option<String>,
     /// Fields of the table form Redis does not take.
     unknown_fields: Vec<(String, Site)>,
+    /// Arguments Redis refuses, each with why.
+    refused: Vec<(String, Site)>,
     /// The line of an inline callback.
     inline: Option<usize>,
 }
@@ -1241,6 +1344,7 @@ fn registration_parts(call: &FunctionCall) -> RegistrationParts {
         flags: Vec::new(),
         description: None,
         unknown_fields: Vec::new(),
+        refused: Vec::new(),
         inline: None,
     };
     let line_of = |e: &Expression| e.start_position().map(|p| p.line());
@@ -1257,6 +1361,12 @@ fn registration_parts(call: &FunctionCall) -> RegistrationParts {
                 if let Some(Expression::Function(_)) = arguments.get(1) {
                     parts.inline = arguments.get(1).and_then(|e| line_of(e));
                 }
+                if let Some(extra) = arguments.get(2) {
+                    parts.refused.push((
+                        "`register_function` takes a name and a callback, or one table: this third argument".to_owned(),
+                        site_of_node(*extra),
+                    ));
+                }
             }
             FunctionArgs::TableConstructor(table) => {
                 if let Some(name) = table_field(table, "function_name") {
@@ -1265,15 +1375,40 @@ fn registration_parts(call: &FunctionCall) -> RegistrationParts {
                 if let Some(callback @ Expression::Function(_)) = table_field(table, "callback") {
                     parts.inline = line_of(callback);
                 }
-                parts.description = table_field(table, "description").and_then(string_literal);
-                if let Some(Expression::TableConstructor(list)) = table_field(table, "flags") {
-                    for field in list.fields() {
-                        if let Field::NoKey(value) = field
-                            && let Some(flag) = string_literal(value)
-                        {
-                            parts.flags.push((flag, site_of_node(value)));
+                let description = table_field(table, "description");
+                parts.description = description.and_then(string_literal);
+                if let Some(description) = description
+                    && let Word::Refused(what) = word(description)
+                {
+                    parts.refused.push((
+                        format!("the `description` must be a string, not {what}"),
+                        site_of_node(description),
+                    ));
+                }
+                match table_field(table, "flags") {
+                    Some(Expression::TableConstructor(list)) => {
+                        for field in list.fields() {
+                            let Field::NoKey(value) = field else {
+                                continue;
+                            };
+                            match word(value) {
+                                Word::Text(flag) => parts.flags.push((flag, site_of_node(value))),
+                                Word::Number(_) | Word::Refused(_) => parts.refused.push((
+                                    "each flag must be a string".to_owned(),
+                                    site_of_node(value),
+                                )),
+                                Word::Dynamic => {}
+                            }
                         }
                     }
+                    Some(flags) if !matches!(word(flags), Word::Dynamic) => {
+                        parts.refused.push((
+                            "the `flags` must be a table of strings: `flags = {'no-writes'}`"
+                                .to_owned(),
+                            site_of_node(flags),
+                        ));
+                    }
+                    _ => {}
                 }
                 for field in table.fields() {
                     if let Field::NameKey { key, .. } = field

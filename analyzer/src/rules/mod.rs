@@ -36,8 +36,8 @@ mod shebang;
 mod structured_codec;
 mod unbindable_function;
 mod unbounded_loop;
-mod undecoded_argument;
 mod undeclared_parameter;
+mod undecoded_argument;
 mod undefined_global;
 mod unknown_command;
 mod unread_parameter;
@@ -71,8 +71,8 @@ pub use shebang::RULE as SHEBANG;
 pub use structured_codec::RULE as STRUCTURED_CODEC;
 pub use unbindable_function::RULE as UNBINDABLE_FUNCTION;
 pub use unbounded_loop::RULE as UNBOUNDED_LOOP;
-pub use undecoded_argument::RULE as UNDECODED_ARGUMENT;
 pub use undeclared_parameter::RULE as UNDECLARED_PARAMETER;
+pub use undecoded_argument::RULE as UNDECODED_ARGUMENT;
 pub use undefined_global::RULE as UNDEFINED_GLOBAL;
 pub use unknown_command::RULE as UNKNOWN_COMMAND;
 pub use unread_parameter::RULE as UNREAD_PARAMETER;
@@ -336,7 +336,12 @@ mod tests {
         for (i, rule) in RULES.iter().enumerate() {
             for other in &RULES[i + 1..] {
                 assert_ne!(rule.name, other.name);
-                assert!(rule.code < other.code, "{} before {}", rule.code, other.code);
+                assert!(
+                    rule.code < other.code,
+                    "{} before {}",
+                    rule.code,
+                    other.code
+                );
             }
             assert_eq!(Rule::find(rule.name), Some(*rule));
             assert_eq!(Rule::find(&rule.code.to_ascii_lowercase()), Some(*rule));
@@ -347,7 +352,11 @@ mod tests {
                 "{}",
                 rule.name
             );
-            assert!(!rule.summary.ends_with('.'), "{}: a summary is no sentence", rule.name);
+            assert!(
+                !rule.summary.ends_with('.'),
+                "{}: a summary is no sentence",
+                rule.name
+            );
             assert_ne!(rule.wrong, rule.right, "{}", rule.name);
         }
     }
@@ -359,10 +368,25 @@ mod tests {
         levels.set("RS0301", Level::Deny).unwrap();
         assert_eq!(levels.level(&UNKNOWN_COMMAND), Level::Warn);
         assert_eq!(levels.level(&MERGEABLE_CALLS), Level::Deny);
-        assert!(levels.set("lua_syntax", Level::Allow).unwrap_err().contains("syntax rule"));
-        assert!(levels.set("no_such", Level::Allow).unwrap_err().contains("unknown_command"));
+        assert!(
+            levels
+                .set("lua_syntax", Level::Allow)
+                .unwrap_err()
+                .contains("syntax rule")
+        );
+        assert!(
+            levels
+                .set("no_such", Level::Allow)
+                .unwrap_err()
+                .contains("unknown_command")
+        );
         for rule in RULES {
-            assert_eq!(rule.allowable, rule.code < "RS0001" || rule.code > "RS0099", "{}", rule.name);
+            assert_eq!(
+                rule.allowable,
+                rule.code < "RS0001" || rule.code > "RS0099",
+                "{}",
+                rule.name
+            );
         }
     }
 

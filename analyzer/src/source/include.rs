@@ -119,7 +119,7 @@ impl Expansion {
         let chain = self.chain_text(stack);
         let Some(relative) = normalized(&including_dir.join(&with_extension)) else {
             self.diagnostics.push(
-                Diagnostic::new(&rules::INCLUDE, 
+                Diagnostic::new(&rules::INCLUDE,
                     format!("the included file `{target}` is outside lua_scripts/"),
                     at,
                     width,
@@ -131,7 +131,7 @@ impl Expansion {
         let wanted = self.root.join(&relative);
         let Ok(absolute) = wanted.canonicalize() else {
             self.diagnostics.push(
-                Diagnostic::new(&rules::INCLUDE, 
+                Diagnostic::new(&rules::INCLUDE,
                     format!("the included file `{target}` does not exist"),
                     at,
                     width,
@@ -154,7 +154,7 @@ impl Expansion {
                 .chain([self.sources.files[stack[position]].path.as_str()])
                 .collect();
             self.diagnostics.push(
-                Diagnostic::new(&rules::INCLUDE, 
+                Diagnostic::new(&rules::INCLUDE,
                     format!("including `{target}` here makes a cycle: {}", cycle.join(" -> ")),
                     at,
                     width,
@@ -175,7 +175,8 @@ impl Expansion {
             Ok(Ok(text)) => text,
             Ok(Err(error)) => {
                 self.diagnostics.push(
-                    Diagnostic::new(&rules::INCLUDE, 
+                    Diagnostic::new(
+                        &rules::INCLUDE,
                         format!("the included file `{target}` is not valid UTF-8"),
                         at,
                         width,
@@ -188,7 +189,8 @@ impl Expansion {
                 return None;
             }
             Err(error) => {
-                self.diagnostics.push(Diagnostic::new(&rules::INCLUDE, 
+                self.diagnostics.push(Diagnostic::new(
+                    &rules::INCLUDE,
                     format!("the included file `{target}` cannot be read: {error}"),
                     at,
                     width,

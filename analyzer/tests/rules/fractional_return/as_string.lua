@@ -1,0 +1,3 @@
+-- Halves.
+-- RETURNS: string
+return tostring(1.5)

@@ -1,0 +1,3 @@
+-- Halves.
+-- RETURNS: int
+return 1.5

@@ -1,0 +1,7 @@
+#!lua name=jobs
+--- Takes a job.
+--- RETURNS: int
+local function take(keys, args)
+  return 1
+end
+redis.register_function{function_name = 'take', callback = take, description = {'takes'}}

@@ -1,0 +1,6 @@
+#!lua name=jobs
+--- Takes a job.
+--- RETURNS: int
+local function take(keys, args)
+  return 1
+end

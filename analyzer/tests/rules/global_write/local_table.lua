@@ -1,0 +1,5 @@
+-- Counts.
+-- RETURNS: int
+local count = setmetatable({}, {})
+rawset(count, 'n', 1)
+return count.n

@@ -1,0 +1,3 @@
+local function read_value(key)
+  return redis.call('GET', key)
+end

@@ -1,0 +1,4 @@
+#!lua
+--- Takes a job.
+--- RETURNS: int
+redis.register_function('take', function(keys, args) return 1 end)

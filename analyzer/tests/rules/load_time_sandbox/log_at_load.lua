@@ -1,0 +1,8 @@
+#!lua name=jobs
+redis.log(redis.LOG_NOTICE, 'loading jobs')
+--- Takes a job.
+--- RETURNS: int
+local function take(keys, args)
+  return 1
+end
+redis.register_function('take', take)

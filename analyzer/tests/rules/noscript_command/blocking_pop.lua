@@ -1,0 +1,4 @@
+-- Pops, blocking.
+-- KEYS[1] = list - the list
+-- RETURNS: [string]?
+return redis.call('BLPOP', KEYS[1], 0)

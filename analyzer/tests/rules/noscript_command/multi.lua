@@ -1,0 +1,3 @@
+-- Starts a transaction.
+-- RETURNS: status
+return redis.call('MULTI')

@@ -1,0 +1,3 @@
+-- Calls nothing.
+-- RETURNS: any
+return redis.call()

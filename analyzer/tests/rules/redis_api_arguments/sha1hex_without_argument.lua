@@ -1,0 +1,3 @@
+-- Hashes.
+-- RETURNS: bulk
+return redis.sha1hex()

@@ -1,0 +1,3 @@
+-- Counts.
+-- RETURNS: int
+return 'many'

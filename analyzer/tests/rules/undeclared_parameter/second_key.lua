@@ -1,0 +1,5 @@
+-- Reads a value.
+-- KEYS[1] = key - the key
+-- RETURNS: bulk - the value, or nil
+local other = KEYS[2]
+return redis.call('GET', KEYS[1])

@@ -1,0 +1,196 @@
+//! The rules proven against the servers: every fixture of `analyzer/tests/rules/` is
+//! loaded and run on the server of this test run (`cargo xtask test` runs it on each), and
+//! the server's verdict (refused at load, refused at run, runs) must agree with the
+//! analyzer's for that server's target: a finding of a rule that rests on what servers
+//! refuse (an error by default) where the server refuses, none where it runs. The
+//! verdict must also be the one the fixture's `.expect` states, every such rule needs a
+//! fixture this server refuses and a near-miss it runs, and the README's table of rules
+//! shows this server's column as this run counts it (`UPDATE_README=1` rewrites the
+//! column; review the diff).
+
+#[path = "../analyzer/tests/support/fixtures.rs"]
+mod fixtures;
+#[path = "../analyzer/tests/support/readme_table.rs"]
+mod readme_table;
+
+use fixtures::{Fixture, Verdict};
+use redis_script::testing::RedisServer;
+use redis_script_analyzer::{Basis, Level, RULES, Severity, Target};
+
+/// `(column name, target)` of the server: `("redis-7.0", redis-7.0)`, `("valkey-9", ...)`.
+fn server_of(con: &mut redis::Connection) -> (String, Target) {
+    let info: String = redis::cmd("INFO").arg("server").query(con).unwrap();
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+    };
+    let (family, version) = match field("valkey_version:") {
+        Some(version) => ("valkey", version),
+        None => ("redis", field("redis_version:").unwrap()),
+    };
+    let mut parts = version.split('.');
+    let (major, minor) = (parts.next().unwrap(), parts.next().unwrap());
+    // The newest target the tables know that this server is at least.
+    let target = Target::parse(&format!("{family}-{major}.{minor}"))
+        .or_else(|_| Target::parse(&format!("{family}-{major}.0")))
+        .unwrap_or_else(|e| panic!("no target for {family} {version}: {e}"));
+    let column = if family == "valkey" && major == "9" {
+        "valkey-9".to_owned()
+    } else {
+        format!("{family}-{major}.{minor}")
+    };
+    (column, target)
+}
+
+/// What the server does with `fixture`, and the error it gave.
+fn run(con: &mut redis::Connection, fixture: &Fixture, text: &str) -> (Verdict, String) {
+    let _: () = redis::cmd("FLUSHALL").query(con).unwrap();
+    let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(con).unwrap();
+    let _: () = redis::cmd("FUNCTION").arg("FLUSH").query(con).unwrap();
+    let (load, call) = if fixture.library {
+        let mut load = redis::cmd("FUNCTION");
+        load.arg("LOAD").arg("REPLACE").arg(text);
+        let mut call = redis::cmd("FCALL");
+        call.arg(fixture.function.as_deref().unwrap());
+        (load, call)
+    } else {
+        let mut load = redis::cmd("SCRIPT");
+        load.arg("LOAD").arg(text);
+        let mut call = redis::cmd("EVALSHA");
+        call.arg(redis_script_analyzer::sha1_hex(text.as_bytes()));
+        (load, call)
+    };
+    if let Err(error) = load.query::<redis::Value>(con) {
+        return (Verdict::RefusedAtLoad, said(&error));
+    }
+    let mut call = call;
+    call.arg(fixture.keys.len())
+        .arg(&fixture.keys)
+        .arg(&fixture.argv);
+    match call.query::<redis::Value>(con) {
+        Ok(redis::Value::ServerError(error)) => (Verdict::RefusedAtRun, format!("{error:?}")),
+        Ok(_) => (Verdict::Runs, String::new()),
+        Err(error) => (Verdict::RefusedAtRun, said(&error)),
+    }
+}
+
+/// What the server said, or that it went away.
+fn said(error: &redis::RedisError) -> String {
+    if error.is_io_error() || error.is_connection_dropped() {
+        format!("(the server crashed: {error})")
+    } else {
+        error.to_string()
+    }
+}
+
+/// The text sent for `fixture` (its includes expanded) and the rules the analyzer
+/// reports as errors for `target` that rest on what servers refuse.
+fn analyzed(fixture: &Fixture, target: Target) -> (String, Vec<&'static str>) {
+    let root = fixtures::root_from(env!("CARGO_MANIFEST_DIR"));
+    let (diagnostics, sources) = fixture.analyze(&root, target);
+    let refusing = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.rule.basis == Basis::Server)
+        .map(|d| d.rule.name)
+        .collect();
+    (sources.text, refusing)
+}
+
+#[test]
+fn every_fixture_gets_the_same_verdict_from_the_server_and_the_analyzer() {
+    let mut server = RedisServer::start();
+    let mut con = server.connection();
+    let (column, target) = server_of(&mut con);
+    let all = fixtures::all(&fixtures::root_from(env!("CARGO_MANIFEST_DIR")));
+    let mut disagreements = Vec::new();
+    // Per rule: fixtures filed under it that break it and the server refused, near-misses
+    // it ran.
+    let mut refused = std::collections::BTreeMap::<&str, (usize, usize)>::new();
+    for fixture in &all {
+        let (text, refusing) = analyzed(fixture, target);
+        let (verdict, error) = run(&mut con, fixture, &text);
+        if error.starts_with("(the server crashed") {
+            // A server bug the fixture shows: a new server for the next one.
+            server.restart();
+            con = server.connection();
+        }
+        let expected = fixture.verdict_on(&column);
+        if verdict != expected {
+            disagreements.push(format!(
+                "{}: the .expect says {} on {column}, the server {} {error}",
+                fixture.relative,
+                expected.text(),
+                verdict.text()
+            ));
+        }
+        if verdict.refused() == refusing.is_empty() {
+            disagreements.push(format!(
+                "{}: {column} {} {error}, the analyzer for {} finds {}",
+                fixture.relative,
+                verdict.text(),
+                target.name(),
+                if refusing.is_empty() {
+                    "nothing it refuses".to_owned()
+                } else {
+                    refusing.join(", ")
+                }
+            ));
+        }
+        let counts = refused.entry(leak(&fixture.rule)).or_default();
+        if verdict.refused() && refusing.contains(&fixture.rule.as_str()) {
+            counts.0 += 1;
+        } else if !verdict.refused() {
+            counts.1 += 1;
+        }
+    }
+    for rule in RULES {
+        if rule.basis != Basis::Server || rule.default != Level::Deny {
+            continue;
+        }
+        let (broken, near) = refused.get(rule.name).copied().unwrap_or_default();
+        if broken == 0 {
+            disagreements.push(format!(
+                "{}: no fixture that {column} refuses and the analyzer finds",
+                rule.name
+            ));
+        }
+        if near == 0 {
+            disagreements.push(format!("{}: no near-miss that {column} runs", rule.name));
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} fixtures on {column}:\n{}",
+        disagreements.len(),
+        all.len(),
+        disagreements.join("\n")
+    );
+    readme_column(&column, &refused);
+}
+
+fn leak(text: &str) -> &'static str {
+    Box::leak(text.to_owned().into_boxed_str())
+}
+
+/// Checks (or with `UPDATE_README=1` writes) the column `column` of the README's table of
+/// rules: for each rule, how many of its fixtures this server refused and how many it ran.
+fn readme_column(column: &str, counts: &std::collections::BTreeMap<&str, (usize, usize)>) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let cell = |rule: &str| {
+        let (refused, ran) = counts.get(rule).copied().unwrap_or_default();
+        format!("{refused} refused, {ran} run")
+    };
+    let (updated, wrong) = readme_table::server_column(&readme, column, &cell)
+        .unwrap_or_else(|e| panic!("README.md: {e}"));
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert!(
+        wrong.is_empty(),
+        "the README's rules table disagrees with {column} (run with UPDATE_README=1 and review):\n{}",
+        wrong.join("\n")
+    );
+}
