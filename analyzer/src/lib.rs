@@ -27,6 +27,7 @@
 mod checks;
 mod diagnostic;
 mod header;
+mod levels;
 mod library;
 mod lua;
 mod model;
@@ -149,7 +150,7 @@ fn check_sources(sources: Sources, mut found: Vec<Diagnostic>, options: &Options
         found.retain(|d| d.severity == Severity::Error);
     }
     found.extend(header_errors);
-    rules::apply(&mut found, source, &options.levels);
+    levels::apply(&mut found, source, &options.levels);
     found.sort_by_key(|d| d.location);
     Analysis {
         model: script,

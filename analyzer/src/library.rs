@@ -39,7 +39,7 @@ pub fn check(sources: Sources, mut found: Vec<Diagnostic>, options: &Options) ->
         }
     }
     let functions = kept;
-    crate::rules::apply(&mut found, source, &options.levels);
+    crate::levels::apply(&mut found, source, &options.levels);
     found.sort_by_key(|d| d.location);
     found.dedup();
     let model = name.map(|name| Library {

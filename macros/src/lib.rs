@@ -10,6 +10,7 @@
 mod attribute;
 mod docs;
 mod expand;
+mod items;
 mod library;
 mod locate;
 mod manifest;

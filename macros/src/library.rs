@@ -7,7 +7,7 @@ use quote::quote;
 use redis_script_analyzer::{DeclaredError, Function, Library, Sources};
 
 use crate::docs;
-use crate::expand::{
+use crate::items::{
     MetaParts, Prepared, call_fn, error_enum, meta_tokens, source_map_tokens, source_tokens,
 };
 use crate::rust_types;

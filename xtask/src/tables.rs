@@ -197,7 +197,7 @@ fn render(tables: &[ServerTables]) -> String {
          //! same on several servers is written once.\n\
          //! Redis and Valkey are BSD-licensed; this file holds facts read from them, not their code.\n\n\
          use super::commands::{{Arg, ArgKind::*, Command}};\n\
-         use super::target::{{Family, Table}};\n\
+         use super::table::{{Family, Table}};\n\
          use super::version::RedisVersion;\n\n\
          const O: u8 = Arg::OPTIONAL;\n\
          const M: u8 = Arg::MULTIPLE;\n\

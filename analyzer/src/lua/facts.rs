@@ -1,10 +1,8 @@
-//! What a script's body does, read from its syntax tree with scopes resolved (by
-//! [`walk`](super::walk)): which `KEYS`/`ARGV` entries it reads, which globals and library
+//! What a script's body does, read from its syntax tree with scopes resolved (by the
+//! walk): which `KEYS`/`ARGV` entries it reads, which globals and library
 //! members it reads and writes, which Redis commands it calls (directly, through an alias
 //! such as `local rcall = redis.call`, or through a local function that forwards to it),
 //! what it returns, and the Lua 5.1 limits full_moon does not enforce.
-
-use full_moon::ast::Block;
 
 use crate::diagnostic::Location;
 use crate::model::ParamKind;
@@ -333,15 +331,4 @@ pub struct Facts {
     /// `setmetatable(_G, ...)`, `rawset(_G, ...)`, `getmetatable(_G).x = ...`; the name is
     /// the code as written.
     pub protected_writes: Vec<NameUse>,
-}
-
-/// Walks `block`, the main chunk of a script.
-pub fn collect(block: &Block) -> Facts {
-    super::walk::main_chunk(block)
-}
-
-/// Walks `block`, the main chunk of a function library: its registrations, and each
-/// function's `keys` and `args` and returns.
-pub fn collect_library(block: &Block) -> Facts {
-    super::walk::library_chunk(block)
 }

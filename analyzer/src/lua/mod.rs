@@ -117,9 +117,9 @@ fn read_here(source: &str, library: bool) -> Body {
         diagnostics.push(syntax_error(error, source));
     }
     let facts = if library {
-        facts::collect_library(parsed.ast().nodes())
+        walk::library_chunk(parsed.ast().nodes())
     } else {
-        facts::collect(parsed.ast().nodes())
+        walk::main_chunk(parsed.ast().nodes())
     };
     diagnostics.extend(lua51_rules(&facts));
     if !has_syntax_errors {

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod flags;
 pub mod functions;
 pub mod shapes;
+pub mod table;
 pub mod target;
 #[rustfmt::skip]
 pub mod tables;

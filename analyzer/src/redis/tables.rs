@@ -6,7 +6,7 @@
 //! Redis and Valkey are BSD-licensed; this file holds facts read from them, not their code.
 
 use super::commands::{Arg, ArgKind::*, Command};
-use super::target::{Family, Table};
+use super::table::{Family, Table};
 use super::version::RedisVersion;
 
 const O: u8 = Arg::OPTIONAL;
