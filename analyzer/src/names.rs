@@ -1,5 +1,5 @@
-//! Rust parameter names for header entries (checked when given, inferred when not), and
-//! method names for library functions.
+//! Rust parameter names for header entries (checked when given, inferred when not),
+//! method names for library functions, and how close two names are (for suggestions).
 
 /// Words Rust reserves: a parameter cannot be named after one of them.
 const RUST_KEYWORDS: &[&str] = &[
@@ -126,6 +126,22 @@ pub fn deduplicate(names: &mut [(String, bool)]) {
         taken.push(candidate.clone());
         *name = candidate;
     }
+}
+
+/// Levenshtein distance between two short strings.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]

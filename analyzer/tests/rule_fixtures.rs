@@ -10,17 +10,18 @@ mod readme_table;
 
 use redis_script_analyzer::RULES;
 
-/// `line:column rule` of every finding of `fixture` for the default target, in the file
-/// it is in (an included helper's finding is reported on its `@include` line).
+/// `line:column rule message` of every finding of `fixture` for the target of its
+/// findings, in the file it is in (an included helper's finding is reported on its
+/// `@include` line).
 fn findings(fixture: &fixtures::Fixture) -> Vec<String> {
-    let (diagnostics, sources) = fixture.analyze(&fixtures::root(), Default::default());
+    let (diagnostics, sources) = fixture.analyze(&fixtures::root(), fixture.findings_target());
     diagnostics
         .iter()
         .map(|diagnostic| {
             let (_, _, mapped) = sources.mapped(diagnostic);
             format!(
-                "{}:{} {}",
-                mapped.location.line, mapped.location.column, mapped.rule.name
+                "{}:{} {} {}",
+                mapped.location.line, mapped.location.column, mapped.rule.name, mapped.message
             )
         })
         .collect()

@@ -288,7 +288,7 @@ mod tests {
                 .levels
                 .set("no_such_lint", Level::Allow)
                 .unwrap_err()
-                .contains("unknown_command")
+                .contains("there is no rule `no_such_lint`")
         );
     }
 }

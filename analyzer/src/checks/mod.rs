@@ -119,15 +119,11 @@ pub fn run_library(
 
 #[cfg(test)]
 mod tests {
-    use crate::{Analysis, Options, Returns, Severity, Target, analyze};
+    //! What the checks read from headers and bodies beyond any one rule: header styles,
+    //! the skeletons proposed, inferred returns, targets, nesting limits. Each rule's own
+    //! cases are fixture files under `analyzer/tests/rules/`.
 
-    fn analyze_with(
-        path: &str,
-        source: &str,
-        options: &Options,
-    ) -> Result<crate::Script, Vec<crate::Diagnostic>> {
-        crate::check(path, source, options).into_result()
-    }
+    use crate::{Analysis, Options, Returns, Target, analyze};
 
     fn warnings(analysis: &Analysis) -> Vec<&crate::Diagnostic> {
         analysis.warnings().collect()
@@ -153,42 +149,6 @@ mod tests {
 
     fn with_header(body: &str) -> String {
         format!("{HEADER}{body}")
-    }
-
-    #[test]
-    fn valid_scripts_stay_clean() {
-        clean(&with_header(
-            "local function add(a, b) return a + b end
-local total = 0
-local function bump() total = add(total, 1) end
-bump()
-do local inner = KEYS[1] end
-for i, v in ipairs({1, 2}) do total = total + i + v end
-for i = 1, 3 do total = total + i end
-while total > 100 do total = total - 1 end
-repeat local again = total until again
-local upper = ('x'):upper()
-local s = string.format('%s', ARGV[1]) .. upper
-local t = {name = s, [1] = cjson.encode({})}
-local function count(...) return select('#', ...) end
-local packed = cmsgpack.pack(t) .. struct.pack('>I2', 1) .. bit.tohex(5)
-redis.log(redis.LOG_WARNING, tostring(count(1, 2)) .. packed)
-local ok, err = pcall(redis.call, 'GET', KEYS[1])
-return redis.call('SET', KEYS[1], s)",
-        ));
-    }
-
-    #[test]
-    fn shadowing_and_aliases_are_resolved() {
-        clean(&with_header(
-            "local keys = KEYS\nlocal KEYS = {'shadow'}\nlocal x = KEYS[9]\nreturn redis.call('SET', keys[1], ARGV[1])",
-        ));
-        assert_eq!(
-            errors(&with_header(
-                "local k = KEYS\nreturn redis.call('SET', k[1], k[2], ARGV[1])"
-            )),
-            ["8:32 KEYS[2] is read here, but the header declares only KEYS[1]"]
-        );
     }
 
     #[test]
@@ -412,129 +372,6 @@ return n";
     }
 
     #[test]
-    fn checking_how_many_values_came_needs_no_tail() {
-        clean(&with_header(
-            "assert(#KEYS == 1 and #ARGV >= 1, 'one key and a value')\nreturn redis.call('SET', KEYS[1], ARGV[1])",
-        ));
-    }
-
-    #[test]
-    fn arguments_must_have_the_shape_redis_documents() {
-        assert_eq!(
-            errors(&with_header(
-                "redis.call('HSET', KEYS[1], 'a', ARGV[1], 'b')\nredis.call('SET', KEYS[1], ARGV[1], 'EXX', 10)\nredis.call('SET', KEYS[1], ARGV[1], 'NX', 'NX')\nreturn redis.call('ZADD', KEYS[1], 'NX', 'GT', 1, ARGV[1], 2)"
-            )),
-            [
-                "7:43 `HSET` needs more after this argument: <value>",
-                "8:37 `SET` does not take `EXX` here: it takes EX, EXAT, GET, KEEPTTL, NX, PX, PXAT, XX, or nothing more",
-                "9:43 `SET` does not take `NX` here: it takes EX, EXAT, GET, KEEPTTL, PX, PXAT, or nothing more",
-                "10:60 `ZADD` needs more after this argument: <member>",
-            ]
-        );
-        clean(&with_header(
-            "local mode = ARGV[1]\nredis.call('SET', KEYS[1], ARGV[1], 'PX', 100, 'NX')\nredis.call('SET', KEYS[1], ARGV[1], mode, 10)\nredis.call('HSET', KEYS[1], unpack({'a', 'b', 'c'}))\nredis.call('ZADD', KEYS[1], 'XX', 'CH', 1, 'm', 2, 'n')\nreturn redis.call('XADD', KEYS[1], 'MAXLEN', '~', 1000, '*', 'f', ARGV[1])",
-        ));
-    }
-
-    #[test]
-    fn dynamic_reads_need_a_variadic_tail() {
-        for body in [
-            "local i = 1\nreturn KEYS[i]",
-            "return unpack(ARGV)",
-            "for _, k in ipairs(KEYS) do end\nreturn 1",
-        ] {
-            let found = errors(&with_header(&format!(
-                "redis.call('SET', KEYS[1], ARGV[1])\n{body}"
-            )));
-            assert_eq!(found.len(), 1, "{body}: {found:?}");
-            assert!(
-                found[0].contains("read as a whole or with a computed index"),
-                "{found:?}"
-            );
-        }
-        clean(
-            "--[[\n  KEYS:\n    [1] first - a key\n    [2..] rest - more keys\n--]]\nlocal out = {}\nfor i = 1, #KEYS do out[i] = KEYS[i] end\nreturn out",
-        );
-    }
-
-    #[test]
-    fn globals_cannot_be_assigned() {
-        assert_eq!(
-            errors(&with_header(
-                "counter = 1\nfunction helper() end\n_G.flag = true\nreturn redis.call('SET', KEYS[1], ARGV[1])"
-            )),
-            [
-                "7:1 `counter` is assigned as a global",
-                "8:10 `helper` is assigned as a global",
-                "9:1 `flag` is assigned as a global",
-            ]
-        );
-    }
-
-    #[test]
-    fn globals_redis_lacks_are_errors() {
-        assert_eq!(
-            errors(&with_header(
-                "print(KEYS[1], ARGV[1])\nlocal m = require('x')\nreturn os.clock()"
-            )),
-            [
-                "7:1 `print` is not defined in Redis 7.0.15's Lua environment",
-                "8:11 `require` is not defined in Redis 7.0.15's Lua environment",
-                "9:8 `os` is not defined in Redis 7.0.15's Lua environment",
-            ]
-        );
-        let script = with_header("redis.call('SET', KEYS[1], ARGV[1])\nreturn os.clock()");
-        let target = Options {
-            target: Target::parse("7.4").unwrap(),
-            ..Options::default()
-        };
-        assert!(analyze_with("x.lua", &script, &target).is_ok());
-        let typo = errors(&with_header("return redis.cal('SET', KEYS[1], ARGV[1])"));
-        assert_eq!(
-            typo,
-            ["7:8 `redis.cal` is not part of Redis 7.0.15's Lua environment"]
-        );
-    }
-
-    #[test]
-    fn commands_are_checked_against_redis() {
-        assert_eq!(
-            errors(&with_header(
-                "redis.call('INCRR', KEYS[1])\nredis.call('MULTI')\nredis.call('GET', KEYS[1], ARGV[1])\nredis.pcall('CONFIG', 'GETT')\nredis.call('CONFIG', 'SET', 'x')\nreturn redis.call('JSON.SET', KEYS[1], '$', ARGV[1])"
-            )),
-            [
-                "7:12 `INCRR` is not a Redis 7.0.15 command",
-                "8:12 `MULTI` cannot be called from a script",
-                "9:12 `GET` takes exactly 2 words (its name included), but this call passes 3",
-                "10:13 `CONFIG` has no subcommand `GETT`",
-                "11:12 `CONFIG SET` cannot be called from a script",
-            ]
-        );
-        clean(&with_header(
-            "local args = {KEYS[1], ARGV[1]}\nreturn redis.call('SET', unpack(args))",
-        ));
-    }
-
-    #[test]
-    fn commands_are_checked_through_aliases_and_forwarding_functions() {
-        assert_eq!(
-            errors(&with_header(
-                "local rcall = redis.call\nlocal r = redis\nlocal function call(cmd, ...) return rcall(cmd, ...) end\nrcall('HSETT', KEYS[1], 'f', ARGV[1])\nr.pcall('GETT', KEYS[1])\ncall('INCRR', KEYS[1])\nlocal again = rcall\nreturn again('GET', KEYS[1], 'extra')"
-            )),
-            [
-                "10:7 `HSETT` is not a Redis 7.0.15 command",
-                "11:9 `GETT` is not a Redis 7.0.15 command",
-                "12:6 `INCRR` is not a Redis 7.0.15 command",
-                "14:14 `GET` takes exactly 2 words (its name included), but this call passes 3",
-            ]
-        );
-        // A function that does more than forward its first argument is not a command.
-        clean(&with_header(
-            "local function get(key) return redis.call('GET', key) end\nlocal function log(level, ...) redis.log(level, ...) end\nlog(redis.LOG_NOTICE, 'x')\nreturn redis.call('SET', KEYS[1], get(ARGV[1]))",
-        ));
-    }
-
-    #[test]
     fn shadowing_locals_are_not_the_builtins() {
         clean(&with_header(
             "local redis = {call = function(...) return 1 end}\nredis.call('NOT_A_COMMAND', KEYS[1], ARGV[1])\nreturn 1",
@@ -556,48 +393,6 @@ return n";
         assert!(matches!(tostring.returns, Returns::Text(_)));
     }
 
-    #[test]
-    fn library_tables_are_read_only() {
-        assert_eq!(
-            errors(&with_header(
-                "function table.extend(a, b) end\nstring.trim = function(s) return s end\nlocal t = math\nt.clamp = 1\nfunction cjson:pretty() end\nreturn redis.call('SET', KEYS[1], ARGV[1])"
-            )),
-            [
-                "7:10 `table.extend` is assigned into the library table `table`",
-                "8:1 `string.trim` is assigned into the library table `string`",
-                "10:1 `math.clamp` is assigned into the library table `math`",
-                "11:10 `cjson.pretty` is assigned into the library table `cjson`",
-            ]
-        );
-        clean(&with_header(
-            "local mine = {}\nfunction mine.extend(a) end\nmine.x = 1\nreturn redis.call('SET', KEYS[1], ARGV[1])",
-        ));
-    }
-
-    #[test]
-    fn a_missing_library_member_is_fine_as_a_fallback() {
-        clean(&with_header(
-            "local unpack = table.unpack or unpack\nlocal pack = table.pack or function(...) return {...} end\nreturn redis.call('SET', unpack({KEYS[1], ARGV[1]}))",
-        ));
-        assert_eq!(
-            errors(&with_header(
-                "local u = table.unpack\nreturn redis.call('SET', KEYS[1], ARGV[1])"
-            )),
-            ["7:11 `table.unpack` is not part of Redis 7.0.15's Lua environment"]
-        );
-    }
-
-    #[test]
-    fn may_replicate_commands_count_as_writes() {
-        let header = "#!lua flags=no-writes\n--[[\n  KEYS:\n    [1] key - a key\n--]]\n";
-        assert_eq!(
-            errors(&format!(
-                "{header}return redis.call('PUBLISH', KEYS[1], 'm')"
-            )),
-            ["6:19 `PUBLISH` writes, but the script's shebang declares `no-writes`"]
-        );
-    }
-
     /// `line:column message` of every error of `source` checked for `target`.
     fn errors_for(target: &str, source: &str) -> Vec<String> {
         let options = Options {
@@ -608,36 +403,6 @@ return n";
             .errors()
             .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.message))
             .collect()
-    }
-
-    #[test]
-    fn each_target_knows_its_commands_and_names_the_one_that_has_a_command() {
-        let hash_ttl =
-            with_header("redis.call('HEXPIRE', KEYS[1], 60, 'FIELDS', 1, ARGV[1])\nreturn 1");
-        assert_eq!(
-            errors_for("redis-7.0", &hash_ttl),
-            ["7:12 `HEXPIRE` needs Redis 7.4; this script targets redis-7.0"]
-        );
-        assert_eq!(errors_for("7.4", &hash_ttl), Vec::<String>::new());
-        let getex =
-            with_header("return redis.call('HGETEX', KEYS[1], 'EX', 60, 'FIELDS', 1, ARGV[1])");
-        assert_eq!(
-            errors_for("redis-7.4", &getex),
-            ["7:19 `HGETEX` needs Redis 8.0; this script targets redis-7.4"]
-        );
-        assert_eq!(errors_for("redis-8.0", &getex), Vec::<String>::new());
-        let delifeq = with_header("return redis.call('DELIFEQ', KEYS[1], ARGV[1])");
-        assert_eq!(
-            errors_for("redis-8.0", &delifeq),
-            [
-                "7:19 `DELIFEQ` is a Valkey command (valkey-9.0 and later); this script targets redis-8.0"
-            ]
-        );
-        assert_eq!(
-            errors_for("valkey-8.0", &delifeq),
-            ["7:19 `DELIFEQ` needs Valkey 9.0; this script targets valkey-8.0"]
-        );
-        assert_eq!(errors_for("valkey-9.0", &delifeq), Vec::<String>::new());
     }
 
     #[test]
@@ -707,83 +472,6 @@ return n";
     }
 
     #[test]
-    fn vararg_functions_have_arg_and_methods_are_checked_for_ambiguity() {
-        clean("-- x\nlocal function f(...) return arg.n end\nreturn f(1)");
-        clean("-- x\nlocal s = 'a'\nlocal t = s\n:upper()\nreturn t");
-        assert_eq!(
-            errors("-- x\nlocal s = 'a'\nlocal t = s:upper\n()\nreturn t"),
-            [
-                "4:1 ambiguous syntax: this `(` starts a new line, so Lua 5.1 cannot tell a call from a new statement"
-            ]
-        );
-    }
-
-    #[test]
-    fn shebang_rules() {
-        let header = "--[[\n  KEYS:\n    [1] key - a key\n--]]\n";
-        assert_eq!(
-            errors(&format!(
-                "#!lua flags=no-writes\n{header}return redis.call('DEL', KEYS[1])"
-            )),
-            ["6:19 `DEL` writes, but the script's shebang declares `no-writes`"]
-        );
-        assert_eq!(
-            errors(&format!(
-                "{header}#!lua flags=no-writes\nreturn redis.call('GET', KEYS[1])"
-            )),
-            ["5:1 a `#!` line must be the first line of the file"]
-        );
-        clean(&format!(
-            "#!lua flags=no-writes,allow-stale\n{header}return redis.call('GET', KEYS[1])"
-        ));
-    }
-
-    #[test]
-    fn literal_returns_must_fit_returns() {
-        let source =
-            "--[[\n  RETURNS: int\n--]]\nif redis.call('PING') then return 'no' end\nreturn 1";
-        assert_eq!(
-            errors(source),
-            ["4:35 this returns a string, but RETURNS declares `int`"]
-        );
-        let status = "-- RETURNS: status\nif redis.call('PING') then return redis.error_reply('x') end\nreturn 'OK'";
-        assert_eq!(
-            errors(status),
-            ["3:8 this returns a string, but RETURNS declares `status`"]
-        );
-        clean("-- RETURNS: string?\nif redis.call('PING') then return nil end\nreturn 'x'");
-    }
-
-    #[test]
-    fn literal_errors_may_not_pass_for_redis_refusals() {
-        let found = errors(&with_header(
-            "redis.call('SET', KEYS[1], ARGV[1])\nif ARGV[1] == 'a' then return redis.error_reply('OOM out of quota') end\nif ARGV[1] == 'b' then error({err = 'NOSCRIPT gone'}) end\nif ARGV[1] == 'c' then return {err = 'ERR wrong number of arguments here'} end\nreturn redis.error_reply('-BUSY try later')",
-        ));
-        assert_eq!(
-            found,
-            [
-                "8:49 this error would be taken for Redis's own: `OOM` is an error code Redis uses itself",
-                "9:37 this error would be taken for Redis's own: `NOSCRIPT` is an error code Redis uses itself",
-                "10:38 this error would be taken for Redis's own: `ERR wrong number of arguments...` is how Redis words one of its own errors",
-                "11:26 this error would be taken for Redis's own: `BUSY` is an error code Redis uses itself",
-            ]
-        );
-        clean(&with_header(
-            "redis.call('SET', KEYS[1], ARGV[1])\nif ARGV[1] == 'a' then return redis.error_reply('OUT_OF_QUOTA no more') end\nif ARGV[1] == 'b' then error({err = 'ERR my own words'}) end\nlocal redis_ = redis\nreturn {err = 'Insufficient balance'}",
-        ));
-    }
-
-    #[test]
-    fn a_float_literal_where_numbers_are_declared_is_a_warning() {
-        let analysis = crate::check("x.lua", "-- RETURNS: int\nreturn 3.7", &Options::default());
-        let warnings = warnings(&analysis);
-        assert!(!analysis.has_errors());
-        assert_eq!(warnings.len(), 1);
-        assert_eq!(warnings[0].severity, Severity::Warning);
-        assert!(warnings[0].message.contains("truncates"));
-    }
-
-    #[test]
     fn prose_returns_are_inferred_from_agreeing_literals() {
         let script = analyze("x.lua", "-- RETURNS: 1 if allowed, 0 if limited\nif redis.call('PING') then return 0 end\nreturn 1").unwrap();
         assert_eq!(script.returns.ty(), Some(&crate::ReturnType::Int));
@@ -793,34 +481,6 @@ return n";
         )
         .unwrap();
         assert!(matches!(mixed.returns, Returns::Text(_)));
-    }
-
-    #[test]
-    fn lua_5_1_rules_full_moon_lets_through() {
-        assert_eq!(
-            errors("-- x\nlocal f = tostring\nlocal a = f\n(f)('x')\nreturn 1"),
-            [
-                "4:1 ambiguous syntax: this `(` starts a new line, so Lua 5.1 cannot tell a call from a new statement"
-            ]
-        );
-        assert_eq!(
-            errors("-- x\nlocal s = [[ a [[ b ]]\nreturn s"),
-            [
-                "2:16 `[[` inside a `[[ ... ]]` string or comment: Lua 5.1 rejects nested long brackets"
-            ]
-        );
-        assert_eq!(
-            errors("-- x\nlocal function f() return ... end\nreturn f()"),
-            ["2:27 `...` is used outside a vararg function"]
-        );
-        let locals: String = (0..201).map(|i| format!("local v{i} = {i}\n")).collect();
-        assert_eq!(
-            errors(&format!("-- x\n{locals}return 1")),
-            ["202:7 more than 200 local variables are active in this function"]
-        );
-        clean(
-            "-- x\nlocal s = [==[ a [[ b ]] ]==]\nlocal function f(...) return ... end\nreturn f(s)",
-        );
     }
 
     #[test]
@@ -847,27 +507,5 @@ return n";
             "{".repeat(199),
             "}".repeat(199)
         ));
-    }
-
-    #[test]
-    fn syntax_errors_point_at_the_line() {
-        let found = errors("-- x\nlocal x = \nreturn x +");
-        assert!(!found.is_empty());
-        assert!(
-            found.iter().all(|e| e.contains("Lua syntax error")),
-            "{found:?}"
-        );
-        assert!(
-            errors("-- x\ngoto done\n::done::\nreturn 1")
-                .iter()
-                .any(|e| e.contains("Lua syntax error"))
-        );
-        let backtick = errors("-- x\nlocal s = `x`\nreturn s");
-        assert!(
-            backtick
-                .iter()
-                .any(|e| e.starts_with("2:11 Lua syntax error") && e.contains('`')),
-            "{backtick:?}"
-        );
     }
 }

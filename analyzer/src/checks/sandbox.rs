@@ -3,6 +3,7 @@
 use super::Options;
 use crate::diagnostic::Diagnostic;
 use crate::lua::facts::Facts;
+use crate::names::edit_distance;
 use crate::redis::environment::LIBRARIES;
 use crate::redis::target::{Known, Target};
 use crate::rules;
@@ -99,9 +100,15 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
                 format!("`{library}` has no such member in Redis's Lua environment")
             }
         };
+        // Called, it fails the script; read as a value, it is nil.
+        let rule = if read.called {
+            &rules::UNDEFINED_GLOBAL
+        } else {
+            &rules::MISSING_MEMBER
+        };
         out.push(
             Diagnostic::new(
-                &rules::UNDEFINED_GLOBAL,
+                rule,
                 format!(
                     "`{}` is not part of {}'s Lua environment",
                     read.name,
@@ -154,22 +161,6 @@ fn closest(target: Target, name: &str, library: &str) -> Option<&'static str> {
         .filter(|(distance, _)| *distance <= 2)
         .min()
         .map(|(_, member)| member)
-}
-
-/// Levenshtein distance between two short strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -290,6 +290,8 @@ pub struct MemberRead {
     pub fallback: bool,
     /// Whether it is read at the top level of the file (in a library: when it loads).
     pub at_load: bool,
+    /// Whether it is called right where it is read: `string.trimm(s)`.
+    pub called: bool,
 }
 
 /// Everything the checks need to know about the body.

@@ -122,9 +122,6 @@ fn read_here(source: &str, library: bool) -> Body {
         walk::main_chunk(parsed.ast().nodes())
     };
     diagnostics.extend(lua51_rules(&facts));
-    if !has_syntax_errors {
-        diagnostics.extend(scan.nested_long_brackets);
-    }
     Body {
         facts,
         diagnostics,
@@ -233,8 +230,6 @@ fn lua51_rules(facts: &Facts) -> Vec<Diagnostic> {
 
 /// What a quick pass over the text finds before the parser runs.
 struct TextScan {
-    /// `[[` inside `[[ ]]` strings or comments (level 0), which Lua 5.1 rejects.
-    nested_long_brackets: Vec<Diagnostic>,
     /// The deepest nesting of brackets and blocks, and where it is reached.
     deepest: (usize, usize),
 }
@@ -243,14 +238,12 @@ struct TextScan {
 /// recurses, must never get deep enough to overflow the compiler's stack.
 const MAX_NESTING: usize = 200;
 
-/// Scans the text like Lua's lexer, skipping quoted strings and comments: finds nested
-/// long brackets and measures how deeply brackets and blocks nest.
+/// Scans the text like Lua's lexer, skipping quoted strings and comments: measures how
+/// deeply brackets and blocks nest. (A `[[` inside a `[[ ... ]]` string is fine: the
+/// servers' Lua takes it as text.)
 fn scan_text(code: &str) -> TextScan {
     let bytes = code.as_bytes();
-    let mut scan = TextScan {
-        nested_long_brackets: Vec::new(),
-        deepest: (0, 0),
-    };
+    let mut scan = TextScan { deepest: (0, 0) };
     let mut depth: usize = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -258,7 +251,7 @@ fn scan_text(code: &str) -> TextScan {
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
                 i += 2;
                 if let Some(level) = long_bracket_level(&bytes[i..]) {
-                    i = skip_long_bracket(code, i, level, &mut scan.nested_long_brackets);
+                    i = skip_long_bracket(code, i, level);
                 } else {
                     i = memchr_newline(bytes, i);
                 }
@@ -272,7 +265,7 @@ fn scan_text(code: &str) -> TextScan {
             }
             b'[' if long_bracket_level(&bytes[i..]).is_some() => {
                 let level = long_bracket_level(&bytes[i..]).unwrap_or(0);
-                i = skip_long_bracket(code, i, level, &mut scan.nested_long_brackets);
+                i = skip_long_bracket(code, i, level);
             }
             b'(' | b'{' | b'[' => {
                 depth += 1;
@@ -316,27 +309,13 @@ fn long_bracket_level(bytes: &[u8]) -> Option<usize> {
     (rest.get(level) == Some(&b'[')).then_some(level)
 }
 
-/// Skips the long bracket opening at `start`; returns the offset after its end. At level 0,
-/// a `[[` inside is reported.
-fn skip_long_bracket(code: &str, start: usize, level: usize, found: &mut Vec<Diagnostic>) -> usize {
+/// Skips the long bracket opening at `start`; returns the offset after its end.
+fn skip_long_bracket(code: &str, start: usize, level: usize) -> usize {
     let body = start + level + 2;
     let closer = format!("]{}]", "=".repeat(level));
     let end = code[body..]
         .find(&closer)
         .map_or(code.len(), |at| body + at);
-    if level == 0
-        && let Some(at) = code[body..end].find("[[")
-    {
-        found.push(
-            Diagnostic::new(
-                &rules::LUA_SYNTAX,
-                "`[[` inside a `[[ ... ]]` string or comment: Lua 5.1 rejects nested long brackets",
-                location_of(code, body + at),
-                2,
-            )
-            .with_help("use a level-1 long bracket outside, `[=[ ... ]=]`, which may contain `[[`"),
-        );
-    }
     (end + closer.len()).min(code.len())
 }
 

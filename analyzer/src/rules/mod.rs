@@ -28,6 +28,7 @@ mod load_time_sandbox;
 mod lua_syntax;
 mod mergeable_calls;
 mod missing_header;
+mod missing_member;
 mod noscript_command;
 mod redis_api_arguments;
 mod reserved_error_code;
@@ -61,6 +62,7 @@ pub use load_time_sandbox::RULE as LOAD_TIME_SANDBOX;
 pub use lua_syntax::RULE as LUA_SYNTAX;
 pub use mergeable_calls::RULE as MERGEABLE_CALLS;
 pub use missing_header::RULE as MISSING_HEADER;
+pub use missing_member::RULE as MISSING_MEMBER;
 pub use noscript_command::RULE as NOSCRIPT_COMMAND;
 pub use redis_api_arguments::RULE as REDIS_API_ARGUMENTS;
 pub use reserved_error_code::RULE as RESERVED_ERROR_CODE;
@@ -108,6 +110,7 @@ pub const RULES: &[&Rule] = &[
     &WHOLE_COLLECTION_REPLY,
     &KEY_NOT_FROM_KEYS,
     &UNBOUNDED_LOOP,
+    &MISSING_MEMBER,
 ];
 
 /// One rule.
@@ -238,15 +241,17 @@ impl RuleLevels {
     /// when it is a syntax rule.
     pub fn set(&mut self, name: &str, level: Level) -> Result<(), String> {
         let Some(rule) = Rule::find(name) else {
-            let names: Vec<&str> = RULES
+            let closest = RULES
                 .iter()
-                .filter(|rule| rule.allowable)
-                .map(|rule| rule.name)
-                .collect();
-            return Err(format!(
-                "there is no rule `{name}`; the rules are: {}",
-                names.join(", ")
-            ));
+                .map(|rule| (crate::names::edit_distance(name, rule.name), rule.name))
+                .min()
+                .filter(|(distance, _)| *distance <= 3);
+            return Err(match closest {
+                Some((_, close)) => format!(
+                    "there is no rule `{name}`: did you mean `{close}`? (`redis-script rules` lists them)"
+                ),
+                None => format!("there is no rule `{name}`; `redis-script rules` lists them"),
+            });
         };
         if !rule.allowable {
             return Err(format!(
@@ -318,11 +323,15 @@ mod tests {
                 .unwrap_err()
                 .contains("syntax rule")
         );
+        assert_eq!(
+            levels.set("unknown_comand", Level::Allow).unwrap_err(),
+            "there is no rule `unknown_comand`: did you mean `unknown_command`? (`redis-script rules` lists them)"
+        );
         assert!(
             levels
                 .set("no_such", Level::Allow)
                 .unwrap_err()
-                .contains("unknown_command")
+                .contains("`redis-script rules` lists them")
         );
         for rule in RULES {
             assert_eq!(

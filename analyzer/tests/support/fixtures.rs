@@ -11,7 +11,9 @@
 //! server: refused at run        every server's verdict: refused at load, refused at run, runs
 //! server redis-7.0: runs        one server's (or a family's: `server valkey: ...`)
 //! deny: key_not_from_keys        rules denied for it (one allowed by default)
-//! 9:19 unknown_command          a finding for the default target (redis-7.0): line:column rule
+//! target: valkey-8.0             the target the findings below are for (else redis-7.0)
+//! 9:19 unknown_command `INCRR` is not a Redis 7.0.15 command
+//!                               a finding: line:column rule, then its message
 //! ```
 //!
 //! Read by the analyzer's fixture test (the findings) and by the differential test of the
@@ -78,7 +80,9 @@ pub struct Fixture {
     pub verdicts: Vec<(String, Verdict)>,
     /// Rules denied for it.
     pub deny: Vec<String>,
-    /// The findings for the default target, `line:column rule`, in order.
+    /// The target the findings are for (`None`: the default, redis-7.0).
+    pub target: Option<String>,
+    /// The findings for that target, `line:column rule message`, in order.
     pub findings: Vec<String>,
     /// Where its `.expect` is.
     pub expect_path: PathBuf,
@@ -139,11 +143,21 @@ impl Fixture {
         }
     }
 
-    /// Whether the fixture breaks its own rule for the default target.
+    /// The target its findings are for.
+    pub fn findings_target(&self) -> redis_script_analyzer::Target {
+        self.target
+            .as_deref()
+            .map_or_else(Default::default, |target| {
+                redis_script_analyzer::Target::parse(target)
+                    .unwrap_or_else(|e| panic!("{}: {e}", self.relative))
+            })
+    }
+
+    /// Whether the fixture breaks its own rule, for the target of its findings.
     pub fn breaks_its_rule(&self) -> bool {
         self.findings
             .iter()
-            .any(|finding| finding.ends_with(&format!(" {}", self.rule)))
+            .any(|finding| finding.split(' ').nth(1) == Some(self.rule.as_str()))
     }
 }
 
@@ -202,6 +216,7 @@ fn read(rule: String, relative: String, text: String, spec: &str) -> Fixture {
         function: None,
         verdicts: Vec::new(),
         deny: Vec::new(),
+        target: None,
         findings: Vec::new(),
         expect_path: PathBuf::new(),
         spec: String::new(),
@@ -219,6 +234,8 @@ fn read(rule: String, relative: String, text: String, spec: &str) -> Fixture {
             fixture.argv = words(rest);
         } else if let Some(rest) = line.strip_prefix("deny:") {
             fixture.deny = words(rest);
+        } else if let Some(rest) = line.strip_prefix("target:") {
+            fixture.target = Some(rest.trim().to_owned());
         } else if let Some(rest) = line.strip_prefix("function:") {
             fixture.function = Some(rest.trim().to_owned());
         } else if let Some(rest) = line.strip_prefix("server") {

@@ -557,6 +557,7 @@ impl Walker {
                             // Only a read that is the whole left side of `or`.
                             fallback: fallback && suffixes.len() == 1,
                             at_load: self.at_load(),
+                            called: matches!(rest.get(1), Some(Suffix::Call(_))),
                         });
                     }
                 }

@@ -23,7 +23,10 @@ impl Walker {
         let Some(Suffix::Call(Call::AnonymousCall(args))) = suffixes.next() else {
             return None;
         };
-        suffixes.next()?;
+        let written: String = suffixes.map(|suffix| suffix.to_string()).collect();
+        if written.is_empty() {
+            return None;
+        }
         let function = token_text(base);
         if function != "getmetatable" || self.global_of(&function).is_none() {
             return None;
@@ -32,7 +35,11 @@ impl Walker {
         let protected = string_literal(first).is_some()
             || bare_name(first).is_some_and(|name| self.global_of(name) == Some("_G"));
         protected.then(|| NameUse {
-            name: target.to_string().trim().to_owned(),
+            name: format!(
+                "getmetatable({}){}",
+                first.to_string().trim(),
+                written.trim_end()
+            ),
             site: site_of_node(target),
             at_load: self.at_load(),
         })

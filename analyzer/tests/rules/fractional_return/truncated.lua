@@ -1,0 +1,2 @@
+-- RETURNS: int
+return 3.7

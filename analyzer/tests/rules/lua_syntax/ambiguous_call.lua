@@ -1,0 +1,5 @@
+-- x
+local f = tostring
+local a = f
+(f)('x')
+return 1

@@ -1,0 +1,5 @@
+-- x
+local s = 'a'
+local t = s:upper
+()
+return t

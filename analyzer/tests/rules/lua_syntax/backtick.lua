@@ -1,0 +1,3 @@
+-- x
+local s = `x`
+return s

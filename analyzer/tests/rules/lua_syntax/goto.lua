@@ -1,0 +1,4 @@
+-- x
+goto done
+::done::
+return 1

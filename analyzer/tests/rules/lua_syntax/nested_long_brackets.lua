@@ -1,0 +1,3 @@
+-- x
+local s = [[ a [[ b ]]
+return s

@@ -1,0 +1,6 @@
+--[[
+  KEYS:
+    [1] key - a key
+--]]
+#!lua flags=no-writes
+return redis.call('GET', KEYS[1])

@@ -1,0 +1,3 @@
+-- x
+local function f() return ... end
+return f()

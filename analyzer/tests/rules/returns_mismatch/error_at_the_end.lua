@@ -1,0 +1,3 @@
+-- RETURNS: int
+if redis.call('PING') then return 1 end
+error('unreachable')

@@ -1,0 +1,3 @@
+-- RETURNS: string?
+if redis.call('PING') then return nil end
+return 'x'

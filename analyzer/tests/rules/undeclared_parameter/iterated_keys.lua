@@ -1,0 +1,9 @@
+--[[
+  KEYS:
+    [1] key - a key
+  ARGV:
+    [1] value - a value
+--]]
+redis.call('SET', KEYS[1], ARGV[1])
+for _, k in ipairs(KEYS) do end
+return 1

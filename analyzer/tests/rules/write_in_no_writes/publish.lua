@@ -1,0 +1,6 @@
+#!lua flags=no-writes
+--[[
+  KEYS:
+    [1] key - a key
+--]]
+return redis.call('PUBLISH', KEYS[1], 'm')
