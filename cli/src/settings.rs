@@ -1,4 +1,4 @@
-//! The settings each file is checked with, as the crate that binds it says: its lint
+//! The settings each file is checked with, as the crate that binds it says: its rule
 //! levels (`[package.metadata.redis-script]`), and the server it is checked for: the
 //! `[package.metadata.redis-script] target` of its `Cargo.toml`, and a binding's own
 //! `#[redis_script("x.lua", target = "...")]` (or `#[redis_library]`), found in the

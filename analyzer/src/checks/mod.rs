@@ -14,7 +14,7 @@ pub mod calls;
 pub mod contract;
 pub mod error_codes;
 pub mod library;
-pub mod lints;
+pub mod advice;
 pub mod returns;
 pub mod sandbox;
 pub mod shebang;
@@ -64,7 +64,7 @@ pub fn run(
     calls::check(&refused, facts, options.target, out);
     api_arguments::check(facts, options.target, out);
     error_codes::check(facts, out);
-    lints::check(facts, options.target, out);
+    advice::check(facts, options.target, out);
     if let Some(script) = script {
         contract::check(script, facts, None, out);
         structured::check(script, facts, None, out);
@@ -104,7 +104,7 @@ pub fn run_library(
     calls::check(&refused, facts, options.target, out);
     api_arguments::check(facts, options.target, out);
     error_codes::check(facts, out);
-    lints::check(facts, options.target, out);
+    advice::check(facts, options.target, out);
     library::check(facts, options.target, out);
     library::method_names(functions, facts, out);
     for (function, (_, walked)) in functions.iter_mut().zip(&walked_as) {

@@ -1,4 +1,4 @@
-//! Lints: the performance and best-practice advice of the article this project grew from,
+//! The advice rules: the performance and best-practice advice of the article this project grew from,
 //! given at compile time in the script's own lines (the rules of [`Basis::Advice`]
 //! (crate::rules::Basis::Advice)). They are warnings by default, `key_not_from_keys`
 //! allowed; like every rule, each can be allowed, warned or denied.
@@ -19,7 +19,7 @@ use crate::redis::commands::ArgKind;
 use crate::redis::target::{Known, Target};
 use crate::rules::{self, Rule};
 
-/// Every lint's findings in `facts` (of a script, or of a library's functions).
+/// Every advice rule's findings in `facts` (of a script, or of a library's functions).
 pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     mergeable_calls(facts, out);
     for call in &facts.commands {
@@ -34,7 +34,7 @@ pub fn check(facts: &Facts, target: Target, out: &mut Vec<Diagnostic>) {
     unbounded_loop(facts, out);
 }
 
-/// A lint's finding at `site`.
+/// An advice rule's finding at `site`.
 fn finding(
     rule: &'static Rule,
     site: Site,
@@ -210,7 +210,7 @@ mod tests {
     use crate::Options;
     use crate::rules::Level;
 
-    /// `line lint` of every lint finding of `source`, checked with `options`.
+    /// `line rule` of every advice finding of `source`, checked with `options`.
     fn findings_with(source: &str, options: &Options) -> Vec<String> {
         crate::check("lua_scripts/x.lua", source, options)
             .diagnostics
