@@ -34,16 +34,18 @@ fn main() -> ExitCode {
         "demo" => demo(),
         "test" => test(),
         "bench" => bench(),
+        "compile-cost" => compile_cost::measure(&run::workspace_root()),
         "servers" => servers::ensure(&run::workspace_root()).map(drop),
         "redis-2" => redis_server::ensure().and_then(|()| redis_2::check(&run::workspace_root())),
         "redis-tables" => redis_tables(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo|test|bench|servers|redis-tables|redis-2>\n\n  \
+                "usage: cargo xtask <demo|test|bench|compile-cost|servers|redis-tables|redis-2>\n\n  \
                  demo          run the rate limiter example against a throwaway Redis\n  \
                  test          fmt, clippy, every test (on each server), the docs and cargo package\n  \
                  servers       fetch Redis 8.0, Valkey 8.1 and Valkey 9 into target/servers\n  \
                  bench         throughput, allocations and compile cost, against redis-rs\n  \
+                 compile-cost  only the compile cost of bound scripts\n  \
                  redis-tables  regenerate analyzer/src/redis/tables.rs from every server of the suite\n  \
                  redis-2       build and test a scratch copy against redis-rs 2.0's release candidate"
             );

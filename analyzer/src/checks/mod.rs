@@ -9,12 +9,12 @@
 //! - [`error_codes`]: literal error texts that would pass for Redis's own refusals;
 //! - [`returns`]: literal returns against RETURNS, and RETURNS inferred from them.
 
+pub mod advice;
 pub mod api_arguments;
 pub mod calls;
 pub mod contract;
 pub mod error_codes;
 pub mod library;
-pub mod advice;
 pub mod returns;
 pub mod sandbox;
 pub mod shebang;
