@@ -267,9 +267,13 @@ fn render_command(
         Some(Value::Array(args)) => render_args(args),
         _ => "&[]".to_owned(),
     };
+    let summary = doc
+        .and_then(|doc| field(doc, "summary"))
+        .and_then(text_of)
+        .unwrap_or_default();
     let _ = write!(
         out,
-        "{pad}Command {{ name: {:?}, arity: {}, write: {}, noscript: {}, since: {since}, args: {args}, subcommands: &[",
+        "{pad}Command {{ name: {:?}, summary: {summary:?}, arity: {}, write: {}, noscript: {}, since: {since}, args: {args}, subcommands: &[",
         command.name, command.arity, command.write, command.noscript
     );
     if command.subcommands.is_empty() {

@@ -9,6 +9,8 @@ use super::version::RedisVersion;
 pub struct Command {
     /// Lowercase name (`get`; for a subcommand, the part after the container: `get` of `config`).
     pub name: &'static str,
+    /// What it does, in one line, as the server's `COMMAND DOCS` says it.
+    pub summary: &'static str,
     /// Redis's arity: `n > 0` means exactly `n` words, `n < 0` at least `-n` (the command's
     /// own name counts, and a subcommand's container too).
     pub arity: i64,
