@@ -140,7 +140,7 @@ fn check_speaks_json_and_github() {
     assert_eq!(lines.len(), 3, "{text}");
     assert_eq!(
         lines[0],
-        r#"{"file":"broken/typo.lua","line":3,"column":19,"width":6,"severity":"error","rule":"unknown_command","code":"RS0101","message":"`GETT` is not a Redis 7.0.15 command","help":"check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked","notes":[],"source_line":"return redis.call('GETT', KEYS[1])","checked_file":"broken/typo.lua"}"#
+        r#"{"file":"broken/typo.lua","line":3,"column":19,"width":6,"severity":"error","rule":"unknown_command","code":"RS0101","message":"`GETT` is not a Redis 7.0.15 command","help":"did you mean `GET`?","notes":[],"source_line":"return redis.call('GETT', KEYS[1])","checked_file":"broken/typo.lua"}"#
     );
     assert!(lines[1].starts_with(r#"{"file":"broken/unread.lua","line":3,"column":4,"#));
     assert!(lines[1].contains(r#""severity":"warning""#));
@@ -159,7 +159,7 @@ fn check_speaks_json_and_github() {
     ]);
     assert_eq!(
         stdout(&output).trim_end(),
-        "::error file=broken/typo.lua,line=3,col=19,title=redis-script unknown_command (RS0101)::`GETT` is not a Redis 8.0.2 command%0Ahelp: check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked"
+        "::error file=broken/typo.lua,line=3,col=19,title=redis-script unknown_command (RS0101)::`GETT` is not a Redis 8.0.2 command%0Ahelp: did you mean `GET`?"
     );
     let unknown = redis_script(&["check", "--target", "redis-6.2", "broken"]);
     assert_eq!(unknown.status.code(), Some(2));

@@ -14,6 +14,25 @@ use crate::redis::shapes::{self, Mismatch};
 use crate::redis::target::{Known, Target};
 use crate::rules::{self, Rule};
 
+/// The command of `target` whose name is closest to `name`, when one is close (a typo).
+fn closest_command(name: &str, target: Target) -> Option<&'static str> {
+    let name = name.to_ascii_lowercase();
+    target
+        .table()
+        .commands
+        .iter()
+        .filter(|command| matches!(target.command(command.name), Known::Yes(_)))
+        .map(|command| {
+            (
+                crate::names::edit_distance(&name, command.name),
+                command.name,
+            )
+        })
+        .filter(|(distance, _)| *distance <= 2 && *distance < name.len() / 2 + 1)
+        .min()
+        .map(|(_, close)| close)
+}
+
 /// The `BLOCK` argument of an `XREAD`/`XREADGROUP` call, on a target whose scripts may
 /// not block (as `BLPOP` tells: Redis 7.0 refuses blocking commands in scripts, newer
 /// servers run them without blocking).
@@ -58,13 +77,17 @@ pub fn check(refused: WritesRefused<'_>, facts: &Facts, target: Target, out: &mu
                 continue;
             }
             Known::No => {
+                let help = match closest_command(name, target) {
+                    Some(close) => format!("did you mean `{}`?", close.to_ascii_uppercase()),
+                    None => "check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked".to_owned(),
+                };
                 out.push(
                     problem(
                         &rules::UNKNOWN_COMMAND,
                         call,
                         format!("`{upper}` is not a {} command", target.server()),
                     )
-                        .with_help("check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked"),
+                    .with_help(help),
                 );
                 continue;
             }

@@ -100,5 +100,5 @@ impl ::redis_script::__private::Script for Checked {
     ::redis_script::__private::registration(Checked::META)
 }
 ::core::compile_error! {
-    "lua_scripts/checks/unknown_command.lua:9:19: `INCRR` is not a Redis 7.0.15 command [unknown_command]\n  |\n9 | return redis.call(\"INCRR\", KEYS[1], ARGV[1])\n  |                   ^^^^^^^\n  = note: `unknown_command` (RS0101) is an error here; `-- redis-script: allow(unknown_command)` allows it on this line, `redis-script explain unknown_command` says more\n  = help: check the spelling; commands of modules (with a dot, like `JSON.SET`) are not checked"
+    "lua_scripts/checks/unknown_command.lua:9:19: `INCRR` is not a Redis 7.0.15 command [unknown_command]\n  |\n9 | return redis.call(\"INCRR\", KEYS[1], ARGV[1])\n  |                   ^^^^^^^\n  = note: `unknown_command` (RS0101) is an error here; `-- redis-script: allow(unknown_command)` allows it on this line, `redis-script explain unknown_command` says more\n  = help: did you mean `INCR`?"
 }
