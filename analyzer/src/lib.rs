@@ -45,8 +45,9 @@ pub use diagnostic::{Diagnostic, Location, Severity, source_line};
 pub use model::{
     DeclaredError, Function, Library, Param, ParamKind, Params, Returns, Script, Shebang,
 };
+pub use redis::commands::{Arg, ArgKind, Command};
 pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
-pub use redis::target::{Family, Target};
+pub use redis::target::{Family, Known, Target};
 pub use redis::version::RedisVersion;
 pub use rules::{Basis, Level, RULES, Rule, RuleLevels};
 pub use settings::{manifest_levels, manifest_target};

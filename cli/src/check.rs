@@ -26,7 +26,7 @@ pub fn run(
     let found = files::collect(paths)?;
     let progress = (found.len() >= PROGRESS_FROM && std::io::stderr().is_terminal())
         .then(|| indicatif::ProgressBar::new(found.len() as u64));
-    let mut checker = files::Checker::new(asked);
+    let mut checker = files::Checker::new(asked.clone());
     let checked: Vec<Checked> = found
         .iter()
         .map(|file| {

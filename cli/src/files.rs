@@ -188,23 +188,23 @@ pub struct Asked {
 /// Checks files with the options the command line asks for over those of each file's
 /// crate (whose settings are read once per scripts folder).
 #[derive(Debug)]
-pub struct Checker<'a> {
-    asked: &'a Asked,
+pub struct Checker {
+    asked: Asked,
     crates: HashMap<PathBuf, CrateSettings>,
 }
 
-impl<'a> Checker<'a> {
+impl Checker {
     /// A checker for what the command line asks.
-    pub fn new(asked: &'a Asked) -> Self {
+    pub fn new(asked: Asked) -> Self {
         Self {
             asked,
             crates: HashMap::new(),
         }
     }
 
-    /// Checks `file`: for the target asked, else for the target its crate gives it (see
-    /// [`crate::settings`]); with the crate's rule levels under those asked.
-    pub fn check(&mut self, file: &ScriptFile) -> Result<Checked, String> {
+    /// The options `file` is checked with: the target asked, else the target its crate
+    /// gives it (see [`crate::settings`]); the crate's rule levels under those asked.
+    pub fn options(&mut self, file: &ScriptFile) -> Result<Options, String> {
         let crate_settings = self
             .crates
             .entry(file.root.clone())
@@ -223,7 +223,18 @@ impl<'a> Checker<'a> {
             .as_ref()
             .map_err(|message| format!("the crate of {}: {message}", file.display()))?;
         options.levels = crate_levels.overridden_by(&self.asked.levels);
+        Ok(options)
+    }
+
+    /// Checks `file` with its [`options`](Self::options).
+    pub fn check(&mut self, file: &ScriptFile) -> Result<Checked, String> {
+        let options = self.options(file)?;
         Ok(file.check(&options))
+    }
+
+    /// Forgets what was read of the crates, so their settings are read again.
+    pub fn forget_crates(&mut self) {
+        self.crates.clear();
     }
 }
 
@@ -252,6 +263,27 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<ScriptFile>, String> {
         }
     }
     Ok(found)
+}
+
+/// The file at `path` with `text` (an editor's unsaved text), in the scripts folder of
+/// a file named on its own.
+pub fn with_text(path: &Path, text: String) -> ScriptFile {
+    let root = root_of(path);
+    let relative = path
+        .strip_prefix(&root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    ScriptFile {
+        root,
+        relative,
+        text,
+    }
+}
+
+/// Every `.lua` file under `folder` (unreadable folders are skipped).
+pub fn lua_files_under(folder: &Path, out: &mut Vec<PathBuf>) {
+    let _ = lua_files(folder, out);
 }
 
 /// One file, named on its own.

@@ -12,6 +12,7 @@ mod expand;
 mod files;
 mod header;
 mod json;
+mod lsp;
 mod rules;
 mod server;
 mod settings;
@@ -77,6 +78,11 @@ enum Command {
     },
     /// Lists every rule: code, name, default level, what it rests on and what it finds.
     Rules,
+    /// Serves an editor over stdin/stdout as a Language Server Protocol server: the
+    /// checks as you type (for the target and levels each file's crate sets), hover docs
+    /// of commands, KEYS/ARGV entries and the redis table, completion, go to definition,
+    /// document symbols and quick fixes. See the README for editor setups.
+    Lsp,
     /// Prints a header for a script, inferred from its body: the KEYS and ARGV it reads
     /// and the type its literal returns agree on.
     Header {
@@ -205,6 +211,7 @@ fn main() -> ExitCode {
             .and_then(|asked| check::run(&paths, &asked, format, quiet)),
         Command::Explain { rule } => rules::explain(&rule),
         Command::Rules => rules::list(),
+        Command::Lsp => lsp::run(),
         Command::Header { file, write } => header::run(&file, write),
         Command::Expand { file, map } => expand::run(&file, map),
         Command::Load {

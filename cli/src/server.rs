@@ -120,7 +120,7 @@ pub fn load(
     asked: &files::Asked,
 ) -> Result<ExitCode, String> {
     let found = files::collect(paths)?;
-    let mut checker = files::Checker::new(asked);
+    let mut checker = files::Checker::new(asked.clone());
     let mut checked = Vec::new();
     for file in &found {
         checked.push(checker.check(file)?);
@@ -200,7 +200,7 @@ pub fn run(
         ));
     }
     let asked = files::Asked::default();
-    let Some(checked) = without_errors(files::Checker::new(&asked).check(&script_file)?) else {
+    let Some(checked) = without_errors(files::Checker::new(asked).check(&script_file)?) else {
         return Ok(ExitCode::from(1));
     };
     let Some(Model::Script(script)) = &checked.model else {

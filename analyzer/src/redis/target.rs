@@ -156,6 +156,15 @@ impl Target {
         self.elsewhere(|table| find(table.commands, name).map(|command| command.since))
     }
 
+    /// Every command the target has, in name order.
+    pub fn commands(self) -> impl Iterator<Item = &'static Command> {
+        self.table()
+            .commands
+            .iter()
+            .copied()
+            .filter(move |command| self.has_since(command.since))
+    }
+
     /// Whether the target's Lua environment has the global `name`, and if not, the oldest
     /// target that has it.
     pub fn global(self, name: &str) -> Known<()> {

@@ -1,0 +1,464 @@
+//! `redis-script lsp` over stdio, as an editor drives it: the real binary, JSON-RPC
+//! messages with their `Content-Length` headers, files in a temporary scripts folder.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// How long an answer may take before the test fails.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The server, and what it sends.
+struct Editor {
+    child: Child,
+    stdin: ChildStdin,
+    received: Receiver<Value>,
+    next_id: i64,
+    /// Notifications received while waiting for something else.
+    pending: Vec<Value>,
+}
+
+impl Editor {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_redis-script"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("redis-script starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, received) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let header = header.trim_end();
+                    if header.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = header.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("a Content-Length header")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let _ = sender.send(serde_json::from_slice(&body).expect("JSON from the server"));
+            }
+        });
+        let mut editor = Self {
+            child,
+            stdin,
+            received,
+            next_id: 0,
+            pending: Vec::new(),
+        };
+        let capabilities = editor.request("initialize", json!({"capabilities": {}}));
+        assert_eq!(
+            capabilities["result"]["capabilities"]["hoverProvider"],
+            true
+        );
+        editor.notify("initialized", json!({}));
+        editor
+    }
+
+    fn send_raw(&mut self, body: &[u8]) {
+        let _ = write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len());
+        let _ = self.stdin.write_all(body);
+        let _ = self.stdin.flush();
+    }
+
+    fn send(&mut self, message: Value) {
+        self.send_raw(message.to_string().as_bytes());
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The whole response to a request.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.received.recv_timeout(PATIENCE).expect("an answer");
+            if message["id"] == id {
+                return message;
+            }
+            self.pending.push(message);
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        if let Some(at) = self.pending.iter().position(|m| is_diagnostics_for(m, uri)) {
+            let message = self.pending.remove(at);
+            return message["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        loop {
+            let message = self.received.recv_timeout(PATIENCE).expect("diagnostics");
+            if is_diagnostics_for(&message, uri) {
+                return message["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            self.pending.push(message);
+        }
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn at(&mut self, method: &str, uri: &str, line: u32, character: u32) -> Value {
+        self.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+    }
+
+    /// Shuts the server down as an editor does; its exit status.
+    fn shut_down(mut self) -> std::process::ExitStatus {
+        let response = self.request("shutdown", Value::Null);
+        assert!(response.get("error").is_none(), "{response}");
+        self.notify("exit", Value::Null);
+        wait(&mut self.child)
+    }
+}
+
+fn is_diagnostics_for(message: &Value, uri: &str) -> bool {
+    message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri
+}
+
+fn wait(child: &mut Child) -> std::process::ExitStatus {
+    for _ in 0..200 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the server did not exit");
+}
+
+/// A scripts folder of its own for `name`, with `files`.
+fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("lsp-{name}"))
+        .join("lua_scripts");
+    let _ = std::fs::remove_dir_all(&root);
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    root
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.canonicalize().unwrap().display())
+}
+
+const TYPO: &str = "--[[\n  Reads a value.\n  KEYS:\n    [1] key - the key to read\n  RETURNS: bulk\n--]]\nreturn redis.call('GETT', KEYS[1])\n";
+
+#[test]
+fn diagnostics_follow_the_edits_and_a_quick_fix_applies() {
+    let root = folder("edits", &[("read.lua", TYPO)]);
+    let file = uri(&root.join("read.lua"));
+    let mut editor = Editor::start();
+    editor.open(&file, TYPO);
+    let found = editor.diagnostics(&file);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "unknown_command");
+    assert_eq!(found[0]["severity"], 1);
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({"line": 6, "character": 18})
+    );
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `GET`?")
+    );
+
+    let actions = editor.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": file}, "range": found[0]["range"], "context": {"diagnostics": found}}),
+    );
+    let actions = actions["result"].as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Replace with 'GET'", "Allow `unknown_command` on this line"]
+    );
+    let edit = &actions[0]["edit"]["changes"][&file][0];
+    assert_eq!(edit["newText"], "'GET'");
+    let fixed = TYPO.replace("'GETT'", "'GET'");
+    editor.change(&file, 2, &fixed);
+    assert_eq!(editor.diagnostics(&file), Vec::<Value>::new());
+
+    // Back to the typo, allowed on its line as the second action does.
+    let allowed = TYPO.replace(
+        "KEYS[1])\n",
+        "KEYS[1]) -- redis-script: allow(unknown_command)\n",
+    );
+    editor.change(&file, 3, &allowed);
+    assert_eq!(editor.diagnostics(&file), Vec::<Value>::new());
+    assert!(editor.shut_down().success());
+}
+
+#[test]
+fn hover_completion_and_definition() {
+    let script = "--[[\n  Counts a visit.\n  KEYS:\n    [1] counter - the visits of a page\n  ARGV:\n    [1] step: int - how many to add\n  RETURNS: int\n--]]\n--- @include \"helpers/bump\"\nlocal rcall = redis.call\nredis.log(redis.LOG_NOTICE, 'visit')\nreturn bump(KEYS[1], ARGV[1]) + rcall('INCRBY', KEYS[1], ARGV[1])\n";
+    let helper = "local function bump(key, by)\n  return redis.call('INCRBY', key, by)\nend\n";
+    let root = folder(
+        "hover",
+        &[("visits.lua", script), ("helpers/bump.lua", helper)],
+    );
+    let file = uri(&root.join("visits.lua"));
+    let mut editor = Editor::start();
+    editor.open(&file, script);
+    assert_eq!(editor.diagnostics(&file), Vec::<Value>::new());
+
+    let command = editor.at("textDocument/hover", &file, 11, 42);
+    let text = command["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("**INCRBY**: "), "{text}");
+    assert!(text.contains("INCRBY key increment"), "{text}");
+    let key = editor.at("textDocument/hover", &file, 11, 14);
+    let text = key["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("`counter`") && text.contains("the visits of a page"),
+        "{text}"
+    );
+    let arg = editor.at("textDocument/hover", &file, 11, 24);
+    assert!(
+        arg["result"]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("`int`")
+    );
+    let api = editor.at("textDocument/hover", &file, 10, 8);
+    let text = api["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("**redis.log**"), "{text}");
+    assert_eq!(
+        editor.at("textDocument/hover", &file, 9, 1)["result"],
+        Value::Null
+    );
+
+    let typing = script.replace("return bump", "redis.call('INCRB')\nreturn bump");
+    editor.change(&file, 2, &typing);
+    let items = editor.at("textDocument/completion", &file, 11, 17);
+    let labels: Vec<&str> = items["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"INCRBY") && labels.contains(&"INCRBYFLOAT"),
+        "{labels:?}"
+    );
+    assert!(labels.iter().all(|l| l.starts_with("INCRB")), "{labels:?}");
+    let indices = editor.at("textDocument/completion", &file, 12, 17);
+    assert_eq!(indices["result"][0]["label"], "1");
+    assert_eq!(indices["result"][0]["detail"], "counter");
+    let header = editor.at("textDocument/completion", &file, 2, 2);
+    let labels: Vec<&str> = header["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"RETURNS:") && labels.contains(&"int"),
+        "{labels:?}"
+    );
+
+    let include = editor.at("textDocument/definition", &file, 8, 5);
+    assert_eq!(
+        include["result"]["uri"],
+        uri(&root.join("helpers/bump.lua"))
+    );
+    let entry = editor.at("textDocument/definition", &file, 12, 14);
+    assert_eq!(entry["result"]["uri"], file);
+    assert_eq!(entry["result"]["range"]["start"]["line"], 3);
+    assert!(editor.shut_down().success());
+}
+
+#[test]
+fn an_included_file_and_its_includer_both_show_its_problem() {
+    let script = "--[[\n  Bumps a counter.\n  KEYS:\n    [1] counter - the counter\n  RETURNS: int\n--]]\n--- @include \"helpers/bump\"\nreturn bump(KEYS[1])\n";
+    let helper = "local function bump(key)\n  return redis.call('INCRR', key)\nend\n";
+    let root = folder(
+        "fragment",
+        &[("bump_it.lua", script), ("helpers/bump.lua", helper)],
+    );
+    let file = uri(&root.join("bump_it.lua"));
+    let fragment = uri(&root.join("helpers/bump.lua"));
+    let mut editor = Editor::start();
+    editor.open(&file, script);
+    let found = editor.diagnostics(&file);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0]["range"]["start"]["line"], 6,
+        "on the @include line"
+    );
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("helpers/bump.lua:2: `INCRR`"),
+        "{message}"
+    );
+    editor.open(&fragment, helper);
+    let found = editor.diagnostics(&fragment);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({"line": 1, "character": 20})
+    );
+    // Unsaved syntax errors of the fragment show at once.
+    editor.change(
+        &fragment,
+        2,
+        "local function bump(key)\n  return redis.call('INCR', key\nend\n",
+    );
+    let found = editor.diagnostics(&fragment);
+    assert!(found.iter().any(|d| d["code"] == "lua_syntax"), "{found:?}");
+    assert!(editor.shut_down().success());
+}
+
+#[test]
+fn a_library_lists_its_functions() {
+    let library = "#!lua name=jobs\n--- Takes a job.\n--- KEYS[1] = queue\n--- RETURNS: string?\nlocal function take(keys)\n  return redis.call('LPOP', keys[1])\nend\nredis.register_function('take', take)\n--- Counts the jobs.\n--- KEYS[1] = queue\n--- RETURNS: int\nredis.register_function('count', function(keys) return redis.call('LLEN', keys[1]) end)\n";
+    let root = folder("library", &[("jobs.lua", library)]);
+    let file = uri(&root.join("jobs.lua"));
+    let mut editor = Editor::start();
+    editor.open(&file, library);
+    assert_eq!(editor.diagnostics(&file), Vec::<Value>::new());
+    let symbols = editor.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": file}}),
+    );
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["take", "count"]);
+    let key = editor.at("textDocument/hover", &file, 5, 34);
+    assert!(
+        key["result"]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("`queue`")
+    );
+    assert!(editor.shut_down().success());
+}
+
+#[test]
+fn bad_input_gets_an_answer_never_a_crash() {
+    let root = folder("bad", &[("noise.lua", "\u{0}\u{1}garbage ))) (((\n")]);
+    let file = uri(&root.join("noise.lua"));
+    let mut editor = Editor::start();
+    // Not Lua: syntax errors, and the server goes on.
+    editor.open(&file, "\u{0}\u{1}garbage ))) (((\n");
+    let found = editor.diagnostics(&file);
+    assert!(
+        !found.is_empty() && found.iter().all(|d| d["code"].is_string()),
+        "{found:?}"
+    );
+    // A header that does not parse.
+    editor.change(
+        &file,
+        2,
+        "--[[\n  KEYS:\n    [3] - b\n  RETURNS: [strng]\n]]\nreturn 1\n",
+    );
+    let found = editor.diagnostics(&file);
+    assert!(
+        found.iter().any(|d| d["code"] == "header_syntax"),
+        "{found:?}"
+    );
+    // A file nobody opened, a method nobody knows, parameters that do not fit.
+    let unknown = editor.at("textDocument/hover", "file:///nowhere/x.lua", 0, 0);
+    assert_eq!(unknown["result"], Value::Null);
+    let not_a_file = editor.at("textDocument/completion", "untitled:1", 0, 0);
+    assert_eq!(not_a_file["result"], json!([]));
+    let method = editor.request("textDocument/rename", json!({}));
+    assert_eq!(method["error"]["code"], -32601);
+    let wrong = editor.request("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(wrong["error"]["code"], -32602);
+    assert!(editor.shut_down().success());
+
+    // A message that is not UTF-8 ends the session with a message, not a panic.
+    let mut editor = Editor::start();
+    editor.send_raw(b"{\"jsonrpc\": \"2.0\", \"method\": \"\xff\xfe\"}");
+    let status = wait(&mut editor.child);
+    let mut stderr = String::new();
+    editor
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!status.success());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("error: lsp:"), "{stderr}");
+}
+
+#[test]
+fn the_crate_sets_the_target_and_the_levels() {
+    let script = "--[[\n  Reads a field and keeps it.\n  KEYS:\n    [1] hash - the hash\n  ARGV:\n    [1] field - the field\n  RETURNS: [string?]\n--]]\nreturn redis.call('HGETEX', KEYS[1], 'PERSIST', 'FIELDS', 1, ARGV[1])\n";
+    let root = folder("crate", &[("keep.lua", script)]);
+    let file = uri(&root.join("keep.lua"));
+    let manifest = root.parent().unwrap().join("Cargo.toml");
+    std::fs::write(
+        &manifest,
+        "[package]\nname = \"x\"\nversion = \"0.0.0\"\n\n[package.metadata.redis-script]\ntarget = \"redis-8.0\"\n",
+    )
+    .unwrap();
+    let mut editor = Editor::start();
+    editor.open(&file, script);
+    assert_eq!(
+        editor.diagnostics(&file),
+        Vec::<Value>::new(),
+        "HGETEX is in Redis 8.0"
+    );
+    let hover = editor.at("textDocument/hover", &file, 8, 21);
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("On Redis 8.0"), "{text}");
+    // Without the crate's target, the default (Redis 7.0) lacks it.
+    std::fs::remove_file(&manifest).unwrap();
+    editor.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": file}}),
+    );
+    let found = editor.diagnostics(&file);
+    assert_eq!(found[0]["code"], "unknown_command", "{found:?}");
+    assert!(editor.shut_down().success());
+}
