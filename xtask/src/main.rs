@@ -3,13 +3,15 @@
 //! - `demo`: runs the rate limiter example against a throwaway Redis server.
 //! - `test`: the whole suite: fmt check, clippy with warnings denied (also on
 //!   `redis-script` with no features and with each feature alone), every test (unit,
-//!   integration against real Redis, UI, doc tests), then the tests that start servers
+//!   integration against real Redis, UI, doc tests, the language server in Neovim, which
+//!   it installs like `redis-server`), then the tests that start servers
 //!   once more on each newer server (Redis 8.0, Valkey 8.1, Valkey 9), rustdoc with
 //!   warnings denied, and `cargo package` of the published crates.
 //! - `servers`: fetches the newer servers into `target/servers/` (see [`servers`]).
 //! - `redis-2`: builds and tests a scratch copy against redis-rs 2.0's release candidate.
 //! - `bench`: the throughput table (typed call against hand-written `EVALSHA`,
 //!   `redis::Script` and `redis-benchmark`), then the compile cost of bound scripts.
+//! - `compile-cost`: only the compile cost of bound scripts.
 //! - `redis-tables`: regenerates the analyzer's command tables and Lua environments from
 //!   every server of the suite.
 //!
@@ -18,6 +20,7 @@
 
 mod compile_cost;
 mod features;
+mod install;
 mod redis_2;
 mod redis_server;
 mod run;
@@ -44,7 +47,7 @@ fn main() -> ExitCode {
                  demo          run the rate limiter example against a throwaway Redis\n  \
                  test          fmt, clippy, every test (on each server), the docs and cargo package\n  \
                  servers       fetch Redis 8.0, Valkey 8.1 and Valkey 9 into target/servers\n  \
-                 bench         throughput, allocations and compile cost, against redis-rs\n  \
+                 bench         throughput, allocations, the language server and compile cost\n  \
                  compile-cost  only the compile cost of bound scripts\n  \
                  redis-tables  regenerate analyzer/src/redis/tables.rs from every server of the suite\n  \
                  redis-2       build and test a scratch copy against redis-rs 2.0's release candidate"
@@ -87,6 +90,18 @@ fn bench() -> Result<(), String> {
         &["bench", "--quiet", "--bench", "throughput"],
     )
     .without_env("REDIS_URL")
+    .run()?;
+    Step::cargo(
+        "language server benchmark",
+        &[
+            "bench",
+            "--quiet",
+            "-p",
+            "redis-script-cli",
+            "--bench",
+            "lsp",
+        ],
+    )
     .run()?;
     compile_cost::measure(&run::workspace_root())
 }
@@ -133,6 +148,7 @@ fn check_license_texts_packaged(root: &std::path::Path) -> Result<(), String> {
 fn test() -> Result<(), String> {
     let root = run::workspace_root();
     redis_server::ensure()?;
+    install::ensure(&install::NEOVIM)?;
     let newer = servers::ensure(&root)?;
     run::ensure_components()?;
     Step::cargo("check formatting", &["fmt", "--all", "--", "--check"]).run()?;
