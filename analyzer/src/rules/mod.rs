@@ -10,9 +10,8 @@
 //! Every rule can be allowed, made a warning or denied (an error), per line (`--
 //! redis-script: allow(name)`), per script (`allow = ["name"]` in the attribute), per crate
 //! (`[package.metadata.redis-script]`) and on the command line, except the syntax rules:
-//! a file that cannot be read has nothing to bind. The checks that find each rule live in
-//! [`checks`](crate::checks), the parsers and [`lua`](crate::lua); a diagnostic always
-//! names its rule.
+//! a file that cannot be read has nothing to bind. The checks, the parsers and the Lua
+//! walk find what breaks each rule; a diagnostic always names its rule.
 
 mod blocking_command;
 mod command_arity;
