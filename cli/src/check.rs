@@ -82,7 +82,7 @@ struct Counts {
 impl Counts {
     fn report(&self, format: Format, target: &str) {
         match format {
-            Format::Json => println!(
+            Format::Json => out!(
                 "{}",
                 json::object(&[
                     ("summary", Value::Text("check")),
@@ -120,13 +120,13 @@ fn print(format: Format, file: &Checked, diagnostic: &Diagnostic) {
         Severity::Warning => "warning",
     };
     match format {
-        Format::Human => println!("{severity}: {}\n", mapped.render(path, text)),
+        Format::Human => out!("{severity}: {}\n", mapped.render(path, text)),
         Format::Json => {
             let line = mapped.location.line as u64;
             let column = mapped.location.column as u64;
             let source = source_line(text, mapped.location.line).unwrap_or_default();
             let help = mapped.help.as_deref().map_or(Value::Null, Value::Text);
-            println!(
+            out!(
                 "{}",
                 json::object(&[
                     ("file", Value::Text(path)),
@@ -152,7 +152,7 @@ fn print(format: Format, file: &Checked, diagnostic: &Diagnostic) {
             if let Some(help) = &mapped.help {
                 message.push_str(&format!("\nhelp: {help}"));
             }
-            println!(
+            out!(
                 "::{severity} file={},line={},col={},title={}::{}",
                 property(path),
                 mapped.location.line,

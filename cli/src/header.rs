@@ -16,7 +16,7 @@ pub fn run(file: &Path, write: bool) -> Result<ExitCode, String> {
     }
     let header = redis_script_analyzer::suggest_header(&script.text);
     if !write {
-        println!("{header}");
+        out!("{header}");
         return Ok(ExitCode::SUCCESS);
     }
     let checked = script.check(&Default::default());

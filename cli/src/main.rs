@@ -7,6 +7,14 @@
 //! `expand` work on files alone, `server` talks to Redis (`load`, `run`, `ldb`), and
 //! `json` writes the machine-readable output.
 
+/// `println!` that does not panic when the reader went away (`redis-script check | head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod check;
 mod expand;
 mod files;

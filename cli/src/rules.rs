@@ -1,7 +1,6 @@
 //! `explain` and `rules`: the analyzer's rules, told at length or listed.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use redis_script_analyzer::{RULES, Rule};
@@ -10,7 +9,7 @@ use redis_script_analyzer::{RULES, Rule};
 pub fn explain(name: &str) -> Result<ExitCode, String> {
     let rule = Rule::find(name)
         .ok_or_else(|| format!("there is no rule `{name}`; `redis-script rules` lists them"))?;
-    emit(&format!("{}\n", rule.explain()));
+    out!("{}", rule.explain());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -28,11 +27,6 @@ pub fn list() -> Result<ExitCode, String> {
             rule.summary
         );
     }
-    emit(&out);
+    out!("{}", out.trim_end());
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes `text` to stdout; a reader that went away (`| head`) is not an error.
-fn emit(text: &str) {
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

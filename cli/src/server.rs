@@ -144,7 +144,7 @@ pub fn load(
         for meta in metas {
             if meta.library_name().is_none() {
                 match meta.load(&mut con) {
-                    Ok(()) => println!("{}  {}  every node", meta.sha1(), meta.describe()),
+                    Ok(()) => out!("{}  {}  every node", meta.sha1(), meta.describe()),
                     Err(error) => failed.push(error.to_string()),
                 }
                 continue;
@@ -154,7 +154,7 @@ pub fn load(
                     for report in reports {
                         match report.outcome {
                             Ok(()) => {
-                                println!("{}  {}  {}", meta.sha1(), meta.describe(), report.node)
+                                out!("{}  {}  {}", meta.sha1(), meta.describe(), report.node)
                             }
                             Err(error) => failed.push(format!("{}: {error}", report.node)),
                         }
@@ -169,7 +169,7 @@ pub fn load(
             .map_err(|error| format!("cannot connect to {node}: {error}"))?;
         for meta in metas {
             match meta.load(&mut con) {
-                Ok(()) => println!("{}  {}  {node}", meta.sha1(), meta.describe()),
+                Ok(()) => out!("{}  {}  {node}", meta.sha1(), meta.describe()),
                 Err(error) => failed.push(error.to_string()),
             }
         }
@@ -230,7 +230,7 @@ pub fn run(
     }
     match outcome {
         Ok(value) => {
-            println!("{}", show(&value, script.returns.ty()));
+            out!("{}", show(&value, script.returns.ty()));
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
@@ -443,7 +443,7 @@ pub fn ldb(
             .chain(command.get_args())
             .map(|word| word.to_string_lossy().into_owned())
             .collect();
-        println!("{}", words.join(" "));
+        out!("{}", words.join(" "));
         return Ok(ExitCode::SUCCESS);
     }
     let status = command.status().map_err(|error| {

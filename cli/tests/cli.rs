@@ -359,3 +359,25 @@ fn ldb_starts_redis_cli_on_the_text_sent() {
     assert!(line.contains("redis-script-ldb/"), "{line}");
     assert!(line.trim_end().ends_with(".lua visits , 5"), "{line}");
 }
+
+#[test]
+fn a_reader_that_went_away_is_not_a_crash() {
+    // `redis-script check | head`: stdout is a pipe nobody reads any more.
+    for args in [
+        &["check", "broken"][..],
+        &["rules"],
+        &["explain", "unknown_command"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = Command::new(env!("CARGO_BIN_EXE_redis-script"))
+            .args(args)
+            .current_dir(fixtures())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
