@@ -51,7 +51,7 @@ pub use redis::target::{Family, Known, Target};
 pub use redis::version::RedisVersion;
 pub use rules::{Basis, Level, RULES, Rule, RuleLevels};
 pub use settings::{manifest_levels, manifest_target};
-pub use source::{Origin, Segment, SourceFile, Sources, expand};
+pub use source::{Origin, Segment, SourceFile, Sources, expand, expand_with};
 pub use types::{Codec, ParamType, ReturnType};
 
 /// What the analysis of a script (or, as `Analysis<Library>`, of a function library)
@@ -130,7 +130,7 @@ pub fn check_file(
     text: &str,
     options: &Options,
 ) -> Analysis {
-    let (sources, problems) = source::expand(root, relative, text);
+    let (sources, problems) = source::expand_with(root, relative, text, &options.unsaved);
     check_sources(sources, problems, options)
 }
 
@@ -190,7 +190,7 @@ pub fn check_library_file(
     text: &str,
     options: &Options,
 ) -> Analysis<Library> {
-    let (sources, problems) = source::expand(root, relative, text);
+    let (sources, problems) = source::expand_with(root, relative, text, &options.unsaved);
     library::check(sources, problems, options)
 }
 

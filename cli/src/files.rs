@@ -191,6 +191,8 @@ pub struct Asked {
 pub struct Checker {
     asked: Asked,
     crates: HashMap<PathBuf, CrateSettings>,
+    /// Texts of files not saved yet, read instead of the files (an editor's buffers).
+    pub unsaved: std::sync::Arc<HashMap<PathBuf, String>>,
 }
 
 impl Checker {
@@ -199,6 +201,7 @@ impl Checker {
         Self {
             asked,
             crates: HashMap::new(),
+            unsaved: Default::default(),
         }
     }
 
@@ -223,6 +226,7 @@ impl Checker {
             .as_ref()
             .map_err(|message| format!("the crate of {}: {message}", file.display()))?;
         options.levels = crate_levels.overridden_by(&self.asked.levels);
+        options.unsaved = self.unsaved.clone();
         Ok(options)
     }
 

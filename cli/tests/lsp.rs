@@ -188,7 +188,7 @@ fn an_included_file_and_its_includer_both_show_its_problem() {
         found[0]["range"]["start"],
         json!({"line": 1, "character": 20})
     );
-    // Unsaved syntax errors of the fragment show at once.
+    // Unsaved edits of the fragment count, in it and in its includer.
     editor.change(
         &fragment,
         2,
@@ -196,6 +196,11 @@ fn an_included_file_and_its_includer_both_show_its_problem() {
     );
     let found = editor.diagnostics(&fragment);
     assert!(found.iter().any(|d| d["code"] == "lua_syntax"), "{found:?}");
+    let found = editor.diagnostics(&file);
+    assert!(found.iter().any(|d| d["code"] == "lua_syntax"), "{found:?}");
+    editor.change(&fragment, 3, &helper.replace("INCRR", "INCR"));
+    assert_eq!(editor.diagnostics(&fragment), Vec::<Value>::new());
+    assert_eq!(editor.diagnostics(&file), Vec::<Value>::new());
     assert!(editor.shut_down().success());
 }
 

@@ -36,6 +36,9 @@ pub struct Options {
     /// The levels of the rules (see [`RULES`](crate::RULES)), where they differ from the
     /// defaults.
     pub levels: crate::rules::RuleLevels,
+    /// Texts of files not saved yet (an editor's open buffers), by canonical path: an
+    /// `@include` of one of them reads this text instead of the file.
+    pub unsaved: std::sync::Arc<std::collections::HashMap<std::path::PathBuf, String>>,
 }
 
 /// Runs every check; problems go to `out`, and RETURNS may be inferred into `script`.

@@ -9,6 +9,7 @@
 //!   directive, naming the chain of includes that led there; the directive then stays as
 //!   it is.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Segment, SourceFile, Sources};
@@ -19,7 +20,19 @@ use crate::rules;
 /// folder shown in messages as `lua_scripts/`) whose text is `text`. Returns the sources,
 /// and the problems found at `@include` lines, located in the expanded text.
 pub fn expand(root: &Path, relative: &str, text: &str) -> (Sources, Vec<Diagnostic>) {
+    expand_with(root, relative, text, &HashMap::new())
+}
+
+/// [`expand`], reading an included file from `unsaved` (by canonical path) when it is
+/// there: an editor's buffer not saved yet.
+pub fn expand_with(
+    root: &Path,
+    relative: &str,
+    text: &str,
+    unsaved: &HashMap<PathBuf, String>,
+) -> (Sources, Vec<Diagnostic>) {
     let mut expansion = Expansion {
+        unsaved,
         root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
         sources: Sources {
             text: String::with_capacity(text.len()),
@@ -43,7 +56,9 @@ fn display_path(relative: &str) -> String {
     format!("lua_scripts/{}", relative.replace('\\', "/"))
 }
 
-struct Expansion {
+struct Expansion<'a> {
+    /// Texts read instead of files.
+    unsaved: &'a HashMap<PathBuf, String>,
     /// The canonical scripts folder: no include may leave it.
     root: PathBuf,
     sources: Sources,
@@ -52,7 +67,7 @@ struct Expansion {
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Expansion {
+impl Expansion<'_> {
     /// Appends the expansion of file `index`; `stack` holds the files being expanded, the
     /// outermost first, `index` last.
     fn file(&mut self, index: usize, stack: &mut Vec<usize>) {
@@ -171,7 +186,11 @@ impl Expansion {
         {
             return None;
         }
-        let text = match std::fs::read(&absolute).map(String::from_utf8) {
+        let read = match self.unsaved.get(&absolute) {
+            Some(text) => Ok(Ok(text.clone())),
+            None => std::fs::read(&absolute).map(String::from_utf8),
+        };
+        let text = match read {
             Ok(Ok(text)) => text,
             Ok(Err(error)) => {
                 self.diagnostics.push(
@@ -293,6 +312,20 @@ mod tests {
         fn drop(&mut self) {
             let _ = std::fs::remove_dir_all(&self.0);
         }
+    }
+
+    #[test]
+    fn an_unsaved_text_is_read_instead_of_its_file() {
+        let folder = Folder::new(&[
+            ("main.lua", "--- @include \"a\"\nreturn a()\n"),
+            ("a.lua", "local function a() return 1 end\n"),
+        ]);
+        let a = folder.0.join("a.lua").canonicalize().unwrap();
+        let unsaved = HashMap::from([(a, "local function a() return 2 end\n".to_owned())]);
+        let text = std::fs::read_to_string(folder.0.join("main.lua")).unwrap();
+        let (sources, problems) = expand_with(&folder.0, "main.lua", &text, &unsaved);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(sources.text, "local function a() return 2 end\nreturn a()\n");
     }
 
     #[test]

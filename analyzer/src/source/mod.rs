@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Location};
 
-pub use include::expand;
+pub use include::{expand, expand_with};
 
 /// A script's text and the files it was made of.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,12 +2,13 @@
 //! rule levels the file's crate sets, with each finding's rule as its code. A script's own
 //! problems go on their lines; a problem inside a file it includes goes on the
 //! `--- @include` line that brought it in. A file that others include (a fragment) gets
-//! what its includers' analyses find in it, and Lua syntax errors of its unsaved text.
+//! what its includers' analyses find in it. Open files are read with their unsaved text,
+//! also where they are included.
 
 use std::path::{Path, PathBuf};
 
 use lsp_types::{Diagnostic as LspDiagnostic, DiagnosticSeverity, NumberOrString, Range, Uri};
-use redis_script_analyzer::{Diagnostic, Location, Options, Severity, Sources};
+use redis_script_analyzer::{Diagnostic, Location, Severity, Sources};
 
 use super::documents::{self, Documents};
 use crate::files::{self, Checked, Checker, ScriptFile};
@@ -79,7 +80,7 @@ fn include_line(sources: &Sources, diagnostic: &Diagnostic) -> usize {
         .map_or(1, |(_, line)| *line)
 }
 
-/// What the includers of a fragment find in it, and the syntax errors of its own text.
+/// What the includers of a fragment find in it.
 fn fragment(file: &ScriptFile, path: &Path, includers: &[Checked]) -> Vec<LspDiagnostic> {
     let absolute = path.canonicalize().ok();
     let mut found: Vec<LspDiagnostic> = Vec::new();
@@ -97,19 +98,6 @@ fn fragment(file: &ScriptFile, path: &Path, includers: &[Checked]) -> Vec<LspDia
             {
                 found.push(converted);
             }
-        }
-    }
-    // The unsaved text: its syntax, which needs no includer.
-    let alone = redis_script_analyzer::check(&file.relative, &file.text, &Options::default());
-    for diagnostic in alone.diagnostics.iter().filter(|d| !d.rule.allowable) {
-        if diagnostic.rule.name == "lua_syntax" {
-            found.push(converted(
-                &file.text,
-                diagnostic,
-                diagnostic.location,
-                diagnostic.width,
-                None,
-            ));
         }
     }
     found

@@ -33,9 +33,32 @@ impl Documents {
             .insert(uri.as_str().to_owned(), Document { text, dirty: true });
     }
 
-    /// Sets the text of `uri`, open or not.
+    /// Sets the text of `uri`, open or not; the open files that may include it are to be
+    /// checked again too.
     pub fn change(&mut self, uri: &Uri, text: String) {
         self.open(uri, text);
+        let stem = path_of(uri)
+            .and_then(|path| path.file_stem().map(|s| s.to_string_lossy().into_owned()));
+        if let Some(stem) = stem {
+            for document in self.open.values_mut() {
+                let includes = document
+                    .text
+                    .lines()
+                    .any(|line| line.contains("@include") && line.contains(stem.as_str()));
+                document.dirty |= includes;
+            }
+        }
+    }
+
+    /// The open files' texts, by canonical path: what the analyzer reads for them.
+    pub fn unsaved(&self) -> HashMap<PathBuf, String> {
+        self.open
+            .iter()
+            .filter_map(|(uri, document)| {
+                let path = path_of(&Uri::from_str(uri).ok()?)?.canonicalize().ok()?;
+                Some((path, document.text.clone()))
+            })
+            .collect()
     }
 
     /// Forgets `uri`.

@@ -225,11 +225,17 @@ impl Server<'_> {
     }
 
     fn source(&mut self, uri: &Uri) -> Option<Source> {
+        self.checker.unsaved = std::sync::Arc::new(self.documents.unsaved());
         Source::of(&mut self.checker, &self.documents, uri)
     }
 
     fn publish_dirty(&mut self) {
-        for uri in self.documents.take_dirty() {
+        let dirty = self.documents.take_dirty();
+        if dirty.is_empty() {
+            return;
+        }
+        self.checker.unsaved = std::sync::Arc::new(self.documents.unsaved());
+        for uri in dirty {
             let found = diagnose::diagnose(&mut self.checker, &self.documents, &uri);
             self.publish(uri, found);
         }
