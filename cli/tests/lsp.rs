@@ -123,6 +123,10 @@ fn hover_completion_and_definition() {
     let api = editor.at("textDocument/hover", &file, 10, 8);
     let text = api["result"]["contents"]["value"].as_str().unwrap();
     assert!(text.starts_with("**redis.log**"), "{text}");
+    assert!(
+        text.contains("On Redis 7.0.15, Redis 8.0.2, Valkey 8.1.1, Valkey 9.1.2."),
+        "{text}"
+    );
     assert_eq!(
         editor.at("textDocument/hover", &file, 9, 1)["result"],
         Value::Null

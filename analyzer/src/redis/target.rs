@@ -156,6 +156,20 @@ impl Target {
         self.elsewhere(|table| find(table.commands, name).map(|command| command.since))
     }
 
+    /// The servers the tables were read from, each as the target of its own version:
+    /// `("Redis 7.0.15", redis-7.0)`.
+    pub fn measured() -> impl Iterator<Item = (&'static str, Target)> {
+        TABLES.iter().map(|table| {
+            (
+                table.server,
+                Target {
+                    family: table.family,
+                    version: table.version,
+                },
+            )
+        })
+    }
+
     /// Every command the target has, in name order.
     pub fn commands(self) -> impl Iterator<Item = &'static Command> {
         self.table()

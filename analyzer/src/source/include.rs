@@ -325,7 +325,10 @@ mod tests {
         let text = std::fs::read_to_string(folder.0.join("main.lua")).unwrap();
         let (sources, problems) = expand_with(&folder.0, "main.lua", &text, &unsaved);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(sources.text, "local function a() return 2 end\nreturn a()\n");
+        assert_eq!(
+            sources.text,
+            "local function a() return 2 end\nreturn a()\n"
+        );
     }
 
     #[test]

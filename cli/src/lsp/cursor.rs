@@ -57,20 +57,32 @@ pub fn command_at(line: &str, index: usize, callers: &[String]) -> Option<(Strin
     (direct || callers.contains(&called)).then_some((text, start, end))
 }
 
-/// The names `text` binds to `redis.call`/`redis.pcall` (`local rcall = redis.call`).
+/// The names `text` calls commands through besides `redis.call`/`redis.pcall`: locals
+/// bound to them (`local rcall = redis.call` gives `rcall`) or to the table
+/// (`local r = redis` gives `r.call` and `r.pcall`).
 pub fn command_aliases(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let rest = line.trim().strip_prefix("local ")?;
-            let (name, value) = rest.split_once('=')?;
-            let value = value.trim();
-            matches!(
-                value,
-                "redis.call" | "redis.pcall" | "server.call" | "server.pcall"
-            )
-            .then(|| name.trim().to_owned())
-        })
-        .collect()
+    let mut aliases = Vec::new();
+    for line in text.lines() {
+        let Some((name, value)) = line
+            .trim()
+            .strip_prefix("local ")
+            .and_then(|rest| rest.split_once('='))
+        else {
+            continue;
+        };
+        let name = name.trim();
+        match value.trim() {
+            "redis.call" | "redis.pcall" | "server.call" | "server.pcall" => {
+                aliases.push(name.to_owned());
+            }
+            "redis" | "server" => {
+                aliases.push(format!("{name}.call"));
+                aliases.push(format!("{name}.pcall"));
+            }
+            _ => {}
+        }
+    }
+    aliases
 }
 
 /// A read of `KEYS[n]`, `ARGV[n]` (or a library callback's `keys[n]`, `args[n]`) at
@@ -198,6 +210,12 @@ mod tests {
             Some("sha1hex".to_owned())
         );
         assert_eq!(command_aliases("local rcall = redis.call\n"), ["rcall"]);
+        let aliases = command_aliases("local r = redis\n");
+        assert_eq!(aliases, ["r.call", "r.pcall"]);
+        assert_eq!(
+            command_at("return r.pcall('GET', k)", 17, &aliases).map(|c| c.0),
+            Some("GET".to_owned())
+        );
         assert!(in_header("--[[\n  KEYS:\n]]\nreturn 1", 1));
         assert!(!in_header("--[[\n  KEYS:\n]]\nreturn 1", 3));
     }

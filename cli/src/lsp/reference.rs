@@ -141,12 +141,19 @@ const API: &[(&str, &str)] = &[
 /// Markdown about `redis.<member>` for `target`, when the member is known anywhere.
 pub fn api_doc(member: &str, target: Target) -> Option<String> {
     let (_, what) = API.iter().find(|(name, _)| *name == member)?;
-    let here = match target.member(&format!("redis.{member}")) {
+    let name = format!("redis.{member}");
+    let here = match target.member(&name) {
         Known::Yes(()) => format!("{} has it.", target.server()),
-        Known::Elsewhere(other) => {
-            format!("not on {}: {} has it.", target.server(), other.server())
-        }
-        Known::No => format!("not on {}.", target.server()),
+        Known::Elsewhere(_) | Known::No => format!("**{} does not have it.**", target.server()),
     };
-    Some(format!("**redis.{member}**: {what}\n\n{here}"))
+    let servers: Vec<&str> = Target::measured()
+        .filter(|(_, server)| matches!(server.member(&name), Known::Yes(())))
+        .map(|(shown, _)| shown)
+        .collect();
+    let on = if servers.is_empty() {
+        "No server of the suite has it.".to_owned()
+    } else {
+        format!("On {}.", servers.join(", "))
+    };
+    Some(format!("**redis.{member}**: {what}\n\n{here} {on}"))
 }
