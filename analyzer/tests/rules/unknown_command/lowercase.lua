@@ -1,0 +1,8 @@
+--[[
+  KEYS:
+    [1] key - a key
+  ARGV:
+    [1] value - a value
+--]]
+local _ = ARGV[1]
+return redis.call('incrby', KEYS[1], 2)

@@ -1,0 +1,9 @@
+#!lua flags=no-writes
+--[[
+  KEYS:
+    [1] key - a key
+  ARGV:
+    [1] value - a value
+--]]
+local _ = ARGV[1]
+return redis.call('HGETALL', KEYS[1])
