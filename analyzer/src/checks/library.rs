@@ -226,13 +226,12 @@ fn registrations(registrations: &[Registration], out: &mut Vec<Diagnostic>) {
                 .with_help("Redis accepts letters, digits and `_` in function names"),
             );
         }
-        // Redis compares function names without regard to case.
-        if let Some(first) = registrations[..i].iter().find(|earlier| {
-            earlier
-                .name
-                .as_ref()
-                .is_some_and(|earlier| earlier.eq_ignore_ascii_case(name))
-        }) {
+        // The servers tell function names apart by case (`take` and `TAKE` load; the
+        // binding's methods clash, which the unbindable-function check reports).
+        if let Some(first) = registrations[..i]
+            .iter()
+            .find(|earlier| earlier.name.as_deref() == Some(name.as_str()))
+        {
             out.push(
                 Diagnostic::new(
                     &rules::FUNCTION_REGISTRATION,

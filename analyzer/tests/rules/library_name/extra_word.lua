@@ -1,0 +1,8 @@
+#!lua name=jobs version=2
+--- Takes a job.
+--- KEYS[1] = queue
+--- RETURNS: int
+local function take(keys, args)
+  return redis.call('LLEN', keys[1])
+end
+redis.register_function('take', take)
