@@ -89,16 +89,15 @@ pub fn check(facts: &Facts, options: &Options, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        let help = match (
-            target.member(&read.name),
-            closest(target, &read.name, library),
-        ) {
-            (Known::Yes(()), _) => continue,
+        let known = target.member(&read.name);
+        if known == Known::Yes(()) {
+            continue;
+        }
+        // Only a member the target lacks is compared with the others (it costs).
+        let help = match (known, closest(target, &read.name, library)) {
             (_, Some(close)) => format!("did you mean `{close}`?"),
             (Known::Elsewhere(other), None) => elsewhere_help(&read.name, target, other),
-            (Known::No, None) => {
-                format!("`{library}` has no such member in Redis's Lua environment")
-            }
+            _ => format!("`{library}` has no such member in Redis's Lua environment"),
         };
         // Called, it fails the script; read as a value, it is nil.
         let rule = if read.called {
