@@ -86,10 +86,15 @@ fn problem(call: &ApiCall, target: Target) -> Option<Diagnostic> {
             let Word::Number(number) = &first.word else {
                 return None;
             };
-            if number
-                .parse::<u64>()
-                .is_ok_and(|n| REPL_VALUES.contains(&n))
+            // The servers truncate the number to an integer before checking it.
+            let value = match number
+                .strip_prefix("0x")
+                .or_else(|| number.strip_prefix("0X"))
             {
+                Some(hex) => u64::from_str_radix(hex, 16).ok().map(|n| n as f64),
+                None => number.parse::<f64>().ok(),
+            };
+            if value.is_none_or(|n| n >= 0.0 && REPL_VALUES.contains(&(n.trunc() as u64))) {
                 return None;
             }
             Some(at(

@@ -21,7 +21,9 @@ fn closest_command(name: &str, target: Target) -> Option<&'static str> {
         .table()
         .commands
         .iter()
-        .filter(|command| matches!(target.command(command.name), Known::Yes(_)))
+        .filter(|command| {
+            !command.noscript && matches!(target.command(command.name), Known::Yes(_))
+        })
         .map(|command| {
             (
                 crate::names::edit_distance(&name, command.name),
@@ -50,8 +52,12 @@ fn refused_block_argument<'a>(
     if !blpop.noscript {
         return None;
     }
+    // Options come before STREAMS; after it, `block` can be a key or an ID.
     call.args
         .iter()
+        .take_while(
+            |arg| !matches!(&arg.word, Word::Text(text) if text.eq_ignore_ascii_case("STREAMS")),
+        )
         .find(|arg| matches!(&arg.word, Word::Text(text) if text.eq_ignore_ascii_case("BLOCK")))
 }
 

@@ -36,6 +36,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
         return None;
     };
     let mut name = None;
+    let found_before = out.len();
     let words = super::shebang::after_engine(
         rest,
         true,
@@ -79,7 +80,7 @@ pub fn name(source: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
             ),
         }
     }
-    if name.is_none() && !out.iter().any(|d| d.location.line == 1) {
+    if name.is_none() && out.len() == found_before {
         out.push(
             Diagnostic::new(
                 &rules::LIBRARY_NAME,

@@ -23,46 +23,41 @@ impl Walker {
     /// registered function's body.
     pub(super) fn registration(&mut self, call: &FunctionCall) {
         let name = registered_name(call);
-        for suffix in call.suffixes() {
-            let Suffix::Call(Call::AnonymousCall(args)) = suffix else {
-                continue;
-            };
-            match &**args {
-                FunctionArgs::Parentheses { arguments, .. } => {
-                    for argument in arguments {
-                        match (argument, &name) {
-                            (Expression::Function(function), Some(name)) => {
-                                self.callback_body(function.body(), name.clone());
-                            }
-                            _ => self.expression(argument),
+        match registration_args(call) {
+            Some(RegistrationArgs::Positional(arguments)) => {
+                for argument in arguments {
+                    match (argument, &name) {
+                        (Expression::Function(function), Some(name)) => {
+                            self.callback_body(function.body(), name.clone());
                         }
+                        _ => self.expression(argument),
                     }
                 }
-                FunctionArgs::TableConstructor(table) => {
-                    for field in table.fields() {
-                        match (field, &name) {
-                            (Field::NameKey { key, value, .. }, Some(name))
-                                if token_text(key) == "callback" =>
-                            {
-                                match &**value {
-                                    Expression::Function(function) => {
-                                        self.callback_body(function.body(), name.clone());
-                                    }
-                                    other => self.expression(other),
-                                }
-                            }
-                            (Field::NameKey { value, .. }, _) => self.expression(value),
-                            (Field::NoKey(value), _) => self.expression(value),
-                            (Field::ExpressionKey { key, value, .. }, _) => {
-                                self.expression(key);
-                                self.expression(value);
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                _ => {}
             }
+            Some(RegistrationArgs::Named(table)) => {
+                for field in table.fields() {
+                    match (field, &name) {
+                        (Field::NameKey { key, value, .. }, Some(name))
+                            if token_text(key).eq_ignore_ascii_case("callback") =>
+                        {
+                            match &**value {
+                                Expression::Function(function) => {
+                                    self.callback_body(function.body(), name.clone());
+                                }
+                                other => self.expression(other),
+                            }
+                        }
+                        (Field::NameKey { value, .. }, _) => self.expression(value),
+                        (Field::NoKey(value), _) => self.expression(value),
+                        (Field::ExpressionKey { key, value, .. }, _) => {
+                            self.expression(key);
+                            self.expression(value);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            None => {}
         }
     }
 
@@ -99,26 +94,61 @@ impl Walker {
 /// The name a `redis.register_function` call registers, when it is a string literal:
 /// its first argument, or the `function_name` of its table.
 pub(super) fn registered_name(call: &FunctionCall) -> Option<String> {
-    call.suffixes().find_map(|suffix| match suffix {
-        Suffix::Call(Call::AnonymousCall(args)) => match &**args {
+    match registration_args(call)? {
+        RegistrationArgs::Positional(arguments) => {
+            arguments.first().and_then(|e| string_literal(e))
+        }
+        RegistrationArgs::Named(table) => {
+            table_field(table, "function_name").and_then(string_literal)
+        }
+    }
+}
+
+/// How a registration passes its arguments.
+pub(super) enum RegistrationArgs<'a> {
+    /// `register_function('name', callback)`.
+    Positional(Vec<&'a Expression>),
+    /// One table of named arguments: `register_function{...}` or
+    /// `register_function({...})`.
+    Named(&'a TableConstructor),
+}
+
+/// The arguments of a registration call.
+pub(super) fn registration_args(call: &FunctionCall) -> Option<RegistrationArgs<'_>> {
+    call.suffixes().find_map(|suffix| {
+        let Suffix::Call(Call::AnonymousCall(args)) = suffix else {
+            return None;
+        };
+        match &**args {
             FunctionArgs::Parentheses { arguments, .. } => {
-                arguments.iter().next().and_then(string_literal)
+                let arguments: Vec<&Expression> = arguments.iter().collect();
+                match arguments.as_slice() {
+                    [Expression::TableConstructor(table)] => Some(RegistrationArgs::Named(table)),
+                    _ => Some(RegistrationArgs::Positional(arguments)),
+                }
             }
-            FunctionArgs::TableConstructor(table) => {
-                table_field(table, "function_name").and_then(string_literal)
-            }
+            FunctionArgs::TableConstructor(table) => Some(RegistrationArgs::Named(table)),
             _ => None,
-        },
+        }
+    })
+}
+
+/// The value of the field `name = ...` of a table of named arguments (the servers read
+/// the names in any case); a `nil` value is no field at all, as Lua builds the table.
+pub(super) fn table_field<'a>(table: &'a TableConstructor, name: &str) -> Option<&'a Expression> {
+    table.fields().iter().find_map(|field| match field {
+        Field::NameKey { key, value, .. }
+            if token_text(key).eq_ignore_ascii_case(name) && !is_nil(value) =>
+        {
+            Some(&**value)
+        }
         _ => None,
     })
 }
 
-/// The value of the field `name = ...` of a table constructor.
-pub(super) fn table_field<'a>(table: &'a TableConstructor, name: &str) -> Option<&'a Expression> {
-    table.fields().iter().find_map(|field| match field {
-        Field::NameKey { key, value, .. } if token_text(key) == name => Some(&**value),
-        _ => None,
-    })
+/// Whether `expression` is the literal `nil`.
+fn is_nil(expression: &Expression) -> bool {
+    matches!(word(expression), Word::Refused("nil"))
 }
 
 /// The name a `X.register_function(...)` call goes through (`redis`, Valkey's `server`,
@@ -186,100 +216,93 @@ pub(super) fn registration_parts(call: &FunctionCall) -> RegistrationParts {
         inline: None,
     };
     let line_of = |e: &Expression| e.start_position().map(|p| p.line());
-    for suffix in call.suffixes() {
-        let Suffix::Call(Call::AnonymousCall(args)) = suffix else {
-            continue;
-        };
-        match &**args {
-            FunctionArgs::Parentheses { arguments, .. } => {
-                let arguments: Vec<&Expression> = arguments.iter().collect();
-                if let Some(first) = arguments.first() {
-                    parts.name_site = site_of_node(*first);
-                }
-                if let Some(Expression::Function(_)) = arguments.get(1) {
-                    parts.inline = arguments.get(1).and_then(|e| line_of(e));
-                }
-                if let Some(extra) = arguments.get(2) {
-                    parts.refused.push((
-                        "`register_function` takes a name and a callback, or one table: this third argument".to_owned(),
-                        site_of_node(*extra),
-                    ));
-                }
+    match registration_args(call) {
+        Some(RegistrationArgs::Positional(arguments)) => {
+            if let Some(first) = arguments.first() {
+                parts.name_site = site_of_node(*first);
             }
-            FunctionArgs::TableConstructor(table) => {
-                if let Some(name) = table_field(table, "function_name") {
-                    parts.name_site = site_of_node(name);
-                }
-                if let Some(callback @ Expression::Function(_)) = table_field(table, "callback") {
-                    parts.inline = line_of(callback);
-                }
-                let description = table_field(table, "description");
-                parts.description = description.and_then(string_literal);
-                if let Some(description) = description
-                    && let Word::Refused(what) = word(description)
-                {
-                    parts.refused.push((
-                        format!("the `description` must be a string, not {what}"),
-                        site_of_node(description),
-                    ));
-                }
-                match table_field(table, "flags") {
-                    Some(Expression::TableConstructor(list)) => {
-                        for field in list.fields() {
-                            let Field::NoKey(value) = field else {
-                                continue;
-                            };
-                            match word(value) {
-                                Word::Text(flag) => parts.flags.push((flag, site_of_node(value))),
-                                Word::Number(_) | Word::Refused(_) => parts.refused.push((
-                                    "each flag must be a string".to_owned(),
-                                    site_of_node(value),
-                                )),
-                                Word::Dynamic => {}
-                            }
-                        }
-                    }
-                    Some(flags) if !matches!(word(flags), Word::Dynamic) => {
-                        parts.refused.push((
-                            "the `flags` must be a table of strings: `flags = {'no-writes'}`"
-                                .to_owned(),
-                            site_of_node(flags),
-                        ));
-                    }
-                    _ => {}
-                }
-                for field in table.fields() {
-                    if let Field::NameKey { key, .. } = field
-                        && !REGISTRATION_FIELDS.contains(&token_text(key).as_str())
-                    {
-                        parts
-                            .unknown_fields
-                            .push((token_text(key), site_of_token(key)));
-                    }
-                }
+            if let Some(Expression::Function(_)) = arguments.get(1) {
+                parts.inline = arguments.get(1).and_then(|e| line_of(e));
             }
-            _ => {}
+            if let Some(extra) = arguments.get(2) {
+                parts.refused.push((
+                    "`register_function` takes a name and a callback, or one table: this third argument".to_owned(),
+                    site_of_node(*extra),
+                ));
+            }
         }
+        Some(RegistrationArgs::Named(table)) => named_parts(table, &mut parts),
+        None => {}
     }
     parts
 }
 
+/// What a table of named arguments gives a registration.
+fn named_parts(table: &TableConstructor, parts: &mut RegistrationParts) {
+    if let Some(name) = table_field(table, "function_name") {
+        parts.name_site = site_of_node(name);
+    }
+    if let Some(callback @ Expression::Function(_)) = table_field(table, "callback") {
+        parts.inline = callback.start_position().map(|p| p.line());
+    }
+    let description = table_field(table, "description");
+    parts.description = description.and_then(string_literal);
+    if let Some(description) = description
+        && let Word::Refused(what) = word(description)
+    {
+        parts.refused.push((
+            format!("the `description` must be a string, not {what}"),
+            site_of_node(description),
+        ));
+    }
+    match table_field(table, "flags") {
+        Some(Expression::TableConstructor(list)) => {
+            // The servers read the flags up to the first nil.
+            for field in list.fields() {
+                let Field::NoKey(value) = field else {
+                    continue;
+                };
+                match word(value) {
+                    Word::Text(flag) => parts.flags.push((flag, site_of_node(value))),
+                    Word::Refused("nil") => break,
+                    Word::Number(_) | Word::Refused(_) => parts
+                        .refused
+                        .push(("each flag must be a string".to_owned(), site_of_node(value))),
+                    Word::Dynamic => {}
+                }
+            }
+        }
+        Some(flags) if !matches!(word(flags), Word::Dynamic) => {
+            parts.refused.push((
+                "the `flags` must be a table of strings: `flags = {'no-writes'}`".to_owned(),
+                site_of_node(flags),
+            ));
+        }
+        _ => {}
+    }
+    for field in table.fields() {
+        if let Field::NameKey { key, .. } = field
+            && !REGISTRATION_FIELDS
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(&token_text(key)))
+        {
+            parts
+                .unknown_fields
+                .push((token_text(key), site_of_token(key)));
+        }
+    }
+}
+
 /// The callback a registration names.
 pub(super) fn callback_of(call: &FunctionCall) -> Option<Callback> {
-    call.suffixes().find_map(|suffix| {
-        let Suffix::Call(Call::AnonymousCall(args)) = suffix else {
-            return None;
-        };
-        let callback = match &**args {
-            FunctionArgs::Parentheses { arguments, .. } => arguments.iter().nth(1)?,
-            FunctionArgs::TableConstructor(table) => table_field(table, "callback")?,
-            _ => return None,
-        };
-        match callback {
-            Expression::Function(_) => Some(Callback::Inline),
-            other => bare_name(other).map(|name| Callback::Local(name.to_owned())),
-        }
-    })
+    let callback = match registration_args(call)? {
+        RegistrationArgs::Positional(arguments) => *arguments.get(1)?,
+        RegistrationArgs::Named(table) => table_field(table, "callback")?,
+    };
+    match callback {
+        Expression::Function(_) => Some(Callback::Inline),
+        other => bare_name(other).map(|name| Callback::Local(name.to_owned())),
+    }
 }
 
 /// The line of each function defined at the top level: `local function f` and

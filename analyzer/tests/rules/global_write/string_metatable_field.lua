@@ -1,0 +1,4 @@
+-- Marks the strings' metatable.
+-- RETURNS: int
+getmetatable('').marked = true
+return 1
