@@ -62,7 +62,7 @@ fn run(con: &mut redis::Connection, fixture: &Fixture, text: &str) -> (Verdict, 
         (load, call)
     };
     if let Err(error) = load.query::<redis::Value>(con) {
-        return (Verdict::RefusedAtLoad, said(&error));
+        return (verdict_of(&error, Verdict::RefusedAtLoad), said(&error));
     }
     let mut call = call;
     call.arg(fixture.keys.len())
@@ -71,7 +71,16 @@ fn run(con: &mut redis::Connection, fixture: &Fixture, text: &str) -> (Verdict, 
     match call.query::<redis::Value>(con) {
         Ok(redis::Value::ServerError(error)) => (Verdict::RefusedAtRun, format!("{error:?}")),
         Ok(_) => (Verdict::Runs, String::new()),
-        Err(error) => (Verdict::RefusedAtRun, said(&error)),
+        Err(error) => (verdict_of(&error, Verdict::RefusedAtRun), said(&error)),
+    }
+}
+
+/// `refused`, unless the server went away.
+fn verdict_of(error: &redis::RedisError, refused: Verdict) -> Verdict {
+    if error.is_io_error() || error.is_connection_dropped() {
+        Verdict::Crashes
+    } else {
+        refused
     }
 }
 
@@ -110,7 +119,7 @@ fn every_fixture_gets_the_same_verdict_from_the_server_and_the_analyzer() {
     for fixture in &all {
         let (text, refusing) = analyzed(fixture, target);
         let (verdict, error) = run(&mut con, fixture, &text);
-        if error.starts_with("(the server crashed") {
+        if verdict == Verdict::Crashes {
             // A server bug the fixture shows: a new server for the next one.
             server.restart();
             con = server.connection();
@@ -135,6 +144,24 @@ fn every_fixture_gets_the_same_verdict_from_the_server_and_the_analyzer() {
                 } else {
                     refusing.join(", ")
                 }
+            ));
+        }
+        // A fixture that breaks a rule of what servers refuse must be refused for that rule,
+        // not for another one the analyzer happens to find.
+        let own_rule = RULES.iter().find(|rule| rule.name == fixture.rule);
+        if verdict.refused()
+            && fixture.breaks_its_rule()
+            && own_rule.is_some_and(|rule| rule.basis == Basis::Server)
+            && !refusing.is_empty()
+            && !refusing.contains(&fixture.rule.as_str())
+        {
+            disagreements.push(format!(
+                "{}: {column} {} {error}, and the analyzer for {} finds {} but not {}",
+                fixture.relative,
+                verdict.text(),
+                target.name(),
+                refusing.join(", "),
+                fixture.rule
             ));
         }
         let counts = refused.entry(leak(&fixture.rule)).or_default();

@@ -285,9 +285,23 @@ pub fn with_text(path: &Path, text: String) -> ScriptFile {
     }
 }
 
-/// Every `.lua` file under `folder` (unreadable folders are skipped).
+/// Every `.lua` file under `folder`, without following symbolic links; what cannot be
+/// read is skipped.
 pub fn lua_files_under(folder: &Path, out: &mut Vec<PathBuf>) {
-    let _ = lua_files(folder, out);
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.path();
+        if kind.is_dir() {
+            lua_files_under(&path, out);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "lua") {
+            out.push(path);
+        }
+    }
 }
 
 /// One file, named on its own.

@@ -185,6 +185,20 @@ fn an_included_file_and_its_includer_both_show_its_problem() {
         message.starts_with("helpers/bump.lua:2: `INCRR`"),
         "{message}"
     );
+    let actions = editor.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": file}, "range": found[0]["range"], "context": {"diagnostics": found}}),
+    );
+    let titles: Vec<&str> = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t.starts_with("Allow")),
+        "no comment after an include path: {titles:?}"
+    );
     editor.open(&fragment, helper);
     let found = editor.diagnostics(&fragment);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -210,8 +224,13 @@ fn an_included_file_and_its_includer_both_show_its_problem() {
 
 #[test]
 fn a_library_lists_its_functions() {
-    let library = "#!lua name=jobs\n--- Takes a job.\n--- KEYS[1] = queue\n--- RETURNS: string?\nlocal function take(keys)\n  return redis.call('LPOP', keys[1])\nend\nredis.register_function('take', take)\n--- Counts the jobs.\n--- KEYS[1] = queue\n--- RETURNS: int\nredis.register_function('count', function(keys) return redis.call('LLEN', keys[1]) end)\n";
-    let root = folder("library", &[("jobs.lua", library)]);
+    // An include above the functions: the analyzer's lines are those of the text sent.
+    let library = "#!lua name=jobs\n--- @include \"helpers/pop\"\n--- Takes a job.\n--- KEYS[1] = queue\n--- RETURNS: string?\nlocal function take(keys)\n  return pop(keys[1])\nend\nredis.register_function('take', take)\n--- Counts the jobs.\n--- KEYS[1] = queue\n--- RETURNS: int\nredis.register_function('count', function(keys) return redis.call('LLEN', keys[1]) end)\n";
+    let helper = "local function pop(key)\n  -- the oldest job first\n  local job = redis.call('LPOP', key)\n  return job\nend\n";
+    let root = folder(
+        "library",
+        &[("jobs.lua", library), ("helpers/pop.lua", helper)],
+    );
     let file = uri(&root.join("jobs.lua"));
     let mut editor = Editor::start();
     editor.open(&file, library);
@@ -227,7 +246,14 @@ fn a_library_lists_its_functions() {
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["take", "count"]);
-    let key = editor.at("textDocument/hover", &file, 5, 34);
+    let lines: Vec<&Value> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["range"]["start"]["line"])
+        .collect();
+    assert_eq!(lines, [&json!(8), &json!(12)], "the registration lines");
+    let key = editor.at("textDocument/hover", &file, 6, 16);
     assert!(
         key["result"]["contents"]["value"]
             .as_str()

@@ -8,7 +8,8 @@
 //! keys: job:1 queue             the KEYS to run it with
 //! argv: 5 token                 the ARGV
 //! function: take                the library function to call
-//! server: refused at run        every server's verdict: refused at load, refused at run, runs
+//! server: refused at run        every server's verdict: refused at load, refused at run,
+//!                               runs (or crashes, for a server bug)
 //! server redis-7.0: runs        one server's (or a family's: `server valkey: ...`)
 //! deny: key_not_from_keys        rules denied for it (one allowed by default)
 //! target: valkey-8.0             the target the findings below are for (else redis-7.0)
@@ -23,6 +24,10 @@
 
 use std::path::{Path, PathBuf};
 
+/// The servers of the suite, as verdict selectors name them (a selector is a prefix of
+/// one or more: `redis`, `valkey-8`, `redis-7.0`).
+pub const SERVERS: [&str; 4] = ["redis-7.0", "redis-8.0", "valkey-8.1", "valkey-9"];
+
 /// What a server does with a fixture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -32,6 +37,8 @@ pub enum Verdict {
     RefusedAtRun,
     /// It loads and the call returns.
     Runs,
+    /// The server goes away (a server bug the fixture shows).
+    Crashes,
 }
 
 impl Verdict {
@@ -40,11 +47,12 @@ impl Verdict {
             "refused at load" => Some(Self::RefusedAtLoad),
             "refused at run" => Some(Self::RefusedAtRun),
             "runs" => Some(Self::Runs),
+            "crashes" => Some(Self::Crashes),
             _ => None,
         }
     }
 
-    /// Whether the server refused it, at load or at run.
+    /// Whether the server refused it, at load or at run, or went away.
     pub fn refused(self) -> bool {
         self != Self::Runs
     }
@@ -55,6 +63,7 @@ impl Verdict {
             Self::RefusedAtLoad => "refused at load",
             Self::RefusedAtRun => "refused at run",
             Self::Runs => "runs",
+            Self::Crashes => "crashes",
         }
     }
 }
@@ -244,11 +253,17 @@ fn read(rule: String, relative: String, text: String, spec: &str) -> Fixture {
             });
             let verdict = Verdict::parse(verdict).unwrap_or_else(|| {
                 panic!(
-                    "{}: `{line}`: the verdicts are refused at load, refused at run, runs",
+                    "{}: `{line}`: the verdicts are refused at load, refused at run, runs, crashes",
                     fixture.relative
                 )
             });
-            fixture.verdicts.push((selector.trim().to_owned(), verdict));
+            let selector = selector.trim();
+            assert!(
+                selector.is_empty() || SERVERS.iter().any(|server| server.starts_with(selector)),
+                "{}: `server {selector}` names none of {SERVERS:?}",
+                fixture.relative
+            );
+            fixture.verdicts.push((selector.to_owned(), verdict));
         } else if line
             .split_once(' ')
             .is_some_and(|(at, _)| at.split(':').all(|n| n.parse::<usize>().is_ok()))

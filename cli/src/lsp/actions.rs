@@ -34,7 +34,13 @@ pub fn actions(uri: &Uri, text: &str, diagnostics: &[Diagnostic]) -> Vec<CodeAct
             let title = format!("Replace with {}", edit.new_text);
             found.push(action(&title, uri, diagnostic, edit));
         }
-        if rule.allowable {
+        let line_text = text
+            .split('\n')
+            .nth(diagnostic.range.start.line as usize)
+            .unwrap_or_default();
+        // On an `@include` line the finding is in the included file: a comment after the
+        // path would break the include.
+        if rule.allowable && super::cursor::include_on(line_text).is_none() {
             let line = diagnostic.range.start.line;
             let end = text
                 .split('\n')
@@ -92,7 +98,7 @@ fn replace_command(text: &str, diagnostic: &Diagnostic) -> Option<TextEdit> {
     let written: String = line
         .encode_utf16()
         .skip(range.start.character as usize)
-        .take((range.end.character - range.start.character) as usize)
+        .take(range.end.character.saturating_sub(range.start.character) as usize)
         .map(|unit| char::from_u32(u32::from(unit)).unwrap_or('\''))
         .collect();
     let quote = written.chars().next().filter(|c| *c == '\'' || *c == '"')?;

@@ -57,7 +57,7 @@ fn entry_point(file: &ScriptFile, checked: &Checked) -> Vec<LspDiagnostic> {
                     .text
                     .split('\n')
                     .nth(line.saturating_sub(1))
-                    .map_or(1, |text| text.chars().count());
+                    .map_or(1, |text| text.trim_end_matches('\r').chars().count());
                 converted(&file.text, &mapped, at, width, Some(brought))
             }
         })
@@ -111,6 +111,15 @@ fn includers(
     file: &ScriptFile,
     path: &Path,
 ) -> Vec<Checked> {
+    // Only a scripts folder is searched for includers: a Lua file elsewhere (in a home
+    // folder, say) is checked alone.
+    if file
+        .root
+        .file_name()
+        .is_none_or(|name| name != "lua_scripts")
+    {
+        return Vec::new();
+    }
     let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
         return Vec::new();
     };
@@ -180,6 +189,15 @@ fn converted(
         message,
         ..Default::default()
     }
+}
+
+/// What is shown when checking the file failed inside redis-script (a bug to report).
+pub fn failed() -> LspDiagnostic {
+    plain(
+        Range::default(),
+        "redis-script could not check this file (please report it, with the file)".to_owned(),
+        DiagnosticSeverity::ERROR,
+    )
 }
 
 /// A diagnostic that is not a finding (the crate's settings cannot be read).

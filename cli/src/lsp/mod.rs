@@ -26,8 +26,8 @@ use lsp_types::{
     CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams,
     GotoDefinitionResponse, HoverParams, HoverProviderCapability, OneOf, PublishDiagnosticsParams,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
-    notification, request,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri, notification, request,
 };
 use serde_json::Value;
 
@@ -39,7 +39,15 @@ use source::Source;
 pub fn run() -> Result<ExitCode, String> {
     let (connection, io_threads) = Connection::stdio();
     let capabilities = ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                // What is on disk (includes, Cargo.toml) is read again after a save.
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec!["'".into(), "\"".into(), "[".into()]),
@@ -236,7 +244,10 @@ impl Server<'_> {
         }
         self.checker.unsaved = std::sync::Arc::new(self.documents.unsaved());
         for uri in dirty {
-            let found = diagnose::diagnose(&mut self.checker, &self.documents, &uri);
+            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                diagnose::diagnose(&mut self.checker, &self.documents, &uri)
+            }))
+            .unwrap_or_else(|_| vec![diagnose::failed()]);
             self.publish(uri, found);
         }
     }

@@ -31,7 +31,8 @@ pub fn definition(source: &Source, position: Position) -> Option<LspLocation> {
         .get(n.checked_sub(1)?)
         .or(params.tail.as_ref().filter(|tail| tail.index <= n))?;
     let uri = documents::uri_of(&source.file.root.join(&source.file.relative))?;
-    let range = documents::range(&source.file.text, param.label, param.label_width);
+    let label = Location::new(source.file_line(param.label.line)?, param.label.column);
+    let range = documents::range(&source.file.text, label, param.label_width);
     Some(LspLocation::new(uri, range))
 }
 
@@ -44,18 +45,19 @@ pub fn symbols(source: &Source) -> Vec<DocumentSymbol> {
     library
         .functions
         .iter()
-        .map(|function| {
+        .filter_map(|function| {
+            let line = source.file_line(function.line)?;
             let range = documents::range(
                 &source.file.text,
-                Location::new(function.line, 1),
+                Location::new(line, 1),
                 source
                     .file
                     .text
                     .split('\n')
-                    .nth(function.line.saturating_sub(1))
-                    .map_or(1, |line| line.chars().count()),
+                    .nth(line - 1)
+                    .map_or(1, |text| text.trim_end_matches('\r').chars().count()),
             );
-            DocumentSymbol {
+            Some(DocumentSymbol {
                 name: function.name.clone(),
                 detail: function.description.clone(),
                 kind: SymbolKind::FUNCTION,
@@ -64,7 +66,7 @@ pub fn symbols(source: &Source) -> Vec<DocumentSymbol> {
                 range,
                 selection_range: range,
                 children: None,
-            }
+            })
         })
         .collect()
 }

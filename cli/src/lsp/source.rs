@@ -30,9 +30,26 @@ impl Source {
         })
     }
 
-    /// The header a `KEYS[n]` at 1-based `line` refers to: the script's, or the library
-    /// function's whose doc comment is the last one above `line`.
+    /// The line of the file itself that line `expanded` of the text sent comes from;
+    /// `None` for a line an include brought in. (The analyzer's lines are those of the
+    /// text sent, includes expanded.)
+    pub fn file_line(&self, expanded: usize) -> Option<usize> {
+        let origin = self.checked.sources.origin(expanded);
+        std::ptr::eq(origin.file, &self.checked.sources.files[0]).then_some(origin.line)
+    }
+
+    /// The line of the text sent that line `line` of the file itself is.
+    fn expanded_line(&self, line: usize) -> usize {
+        let lines = self.checked.sources.text.lines().count();
+        (1..=lines)
+            .find(|&expanded| self.file_line(expanded) == Some(line))
+            .unwrap_or(line)
+    }
+
+    /// The header a `KEYS[n]` at 1-based `line` of the file refers to: the script's, or
+    /// the library function's whose doc comment is the last one above `line`.
     pub fn contract_at(&self, line: usize) -> Option<&Script> {
+        let line = self.expanded_line(line);
         match self.checked.model.as_ref()? {
             Model::Script(script) => Some(script),
             Model::Library(library) => library
