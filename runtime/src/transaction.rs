@@ -168,6 +168,23 @@ fn shape_error(detail: String) -> RedisError {
     ))
 }
 
+/// The replies at `positions` among `values` (a batch's replies as sent, with loads and
+/// other commands between the calls'), each taken out; a position past the end is nil.
+pub(crate) fn replies_at(
+    mut values: Vec<Value>,
+    positions: &[usize],
+) -> Vec<redis::RedisResult<Value>> {
+    positions
+        .iter()
+        .map(|&position| {
+            Ok(values
+                .get_mut(position)
+                .map(std::mem::take)
+                .unwrap_or_default())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,16 +191,8 @@ impl<'a> Run<'a> {
     }
 
     /// The reply of each entry among `values`, the replies of the batch as sent.
-    fn pick(&self, mut values: Vec<Value>) -> Vec<RedisResult<Value>> {
-        self.positions
-            .iter()
-            .map(|&position| {
-                Ok(values
-                    .get_mut(position)
-                    .map(std::mem::take)
-                    .unwrap_or_default())
-            })
-            .collect()
+    fn pick(&self, values: Vec<Value>) -> Vec<RedisResult<Value>> {
+        transaction::replies_at(values, &self.positions)
     }
 
     /// The replies of the batch sent as a transaction: `EXEC`'s replies are the batch's.

@@ -181,17 +181,7 @@ async fn send_group(mut con: ClusterConnection, group: &[&Command]) -> Sent {
         // A connection error: they may have run.
         Err(error) => return Sent::Replies(vec![Err(error); group.len()]),
     };
-    let pick = |mut values: Vec<Value>| -> Vec<RedisResult<Value>> {
-        positions
-            .iter()
-            .map(|&position| {
-                Ok(values
-                    .get_mut(position)
-                    .map(std::mem::take)
-                    .unwrap_or_default())
-            })
-            .collect()
-    };
+    let pick = |values: Vec<Value>| transaction::replies_at(values, &positions);
     match outcome {
         Outcome::Ran(values) => Sent::Replies(pick(values)),
         // With MULTI refused (an ACL without `multi`, met by another user than the one of
