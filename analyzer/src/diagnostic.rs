@@ -49,6 +49,26 @@ pub struct Diagnostic {
     /// The rule it comes from: its level decides whether it is shown, as a warning or an
     /// error.
     pub rule: &'static Rule,
+    /// The part of the binding's overlay it is about, when the fix is there (the attribute
+    /// that typed an entry, not the file, which may not be the user's to edit).
+    pub overlay: Option<OverlayPart>,
+}
+
+/// A part of a binding's [`Overlay`](crate::Overlay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverlayPart {
+    /// The entry overlay at this index of [`Overlay::entries`](crate::Overlay::entries)
+    /// (a `u32` keeps diagnostics small).
+    Entry(u32),
+    /// The overlay's RETURNS.
+    Returns,
+}
+
+impl OverlayPart {
+    /// The entry overlay at `index`.
+    pub fn entry(index: usize) -> Self {
+        Self::Entry(u32::try_from(index).unwrap_or(u32::MAX))
+    }
 }
 
 impl Diagnostic {
@@ -71,7 +91,14 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             rule,
+            overlay: None,
         }
+    }
+
+    /// Says the fix is in the binding's overlay `part`, when there is one.
+    pub fn in_overlay(mut self, part: Option<OverlayPart>) -> Self {
+        self.overlay = part;
+        self
     }
 
     /// Adds the advice shown after the source line.

@@ -32,6 +32,7 @@ mod library;
 mod lua;
 mod model;
 mod names;
+mod overlay;
 mod redis;
 pub mod rules;
 #[cfg(test)]
@@ -41,10 +42,12 @@ mod source;
 mod types;
 
 pub use checks::Options;
-pub use diagnostic::{Diagnostic, Location, Severity, source_line};
+pub use diagnostic::{Diagnostic, Location, OverlayPart, Severity, source_line};
 pub use model::{
     DeclaredError, Function, Library, Param, ParamKind, Params, Returns, Script, Shebang,
 };
+pub use names::upper_camel;
+pub use overlay::{EntryOverlay, Overlay, ReturnsOverlay, Selector, attribute_arguments};
 pub use redis::commands::{Arg, ArgKind, Command};
 pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 pub use redis::target::{Family, Known, Target};
@@ -52,7 +55,7 @@ pub use redis::version::RedisVersion;
 pub use rules::{Basis, Level, RULES, Rule, RuleLevels};
 pub use settings::{manifest_levels, manifest_target};
 pub use source::{Origin, Segment, SourceFile, Sources, expand, expand_with};
-pub use types::{Codec, ParamType, ReturnType};
+pub use types::{Alternative, Codec, ParamType, ReturnType};
 
 /// What the analysis of a script (or, as `Analysis<Library>`, of a function library)
 /// found: the model when its header could be read (even if the body has errors, so code
@@ -143,14 +146,30 @@ fn check_sources(sources: Sources, mut found: Vec<Diagnostic>, options: &Options
         Ok(script) => (Some(script), Vec::new()),
         Err(errors) => (None, errors),
     };
+    let returns_overlaid = script
+        .as_mut()
+        .is_some_and(|script| overlay::apply(script, &options.overlay, &mut found));
     if !body.has_syntax_errors {
+        let checked = found.len();
         checks::run(script.as_mut(), &body.facts, source, options, &mut found);
+        if returns_overlaid {
+            // The body is not the user's to edit: what it returns against the overlay's
+            // RETURNS is the overlay's to fix.
+            for diagnostic in &mut found[checked..] {
+                if diagnostic.rule == &rules::RETURNS_MISMATCH
+                    || diagnostic.rule == &rules::FRACTIONAL_RETURN
+                {
+                    diagnostic.overlay = Some(OverlayPart::Returns);
+                }
+            }
+        }
     }
     if script.is_none() {
         // Without a header, the body's warnings would only add noise.
         found.retain(|d| d.severity == Severity::Error);
     }
     found.extend(header_errors);
+    overlay::note_origins(&mut found, &options.overlay);
     levels::apply(&mut found, source, &options.levels);
     found.sort_by_key(|d| d.location);
     Analysis {

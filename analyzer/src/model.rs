@@ -133,6 +133,9 @@ pub struct Param {
     pub label: crate::Location,
     /// The label's width in characters.
     pub label_width: usize,
+    /// The binding's overlay that typed, named or described it, when one did: its index
+    /// among the overlay's entries (see [`Overlay`](crate::Overlay)).
+    pub overlay: Option<usize>,
 }
 
 impl Param {

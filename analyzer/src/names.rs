@@ -75,6 +75,23 @@ pub fn method_name(function: &str) -> String {
     make_identifier(words.join("_"))
 }
 
+/// `name` in UpperCamelCase, for Rust type and variant names: `INSUFFICIENT_BALANCE` gives
+/// `InsufficientBalance`, `next_job` and `nextJob` give `NextJob`.
+pub fn upper_camel(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(camel_case_parts)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            first
+                .into_iter()
+                .chain(chars.map(|c| c.to_ascii_lowercase()))
+                .collect::<String>()
+        })
+        .collect()
+}
+
 /// The parts of a camelCase word (`pushCmd` gives `push`, `Cmd`; `jobID` gives `job`, `ID`).
 fn camel_case_parts(word: &str) -> Vec<&str> {
     let mut parts = Vec::new();

@@ -1,5 +1,6 @@
 //! The type vocabulary of headers: parameter types (`[1] capacity: int - ...`) and the
-//! RETURNS type grammar (`int`, `string?`, `[int]`, `{string: int}`, `(int, [string])`).
+//! RETURNS type grammar (`int`, `string?`, `[int]`, `{string: int}`, `(int, [string])`,
+//! and unions of them: `int | (string, int)`, `code: int | job: (string, int)`).
 
 use std::fmt;
 
@@ -137,6 +138,29 @@ pub enum ReturnType {
     Map(Box<ReturnType>, Box<ReturnType>),
     /// `(A, B, ...)`: an array of fixed length with a type per position.
     Tuple(Vec<ReturnType>),
+    /// `A | B | ...` (only as the whole RETURNS type): one of several replies, told apart
+    /// by their shape; the first alternative the reply fits is the one it is read as.
+    Union(Vec<Alternative>),
+}
+
+/// One alternative of a union reply: `int`, or named, `job: (string, int)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    /// The name written before it (`job` in `job: (string, int)`), if any.
+    pub name: Option<String>,
+    /// Its type.
+    pub ty: ReturnType,
+}
+
+impl Alternative {
+    /// The name of its Rust enum variant: the given name in UpperCamelCase, else one
+    /// after its type (`Int`, `Array`, `Tuple`...).
+    pub fn variant(&self) -> String {
+        match &self.name {
+            Some(name) => crate::names::upper_camel(name),
+            None => self.ty.shape_name().to_owned(),
+        }
+    }
 }
 
 impl ReturnType {
@@ -151,7 +175,91 @@ impl ReturnType {
                 codecs
             }
             Self::Tuple(items) => items.iter().flat_map(Self::codecs).collect(),
+            Self::Union(alternatives) => alternatives.iter().flat_map(|a| a.ty.codecs()).collect(),
             _ => Vec::new(),
+        }
+    }
+
+    /// A word for the type's shape, as a union names an unnamed alternative's variant.
+    pub fn shape_name(&self) -> &'static str {
+        match self {
+            Self::Int => "Int",
+            Self::Float => "Float",
+            Self::Bool => "Bool",
+            Self::String => "String",
+            Self::Bytes => "Bytes",
+            Self::Status => "Status",
+            Self::Nil => "Nil",
+            Self::Value => "Value",
+            Self::Encoded(Codec::Json) => "Json",
+            Self::Encoded(Codec::Msgpack) => "Msgpack",
+            Self::Optional(inner) => inner.shape_name(),
+            Self::Array(_) => "Array",
+            Self::Map(..) => "Map",
+            Self::Tuple(_) => "Tuple",
+            Self::Union(_) => "Union",
+        }
+    }
+
+    /// What is wrong with a union type, if anything: two alternatives a reply could both
+    /// fit (the first would always win), two alternatives with the same variant name, or a
+    /// `json`/`msgpack` alternative (its Rust type would be the caller's to pick).
+    pub fn union_problem(&self) -> Option<(String, &'static str)> {
+        let Self::Union(alternatives) = self else {
+            return None;
+        };
+        if let Some(encoded) = alternatives.iter().find(|a| !a.ty.codecs().is_empty()) {
+            return Some((
+                format!("the alternative `{}` of a union is encoded", encoded.ty),
+                "declare it `bytes` and decode it after matching the variant",
+            ));
+        }
+        for (i, first) in alternatives.iter().enumerate() {
+            for second in &alternatives[i + 1..] {
+                if first.variant() == second.variant() {
+                    return Some((
+                        format!(
+                            "two alternatives of the union would both be the variant `{}`",
+                            first.variant()
+                        ),
+                        "name the alternatives: `code: int | job: (string, int)`",
+                    ));
+                }
+                if let Some(reply) = first.ty.overlap(&second.ty) {
+                    return Some((
+                        format!(
+                            "the alternatives `{}` and `{}` both fit {reply}: the reply could not be told apart",
+                            first.ty, second.ty
+                        ),
+                        "alternatives must differ in shape: an integer, nil, a string, a status, arrays of different lengths",
+                    ));
+                }
+            }
+        }
+        None
+    }
+
+    /// A reply both types fit, described, if there is one.
+    fn overlap(&self, other: &ReturnType) -> Option<&'static str> {
+        use ReturnType as T;
+        match (self, other) {
+            (T::Value, _) | (_, T::Value) => Some("any reply"),
+            (T::Optional(_), T::Optional(_) | T::Nil | T::Bool)
+            | (T::Nil | T::Bool, T::Optional(_)) => Some("nil"),
+            (T::Optional(inner), other) | (other, T::Optional(inner)) => inner.overlap(other),
+            (T::Tuple(a), T::Tuple(b)) => (a.len() == b.len()
+                && a.iter().zip(b).all(|(x, y)| x.overlap(y).is_some()))
+            .then_some("an array"),
+            (T::Array(_) | T::Map(..) | T::Tuple(_), T::Array(_) | T::Map(..) | T::Tuple(_)) => {
+                Some("an array")
+            }
+            (T::Int | T::Bool | T::Float, T::Int | T::Bool | T::Float) => Some("an integer"),
+            (T::Nil | T::Bool, T::Nil | T::Bool) => Some("nil"),
+            (
+                T::String | T::Bytes | T::Status | T::Float | T::Encoded(_),
+                T::String | T::Bytes | T::Status | T::Float | T::Encoded(_),
+            ) => Some("a string"),
+            _ => None,
         }
     }
 
@@ -161,7 +269,7 @@ impl ReturnType {
             rest: text.trim(),
             depth: 0,
         };
-        let ty = parser.parse_type()?;
+        let ty = parser.parse_union()?;
         parser.rest.trim().is_empty().then_some(ty)
     }
 
@@ -180,6 +288,7 @@ impl ReturnType {
             Self::Map(key, value) => key.invalid_map_key().or_else(|| value.invalid_map_key()),
             Self::Optional(inner) | Self::Array(inner) => inner.invalid_map_key(),
             Self::Tuple(items) => items.iter().find_map(Self::invalid_map_key),
+            Self::Union(alternatives) => alternatives.iter().find_map(|a| a.ty.invalid_map_key()),
             _ => None,
         }
     }
@@ -210,6 +319,18 @@ impl fmt::Display for ReturnType {
                 }
                 f.write_str(")")
             }
+            Self::Union(alternatives) => {
+                for (i, alternative) in alternatives.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" | ")?;
+                    }
+                    if let Some(name) = &alternative.name {
+                        write!(f, "{name}: ")?;
+                    }
+                    write!(f, "{}", alternative.ty)?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -217,6 +338,8 @@ impl fmt::Display for ReturnType {
 /// A recursive-descent parser over the RETURNS grammar:
 ///
 /// ```text
+/// union  := alternative ('|' alternative)*      (the whole RETURNS type only)
+/// alternative := (name ':')? type              (a name only in a union of two or more)
 /// type   := atom '?'*
 /// atom   := word | '[' type ']' | '{' type ':' type '}' | '(' type (',' type)+ ')'
 /// word   := int | integer | float | double | bool | boolean | string | bytes | status | nil | value
@@ -232,6 +355,38 @@ struct TypeParser<'a> {
 const MAX_NESTING: usize = 16;
 
 impl TypeParser<'_> {
+    fn parse_union(&mut self) -> Option<ReturnType> {
+        let first = self.parse_alternative()?;
+        if !self.eat('|') {
+            return first.name.is_none().then_some(first.ty);
+        }
+        let mut alternatives = vec![first, self.parse_alternative()?];
+        while self.eat('|') {
+            alternatives.push(self.parse_alternative()?);
+        }
+        Some(ReturnType::Union(alternatives))
+    }
+
+    fn parse_alternative(&mut self) -> Option<Alternative> {
+        let rest = self.rest.trim_start();
+        let end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        let named = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && rest[end..].trim_start().starts_with(':');
+        if named {
+            self.rest = &rest[end..];
+            self.eat(':');
+        }
+        let ty = self.parse_type()?;
+        Some(Alternative {
+            name: named.then(|| name.to_owned()),
+            ty,
+        })
+    }
+
     fn parse_type(&mut self) -> Option<ReturnType> {
         if self.depth == MAX_NESTING {
             return None;
@@ -353,6 +508,53 @@ mod tests {
         assert_eq!(parsed(&deep), "free text");
         let nested_16 = format!("{}int{}", "[".repeat(15), "]".repeat(15));
         assert_ne!(parsed(&nested_16), "free text");
+    }
+
+    #[test]
+    fn parses_unions() {
+        assert_eq!(parsed("int | (string, int)"), "int | (string, int)");
+        assert_eq!(
+            parsed("code: int | job : (string, int) | nil"),
+            "code: int | job: (string, int) | nil"
+        );
+        assert_eq!(parsed("count: int"), "free text");
+        assert_eq!(parsed("int |"), "free text");
+        assert_eq!(parsed("[int | string]"), "free text");
+        let union = ReturnType::parse("done: int | job: (string, int)").unwrap();
+        let ReturnType::Union(alternatives) = &union else {
+            panic!("not a union: {union}");
+        };
+        assert_eq!(alternatives[1].variant(), "Job");
+        assert_eq!(union.union_problem(), None);
+    }
+
+    #[test]
+    fn union_alternatives_must_differ_in_shape() {
+        let problem = |text: &str| {
+            ReturnType::parse(text)
+                .unwrap()
+                .union_problem()
+                .map(|(message, _)| message)
+        };
+        assert_eq!(
+            problem("int | string | nil | pair: (int, int) | triple: (int, int, int)"),
+            None
+        );
+        assert_eq!(problem("a: (int, string) | b: (string, int)"), None);
+        assert!(
+            problem("(int, int) | (int, int, int)")
+                .unwrap()
+                .contains("`Tuple`")
+        );
+        assert_eq!(
+            problem("int | bool").unwrap(),
+            "the alternatives `int` and `bool` both fit an integer: the reply could not be told apart"
+        );
+        assert!(problem("[int] | (int, int)").unwrap().contains("an array"));
+        assert!(problem("string? | nil").unwrap().contains("nil"));
+        assert!(problem("int | value").unwrap().contains("any reply"));
+        assert!(problem("[int] | [string]").unwrap().contains("`Array`"));
+        assert!(problem("int | json").unwrap().contains("encoded"));
     }
 
     #[test]

@@ -226,6 +226,9 @@ impl Checker {
             .as_ref()
             .map_err(|message| format!("the crate of {}: {message}", file.display()))?;
         options.levels = crate_levels.overridden_by(&self.asked.levels);
+        options.overlay = crate_settings
+            .overlay_of(&file.relative)
+            .map_err(|message| format!("the binding of {}: {message}", file.display()))?;
         options.unsaved = self.unsaved.clone();
         Ok(options)
     }

@@ -92,6 +92,10 @@ fn shape(ty: &ReturnType) -> &'static ReplyShape {
             let items: Vec<ReplyShape> = items.iter().map(|item| *shape(item)).collect();
             ReplyShape::Tuple(Box::leak(items.into_boxed_slice()))
         }
+        ReturnType::Union(alternatives) => {
+            let items: Vec<ReplyShape> = alternatives.iter().map(|a| *shape(&a.ty)).collect();
+            ReplyShape::Union(Box::leak(items.into_boxed_slice()))
+        }
     };
     Box::leak(Box::new(shape))
 }
@@ -293,6 +297,18 @@ fn check_values(params: &Params, values: &[String], what: &str) -> Result<(), St
 
 /// A reply, shown as RETURNS declares it.
 fn show(value: &Value, ty: Option<&ReturnType>) -> String {
+    if let Some(ReturnType::Union(alternatives)) = ty {
+        // As the alternative the reply is read as: the first whose shape it fits.
+        let alternative = alternatives.iter().find(|a| shape(&a.ty).accepts(value));
+        return match alternative {
+            Some(alternative) => format!(
+                "{}: {}",
+                alternative.variant(),
+                show(value, Some(&alternative.ty))
+            ),
+            None => show(value, None),
+        };
+    }
     match (ty, value) {
         (_, Value::Nil) => "(nil)".to_owned(),
         (Some(ReturnType::Bool), Value::Int(n)) => (*n == 1).to_string(),

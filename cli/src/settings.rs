@@ -2,10 +2,14 @@
 //! levels (`[package.metadata.redis-script]`), and the server it is checked for: the
 //! `[package.metadata.redis-script] target` of its `Cargo.toml`, and a binding's own
 //! `#[redis_script("x.lua", target = "...")]` (or `#[redis_library]`), found in the
-//! crate's Rust files. Without a crate around the scripts folder, the default target.
+//! crate's Rust files, with the overlays a binding gives a script's header (`keys(...)`,
+//! `argv(...)`, `returns = "..."`). Without a crate around the scripts folder, the
+//! default target and no overlays.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use redis_script_analyzer::Overlay;
 
 /// The targets and rule levels of one scripts folder's crate.
 #[derive(Debug)]
@@ -16,6 +20,8 @@ pub struct CrateSettings {
     pub levels: Result<redis_script_analyzer::RuleLevels, String>,
     /// The target of each bound file, by its path inside the scripts folder.
     bound: HashMap<String, String>,
+    /// The overlays of each bound file's binding, or why they cannot be read.
+    overlays: HashMap<String, Result<redis_script_analyzer::Overlay, String>>,
 }
 
 impl Default for CrateSettings {
@@ -24,6 +30,7 @@ impl Default for CrateSettings {
             default: None,
             levels: Ok(Default::default()),
             bound: HashMap::new(),
+            overlays: HashMap::new(),
         }
     }
 }
@@ -44,11 +51,23 @@ impl CrateSettings {
         let manifest = std::fs::read_to_string(crate_root.join("Cargo.toml")).unwrap_or_default();
         let default = redis_script_analyzer::manifest_target(&manifest);
         let levels = redis_script_analyzer::manifest_levels(&manifest);
-        let mut bound = HashMap::new();
+        let (mut bound, mut overlays) = (HashMap::new(), HashMap::new());
         for folder in ["src", "tests", "examples", "benches"] {
             for file in rust_files(&crate_root.join(folder)) {
-                if let Ok(text) = std::fs::read_to_string(&file) {
-                    bound.extend(bindings(&text));
+                let Ok(text) = std::fs::read_to_string(&file) else {
+                    continue;
+                };
+                for binding in bindings(&text) {
+                    if let Some(target) = binding.target {
+                        bound.insert(binding.path.clone(), target);
+                    }
+                    let overlay = binding
+                        .overlay
+                        .map_err(|message| format!("{}: {message}", file.display()));
+                    if overlay.as_ref().is_ok_and(Overlay::is_empty) {
+                        continue;
+                    }
+                    overlays.entry(binding.path).or_insert(overlay);
                 }
             }
         }
@@ -56,7 +75,17 @@ impl CrateSettings {
             default,
             levels,
             bound,
+            overlays,
         }
+    }
+
+    /// The overlays the binding of the file `relative` gives it (none when it has no
+    /// binding), or why they cannot be read.
+    pub fn overlay_of(&self, relative: &str) -> Result<Overlay, String> {
+        self.overlays
+            .get(relative)
+            .cloned()
+            .unwrap_or(Ok(Overlay::default()))
     }
 
     /// The target of the file `relative`, when the crate gives one.
@@ -83,15 +112,26 @@ fn rust_files(folder: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// The (file, target) of each `#[redis_script("file", target = "...")]` and
-/// `#[redis_library(...)]` attribute of a Rust file that names a target.
-fn bindings(text: &str) -> Vec<(String, String)> {
+/// What a `#[redis_script("file", ...)]` or `#[redis_library(...)]` attribute says.
+#[derive(Debug)]
+struct Binding {
+    /// The file, inside the scripts folder.
+    path: String,
+    /// The target it names, if any.
+    target: Option<String>,
+    /// Its overlays, or why they cannot be read.
+    overlay: Result<Overlay, String>,
+}
+
+/// The bindings of a Rust file.
+fn bindings(text: &str) -> Vec<Binding> {
     let mut found = Vec::new();
     for attribute in ["redis_script(", "redis_library("] {
         for (at, _) in text.match_indices(attribute) {
             let rest = &text[at + attribute.len()..];
-            let Some(end) = rest.find(')') else { continue };
-            let arguments = &rest[..end];
+            let Some(arguments) = redis_script_analyzer::attribute_arguments(rest) else {
+                continue;
+            };
             let Some(path) = quoted(arguments) else {
                 continue;
             };
@@ -99,13 +139,16 @@ fn bindings(text: &str) -> Vec<(String, String)> {
             let options = arguments
                 .find(path)
                 .map_or("", |start| &arguments[start + path.len() + 1..]);
+            let options = options.trim_start().strip_prefix(',').unwrap_or(options);
             let target = options.split_once("target").and_then(|(_, after)| {
                 let after = after.trim_start().strip_prefix('=')?;
                 quoted(after)
             });
-            if let Some(target) = target {
-                found.push((path.to_owned(), target.to_owned()));
-            }
+            found.push(Binding {
+                path: path.to_owned(),
+                target: target.map(str::to_owned),
+                overlay: Overlay::parse(options),
+            });
         }
     }
     found
@@ -123,6 +166,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reads_the_overlays_of_bindings() {
+        let rust = r#"
+#[redis_script(
+    "vendor/take.lua",
+    keys(1 as wait: key),
+    argv(opts: msgpack - "the options (a map)"),
+    returns = "empty: int | job: (string, int)",
+    target = "redis-8.0",
+)]
+pub struct Take;
+#[redis_script("vendor/bad.lua", argv(opts: msgpak))]
+pub struct Bad;
+"#;
+        let found = bindings(rust);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].target.as_deref(), Some("redis-8.0"));
+        let overlay = found[0].overlay.as_ref().unwrap();
+        assert_eq!(overlay.entries.len(), 2);
+        assert_eq!(
+            overlay.entries[1].description.as_deref(),
+            Some("the options (a map)")
+        );
+        assert_eq!(
+            overlay.returns.as_ref().unwrap().ty.to_string(),
+            "empty: int | job: (string, int)"
+        );
+        assert!(found[1].overlay.as_ref().unwrap_err().contains("msgpak"));
+    }
+
+    #[test]
     fn finds_the_targets_bindings_name() {
         let rust = r#"
 #[redis_script("targets/field_expiry.lua", target = "redis-7.4")]
@@ -132,7 +205,10 @@ pub struct Plain;
 #[redis_script::redis_library("lib.lua", target="valkey-9.0")]
 pub struct Lib;
 "#;
-        let mut found = bindings(rust);
+        let mut found: Vec<(String, String)> = bindings(rust)
+            .into_iter()
+            .filter_map(|b| Some((b.path, b.target?)))
+            .collect();
         found.sort();
         assert_eq!(
             found,

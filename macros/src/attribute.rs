@@ -1,9 +1,12 @@
 //! The attribute's arguments: the script's path relative to `lua_scripts/` (checked before
 //! any file is touched), then options: `#[redis_script("x.lua", target = "redis-8.0",
-//! allow = ["key_not_from_keys"])]`.
+//! allow = ["key_not_from_keys"])]`, and the overlays of a header the crate cannot edit:
+//! `keys(1 as wait: key)`, `argv(opts: msgpack - "the options")`, `returns = "int | nil"`.
 
-use proc_macro2::TokenStream;
-use redis_script_analyzer::{Level, Options, Target};
+use proc_macro2::{TokenStream, TokenTree};
+use redis_script_analyzer::{
+    EntryOverlay, Level, Options, OverlayPart, ParamKind, ReturnsOverlay, Target,
+};
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
 
@@ -15,6 +18,51 @@ pub struct Arguments {
     pub options: Options,
     /// Whether the attribute names the target (else the crate's default applies).
     pub target_given: bool,
+    /// Where the overlays are written, for their messages.
+    pub overlay_spans: OverlaySpans,
+}
+
+/// Where each part of the overlay (in `options.overlay`) is written.
+#[derive(Default)]
+pub struct OverlaySpans {
+    /// Each entry overlay's tokens, in the order of `Overlay::entries`.
+    pub entries: Vec<TokenStream>,
+    /// The `returns` literal.
+    pub returns: Option<LitStr>,
+}
+
+impl OverlaySpans {
+    /// An error at the overlay `part`.
+    pub fn error(&self, part: OverlayPart, message: String) -> Option<syn::Error> {
+        match part {
+            OverlayPart::Entry(at) => self
+                .entries
+                .get(at as usize)
+                .map(|tokens| syn::Error::new_spanned(tokens, message)),
+            OverlayPart::Returns => self
+                .returns
+                .as_ref()
+                .map(|literal| syn::Error::new(literal.span(), message)),
+        }
+    }
+
+    /// Where a warning about the overlay `part` goes.
+    pub fn span(&self, part: OverlayPart) -> Option<proc_macro2::Span> {
+        match part {
+            OverlayPart::Entry(at) => self
+                .entries
+                .get(at as usize)
+                .and_then(|tokens| tokens.clone().into_iter().next())
+                .map(|token| token.span()),
+            OverlayPart::Returns => self.returns.as_ref().map(LitStr::span),
+        }
+    }
+
+    /// The first overlay written, if any.
+    pub fn first(&self) -> Option<proc_macro2::Span> {
+        self.span(OverlayPart::Entry(0))
+            .or_else(|| self.span(OverlayPart::Returns))
+    }
 }
 
 /// The script path as written in `#[redis_script("rate_limiting/token_bucket.lua")]`.
@@ -49,14 +97,38 @@ impl Parse for Arguments {
             .map_err(|message| syn::Error::new(literal.span(), message))?;
         let mut options = Options::default();
         let mut target_given = false;
+        let mut overlay_spans = OverlaySpans::default();
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
                 break;
             }
             let name: Ident = input.parse()?;
+            let kind = match name.to_string().as_str() {
+                "keys" => Some(ParamKind::Key),
+                "argv" => Some(ParamKind::Arg),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let content;
+                syn::parenthesized!(content in input);
+                for tokens in entries(content.parse()?) {
+                    let entry = EntryOverlay::parse(kind, &tokens.to_string())
+                        .map_err(|message| syn::Error::new_spanned(&tokens, message))?;
+                    options.overlay.entries.push(entry);
+                    overlay_spans.entries.push(tokens);
+                }
+                continue;
+            }
             input.parse::<Token![=]>()?;
             match name.to_string().as_str() {
+                "returns" => {
+                    let value: LitStr = input.parse()?;
+                    let returns = ReturnsOverlay::parse(&value.value())
+                        .map_err(|message| syn::Error::new(value.span(), message))?;
+                    options.overlay.returns = Some(returns);
+                    overlay_spans.returns = Some(value);
+                }
                 "target" => {
                     let value: LitStr = input.parse()?;
                     options.target = Target::parse(&value.value())
@@ -80,7 +152,7 @@ impl Parse for Arguments {
                     return Err(syn::Error::new(
                         name.span(),
                         format!(
-                            "unknown option `{other}`: the options are `target = \"redis-8.0\"` (the server the script must run on and its oldest version) and `allow`, `warn`, `deny = [\"rule\", ...]` (the levels of rules, by name or code)"
+                            "unknown option `{other}`: the options are `target = \"redis-8.0\"` (the server the script must run on and its oldest version), `allow`, `warn`, `deny = [\"rule\", ...]` (the levels of rules, by name or code), and the overlays of a header: `keys(name: type, ...)`, `argv(3 as name: type - \"description\", ...)`, `returns = \"type\"`"
                         ),
                     ));
                 }
@@ -90,8 +162,24 @@ impl Parse for Arguments {
             path: ScriptPath { literal, relative },
             options,
             target_given,
+            overlay_spans,
         })
     }
+}
+
+/// The entries of `keys(...)` or `argv(...)`: its tokens split at the commas between them.
+fn entries(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut entries = vec![TokenStream::new()];
+    for token in tokens {
+        match &token {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => {
+                entries.push(TokenStream::new());
+            }
+            _ => entries.last_mut().expect("never empty").extend([token]),
+        }
+    }
+    entries.retain(|entry| !entry.is_empty());
+    entries
 }
 
 /// Checks that `path` stays inside `lua_scripts/`; returns it with `/` separators.

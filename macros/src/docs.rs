@@ -1,15 +1,19 @@
 //! Rustdoc for the generated items, built from the header, so docs.rs shows the contract.
 
-use redis_script_analyzer::{Function, Library, Param, Params, Returns, Script, Sources};
+use redis_script_analyzer::{
+    Function, Library, Param, Params, ReturnType, Returns, Script, Sources,
+};
 
 use crate::rust_types::{param_type_text, return_type_text};
 
-/// Docs appended to the user's own docs on the struct.
+/// Docs appended to the user's own docs on the struct; `union` names the enum of a union
+/// reply.
 pub fn struct_docs(
     script: &Script,
     sources: &Sources,
     has_user_docs: bool,
     call_path: &str,
+    union: &str,
 ) -> String {
     let mut out = String::new();
     if has_user_docs {
@@ -26,7 +30,7 @@ pub fn struct_docs(
     push_params(&mut out, "KEYS", &script.keys);
     push_params(&mut out, "ARGV", &script.args);
     out.push_str("\n# RETURNS\n\n");
-    out.push_str(&returns_text(&script.returns));
+    out.push_str(&returns_text(&script.returns, union));
     out.push('\n');
     if !script.errors.is_empty() {
         out.push_str("\n# ERRORS\n\n");
@@ -63,8 +67,8 @@ pub fn struct_docs(
 }
 
 /// Docs of the typed entry point of a call of `what` (the script's path, in backticks, or
-/// the library function).
-pub fn call_docs(script: &Script, what: &str) -> String {
+/// the library function); `union` names the enum of a union reply.
+pub fn call_docs(script: &Script, what: &str, union: &str) -> String {
     let (first_sentence, _) = split_summary(&script.summary);
     let mut out = format!("Prepares a call of {what}");
     if first_sentence.is_empty() {
@@ -84,7 +88,7 @@ pub fn call_docs(script: &Script, what: &str) -> String {
         }
     }
     out.push_str("\n# Returns\n\n");
-    out.push_str(&returns_text(&script.returns));
+    out.push_str(&returns_text(&script.returns, union));
     out.push('\n');
     out
 }
@@ -133,13 +137,14 @@ pub fn library_docs(library: &Library, sources: &Sources, has_user_docs: bool) -
     out
 }
 
-/// Docs of a library function's typed entry point.
-pub fn function_docs(library: &Library, function: &Function) -> String {
+/// Docs of a library function's typed entry point; `union` names the enum of a union
+/// reply.
+pub fn function_docs(library: &Library, function: &Function, union: &str) -> String {
     let what = format!(
         "function `{}` of library `{}` (`{}`, line {})",
         function.name, library.name, library.path, function.line
     );
-    let mut out = call_docs(&function.contract, &what);
+    let mut out = call_docs(&function.contract, &what, union);
     let (_, extra) = split_summary(&function.contract.summary);
     if !extra.trim().is_empty() {
         out.push_str(&format!("\n{}\n", prose(extra)));
@@ -178,10 +183,15 @@ fn push_params(out: &mut String, title: &str, params: &Params) {
     }
 }
 
-/// `- `name` (`KEYS[1]`, `impl ToSingleRedisArg`): description`
+/// `- `name` (`KEYS[1]`, `impl ToSingleRedisArg`): description`; a type the binding's
+/// overlay gave is said to be.
 fn param_line(param: &Param) -> String {
+    let given = match (param.overlay, param.ty) {
+        (Some(_), Some(ty)) => format!(", `{}` by the binding", ty.name()),
+        _ => String::new(),
+    };
     let mut line = format!(
-        "- `{}` (`{}`, `{}`)",
+        "- `{}` (`{}`, `{}`{given})",
         param.name,
         param.label(),
         param_type_text(param, "")
@@ -224,10 +234,29 @@ fn split_summary(summary: &str) -> (String, &str) {
     (first, summary[end..].trim_start())
 }
 
-fn returns_text(returns: &Returns) -> String {
+fn returns_text(returns: &Returns, union: &str) -> String {
     match returns {
+        Returns::Typed {
+            ty: ty @ ReturnType::Union(alternatives),
+            description,
+        } => {
+            let mut text = format!("`{ty}`, as [`{union}`]: a variant per alternative");
+            if !description.is_empty() {
+                text.push_str(". ");
+                text.push_str(&prose(description));
+            }
+            text.push('\n');
+            for alternative in alternatives {
+                text.push_str(&format!(
+                    "\n- `{union}::{}`: `{}`",
+                    alternative.variant(),
+                    alternative.ty
+                ));
+            }
+            text
+        }
         Returns::Typed { ty, description } => {
-            let mut text = format!("`{ty}`, as `{}`", return_type_text(ty, ""));
+            let mut text = format!("`{ty}`, as `{}`", return_type_text(ty, "", union));
             if !description.is_empty() {
                 text.push_str(": ");
                 text.push_str(&prose(description));
@@ -302,7 +331,7 @@ mod tests {
         let source = "--[[\n  Adds.\n  KEYS:\n    [1] counter: key - The counter\n  ARGV:\n    [1] - amount\n  RETURNS: int - the new value\n--]]\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])\n";
         let script = redis_script_analyzer::analyze("lua_scripts/add.lua", source).unwrap();
         let sources = Sources::single("lua_scripts/add.lua", source);
-        let docs = struct_docs(&script, &sources, false, "Add::call");
+        let docs = struct_docs(&script, &sources, false, "Add::call", "AddReply");
         assert!(
             docs.starts_with("Adds.\n\nBound to `lua_scripts/add.lua`"),
             "{docs}"
@@ -311,7 +340,7 @@ mod tests {
         assert!(docs.contains("- `amount` (`ARGV[1]`, `impl ToSingleRedisArg`): amount\n"));
         assert!(docs.contains("# RETURNS\n\n`int`, as `i64`: the new value\n"));
         assert!(docs.contains("```lua\n--[[\n  Adds."));
-        let call = call_docs(&script, "`lua_scripts/add.lua`");
+        let call = call_docs(&script, "`lua_scripts/add.lua`", "AddReply");
         assert!(call.starts_with("Prepares a call of `lua_scripts/add.lua`: Adds."));
         assert!(call.contains("# Arguments\n\n- `counter`"));
     }

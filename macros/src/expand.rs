@@ -124,6 +124,13 @@ fn prepare(
     let read = attribute::parse(attr).and_then(|arguments| {
         let path = arguments.path;
         let mut options = arguments.options;
+        let overlay_spans = arguments.overlay_spans;
+        if let (Binding::Library, Some(span)) = (binding, overlay_spans.first()) {
+            return Err(syn::Error::new(
+                span,
+                "overlays (`keys(...)`, `argv(...)`, `returns`) refine a script's header; a library's functions are typed by the doc comments above their registrations",
+            ));
+        }
         let crate_levels = settings.levels.as_ref().map_err(|message| {
             syn::Error::new(
                 path.literal.span(),
@@ -141,14 +148,15 @@ fn prepare(
         }
         let file =
             locate::read(crate_root, &path).map_err(|m| syn::Error::new(path.literal.span(), m))?;
-        Ok((path, file, options))
+        Ok((path, file, options, overlay_spans))
     });
     match read {
-        Ok((path, file, options)) => Ok(Prepared {
+        Ok((path, file, options, overlay_spans)) => Ok(Prepared {
             input,
             path,
             file,
             options,
+            overlay_spans,
             settings,
             errors,
             unit_struct,
@@ -168,19 +176,25 @@ fn finish<M>(prepared: Prepared, analysis: &Analysis<M>, api: Option<TokenStream
         input,
         path,
         settings,
+        overlay_spans,
         mut errors,
         unit_struct,
         ..
     } = prepared;
     let span = path.literal.span();
-    errors.extend(
-        analysis
-            .errors()
-            .map(|d| syn::Error::new(span, analysis.render(d))),
-    );
+    // A problem an overlay causes is shown at the overlay: the file may not be the user's.
+    errors.extend(analysis.errors().map(|d| {
+        let message = analysis.render(d);
+        d.overlay
+            .and_then(|part| overlay_spans.error(part, message.clone()))
+            .unwrap_or_else(|| syn::Error::new(span, message))
+    }));
     let warnings: Vec<TokenStream> = analysis
         .warnings()
-        .map(|d| warning_tokens(&analysis.render(d), &path.literal))
+        .map(|d| {
+            let at = d.overlay.and_then(|part| overlay_spans.span(part));
+            warning_tokens(&analysis.render(d), at.unwrap_or(span))
+        })
         .collect();
     match api {
         Some(api) if unit_struct => {
@@ -240,8 +254,16 @@ fn generate(
         attrs, vis, ident, ..
     } = input;
     let has_user_docs = attrs.iter().any(|a| a.path().is_ident("doc"));
-    let struct_docs = docs::struct_docs(script, sources, has_user_docs, &format!("{ident}::call"));
-    let call_docs = docs::call_docs(script, &format!("`{}`", script.path));
+    let union = Ident::new(&format!("{ident}Reply"), ident.span());
+    let struct_docs = docs::struct_docs(
+        script,
+        sources,
+        has_user_docs,
+        &format!("{ident}::call"),
+        &union.to_string(),
+    );
+    let call_docs = docs::call_docs(script, &format!("`{}`", script.path), &union.to_string());
+    let reply_enum = rust_types::reply_enum(vis, &union, script.returns.ty(), &script.path);
     let name = ident.to_string();
     let display = path.display();
     let sha1 = &script.sha1;
@@ -259,6 +281,7 @@ fn generate(
         quote!(Self::META),
         script,
         &call_docs,
+        &union,
     );
     let target = options.target.name();
     let errors = error_enum(vis, ident, &script.errors, &script.path);
@@ -296,6 +319,8 @@ fn generate(
         }
 
         #errors
+
+        #reply_enum
 
         #tracked
 

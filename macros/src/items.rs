@@ -20,8 +20,10 @@ pub struct Prepared {
     pub path: ScriptPath,
     /// The file.
     pub file: ScriptFile,
-    /// How it is checked.
+    /// How it is checked (with the overlays the attribute gives).
     pub options: Options,
+    /// Where the attribute's overlays are written.
+    pub overlay_spans: crate::attribute::OverlaySpans,
     /// The crate's settings.
     pub settings: manifest::Settings,
     /// Errors found so far (a struct that is not a unit struct).
@@ -126,13 +128,15 @@ pub fn source_map_tokens(sources: &Sources) -> TokenStream {
 }
 
 /// `pub fn <name>(keys..., args...) -> ScriptCall<Reply>`, a call of the script (or
-/// library function) `meta` describes, whose contract is `script`.
+/// library function) `meta` describes, whose contract is `script`; a union reply is the
+/// enum `union` (see [`rust_types::reply_enum`]).
 pub fn call_fn(
     vis: &syn::Visibility,
     name: &Ident,
     meta: TokenStream,
     script: &Script,
     docs: &str,
+    union: &Ident,
 ) -> TokenStream {
     // Mixed-site hygiene: no parameter name from a header can clash with this local.
     let call = Ident::new("__redis_script_call", Span::mixed_site());
@@ -160,9 +164,9 @@ pub fn call_fn(
     let (generics, reply) = match script.returns.ty() {
         Some(ty) if !ty.codecs().is_empty() => (
             quote!(<Reply: ::redis_script::__private::DeserializeOwned>),
-            rust_types::return_type(ty),
+            rust_types::return_type(ty, union),
         ),
-        Some(ty) => (quote!(), rust_types::return_type(ty)),
+        Some(ty) => (quote!(), rust_types::return_type(ty, union)),
         None => (
             quote!(<Reply: ::redis_script::__private::FromRedisValue>),
             quote!(Reply),
@@ -171,6 +175,8 @@ pub fn call_fn(
     quote! {
         #[doc = #docs]
         #[must_use = "a ScriptCall does nothing until it is invoked"]
+        // A parameter per KEYS and ARGV entry: the script decides how many.
+        #[allow(clippy::too_many_arguments)]
         #vis fn #name #generics(#(#idents: #types),*) -> ::redis_script::__private::ScriptCall<#reply> {
             let mut #call = ::redis_script::__private::call(#meta, #num_keys, #num_args);
             #(#writes)*
@@ -179,10 +185,11 @@ pub fn call_fn(
     }
 }
 
-/// A compiler warning on the attribute's literal: stable Rust gives proc macros no warnings
-/// of their own, so the message rides on the use of a deprecated item.
-pub fn warning_tokens(message: &str, literal: &LitStr) -> TokenStream {
-    let item = Ident::new("redis_script_warning", literal.span());
+/// A compiler warning at `span` (the attribute's literal, or an overlay): stable Rust gives
+/// proc macros no warnings of their own, so the message rides on the use of a deprecated
+/// item.
+pub fn warning_tokens(message: &str, span: Span) -> TokenStream {
+    let item = Ident::new("redis_script_warning", span);
     quote! {
         const _: () = {
             #[deprecated(note = #message)]
@@ -209,7 +216,7 @@ pub fn error_enum(
     let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
     let variants: Vec<Ident> = codes
         .iter()
-        .map(|code| Ident::new(&camel_case(code), Span::call_site()))
+        .map(|code| Ident::new(&redis_script_analyzer::upper_camel(code), Span::call_site()))
         .collect();
     let descriptions = errors.iter().map(|e| {
         if e.description.is_empty() {
@@ -253,19 +260,4 @@ pub fn error_enum(
             }
         }
     }
-}
-
-/// `INSUFFICIENT_BALANCE` -> `InsufficientBalance`.
-fn camel_case(code: &str) -> String {
-    code.split('_')
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            let first = chars.next().map(|c| c.to_ascii_uppercase());
-            first
-                .into_iter()
-                .chain(chars.map(|c| c.to_ascii_lowercase()))
-                .collect::<String>()
-        })
-        .collect()
 }

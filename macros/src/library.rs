@@ -25,10 +25,11 @@ pub fn generate(prepared: &Prepared, library: &Library, sources: &Sources) -> To
     let (name, sha1) = (&library.name, &library.sha1);
     let item_name = ident.to_string();
     let target = prepared.options.target.name();
-    let functions = library
+    let (functions, reply_enums): (Vec<TokenStream>, Vec<TokenStream>) = library
         .functions
         .iter()
-        .map(|function| function_items(vis, ident, library, function));
+        .map(|function| function_items(vis, ident, library, function))
+        .unzip();
     let errors = error_enum(vis, ident, &declared_errors(library), &library.path);
     let markers = unique_markers(library, span);
     let meta = meta_tokens(MetaParts {
@@ -69,6 +70,8 @@ pub fn generate(prepared: &Prepared, library: &Library, sources: &Sources) -> To
 
         #errors
 
+        #(#reply_enums)*
+
         #tracked
 
         #markers
@@ -79,13 +82,14 @@ pub fn generate(prepared: &Prepared, library: &Library, sources: &Sources) -> To
     }
 }
 
-/// The hidden description of `function` and its typed method.
+/// The hidden description of `function` and its typed method (items of the struct), and
+/// the enum of its reply when it is a union (an item next to the struct).
 fn function_items(
     vis: &syn::Visibility,
     ident: &Ident,
     library: &Library,
     function: &Function,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let meta = meta_ident(function);
     let method = Ident::new(&function.rust_name, Span::call_site());
     let contract = &function.contract;
@@ -94,8 +98,16 @@ fn function_items(
     let shape = rust_types::reply_shape(contract.returns.ty());
     let returns_declared = contract.returns.declared();
     let read_only = function.read_only();
-    let docs = docs::function_docs(library, function);
-    let call = call_fn(vis, &method, quote!(Self::#meta), contract, &docs);
+    let union = Ident::new(
+        &format!(
+            "{ident}{}Reply",
+            redis_script_analyzer::upper_camel(&function.rust_name)
+        ),
+        ident.span(),
+    );
+    let docs = docs::function_docs(library, function, &union.to_string());
+    let call = call_fn(vis, &method, quote!(Self::#meta), contract, &docs, &union);
+    let reply_enum = rust_types::reply_enum(vis, &union, contract.returns.ty(), &library.path);
     let features = rust_types::required_features(contract);
     let description = meta_tokens(MetaParts {
         name: &item_name,
@@ -109,14 +121,15 @@ fn function_items(
             name: #function_name,
         }),
     });
-    quote! {
+    let items = quote! {
         #features
 
         #[doc(hidden)]
         #vis const #meta: &'static ::redis_script::__private::ScriptMeta = #description;
 
         #call
-    }
+    };
+    (items, reply_enum)
 }
 
 /// The name of the hidden constant describing `function`.

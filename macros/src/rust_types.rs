@@ -34,8 +34,10 @@ pub fn param_type_text(param: &Param, prefix: &str) -> String {
     }
 }
 
-/// How a reply's Rust type reads, with `prefix` before runtime names.
-pub fn return_type_text(ty: &ReturnType, prefix: &str) -> String {
+/// How a reply's Rust type reads, with `prefix` before runtime names; a union reads as
+/// `union`, the name of its generated enum.
+pub fn return_type_text(ty: &ReturnType, prefix: &str, union: &str) -> String {
+    let text = |ty: &ReturnType| return_type_text(ty, prefix, union);
     match ty {
         ReturnType::Int => "i64".to_owned(),
         ReturnType::Float => "f64".to_owned(),
@@ -47,19 +49,16 @@ pub fn return_type_text(ty: &ReturnType, prefix: &str) -> String {
         // The caller picks the type the value decodes into.
         ReturnType::Encoded(Codec::Json) => format!("{prefix}Json<Reply>"),
         ReturnType::Encoded(Codec::Msgpack) => format!("{prefix}Msgpack<Reply>"),
-        ReturnType::Optional(inner) => {
-            format!("{prefix}Option<{}>", return_type_text(inner, prefix))
+        ReturnType::Optional(inner) => format!("{prefix}Option<{}>", text(inner)),
+        ReturnType::Array(inner) => format!("{prefix}Vec<{}>", text(inner)),
+        ReturnType::Map(key, value) => {
+            format!("{prefix}HashMap<{}, {}>", text(key), text(value))
         }
-        ReturnType::Array(inner) => format!("{prefix}Vec<{}>", return_type_text(inner, prefix)),
-        ReturnType::Map(key, value) => format!(
-            "{prefix}HashMap<{}, {}>",
-            return_type_text(key, prefix),
-            return_type_text(value, prefix)
-        ),
         ReturnType::Tuple(items) => {
-            let items: Vec<String> = items.iter().map(|i| return_type_text(i, prefix)).collect();
+            let items: Vec<String> = items.iter().map(text).collect();
             format!("({})", items.join(", "))
         }
+        ReturnType::Union(_) => union.to_owned(),
     }
 }
 
@@ -68,9 +67,9 @@ pub fn param_type(param: &Param) -> TokenStream {
     tokens(&param_type_text(param, CODE_PREFIX))
 }
 
-/// The reply type in generated code.
-pub fn return_type(ty: &ReturnType) -> TokenStream {
-    tokens(&return_type_text(ty, CODE_PREFIX))
+/// The reply type in generated code; a union is the enum `union`.
+pub fn return_type(ty: &ReturnType, union: &Ident) -> TokenStream {
+    tokens(&return_type_text(ty, CODE_PREFIX, &union.to_string()))
 }
 
 fn tokens(text: &str) -> TokenStream {
@@ -174,6 +173,86 @@ pub fn reply_shape(ty: Option<&ReturnType>) -> TokenStream {
             let items = items.iter().map(|item| reply_shape(Some(item)));
             quote!(#shape::Tuple(&[#(#items),*]))
         }
+        ReturnType::Union(alternatives) => {
+            let items = alternatives.iter().map(|a| reply_shape(Some(&a.ty)));
+            quote!(#shape::Union(&[#(#items),*]))
+        }
+    }
+}
+
+/// For a union RETURNS, `enum <union>` with a variant per alternative (a tuple's items are
+/// its fields, `nil` has none) and its `FromRedisValue`: the first alternative whose shape
+/// the reply fits is the variant. Nothing for other types.
+pub fn reply_enum(
+    vis: &syn::Visibility,
+    union: &Ident,
+    ty: Option<&ReturnType>,
+    path: &str,
+) -> TokenStream {
+    let Some(ReturnType::Union(alternatives)) = ty else {
+        return TokenStream::new();
+    };
+    let declared = ty.map(ToString::to_string).unwrap_or_default();
+    let docs = format!(
+        "The replies `{path}` may send: its RETURNS `{declared}`, a variant per alternative. A reply is the first alternative whose shape it fits."
+    );
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for alternative in alternatives {
+        let variant = Ident::new(&alternative.variant(), Span::call_site());
+        let variant_docs = format!("`{}`.", alternative.ty);
+        let shape = reply_shape(Some(&alternative.ty));
+        let value = Ident::new("__redis_script_value", Span::mixed_site());
+        let (fields, read) = match &alternative.ty {
+            ReturnType::Nil => (quote!(), quote!(Self::#variant)),
+            ReturnType::Tuple(items) => {
+                let types: Vec<TokenStream> =
+                    items.iter().map(|item| return_type(item, union)).collect();
+                let names: Vec<Ident> = (0..items.len())
+                    .map(|i| Ident::new(&format!("__redis_script_{i}"), Span::mixed_site()))
+                    .collect();
+                (
+                    quote!((#(#types),*)),
+                    quote!({
+                        let (#(#names,)*): (#(#types,)*) =
+                            ::redis_script::__private::FromRedisValue::from_redis_value(#value)?;
+                        Self::#variant(#(#names),*)
+                    }),
+                )
+            }
+            other => {
+                let ty = return_type(other, union);
+                (
+                    quote!((#ty)),
+                    quote!(Self::#variant(
+                        ::redis_script::__private::FromRedisValue::from_redis_value(#value)?
+                    )),
+                )
+            }
+        };
+        variants.push(quote!(#[doc = #variant_docs] #variant #fields));
+        arms.push(quote! {
+            if #shape.accepts(&#value) {
+                return ::core::result::Result::Ok(#read);
+            }
+        });
+    }
+    let value = Ident::new("__redis_script_value", Span::mixed_site());
+    quote! {
+        #[doc = #docs]
+        #[derive(Debug, Clone, PartialEq)]
+        #vis enum #union {
+            #(#variants,)*
+        }
+
+        impl ::redis_script::__private::FromRedisValue for #union {
+            fn from_redis_value(
+                #value: ::redis_script::__private::Value,
+            ) -> ::core::result::Result<Self, ::redis_script::__private::ParsingError> {
+                #(#arms)*
+                ::core::result::Result::Err(::redis_script::__private::no_alternative(#declared, &#value))
+            }
+        }
     }
 }
 
@@ -185,12 +264,15 @@ mod tests {
     fn spells_nested_reply_types() {
         let ty = ReturnType::parse("[{string: int?}]?").unwrap();
         assert_eq!(
-            return_type_text(&ty, ""),
+            return_type_text(&ty, "", "R"),
             "Option<Vec<HashMap<String, Option<i64>>>>"
         );
         let tuple = ReturnType::parse("(int, [string])").unwrap();
-        assert_eq!(return_type_text(&tuple, ""), "(i64, Vec<String>)");
-        return_type(&ty);
-        return_type(&tuple);
+        assert_eq!(return_type_text(&tuple, "", "R"), "(i64, Vec<String>)");
+        let union = ReturnType::parse("int | (string, int)").unwrap();
+        assert_eq!(return_type_text(&union, "", "TakeReply"), "TakeReply");
+        let name = Ident::new("R", Span::call_site());
+        return_type(&ty, &name);
+        return_type(&tuple, &name);
     }
 }

@@ -73,7 +73,7 @@ pub mod __private {
         Library, Script, ScriptKind, ScriptMeta, ScriptParts, Segment, SourceFile, SourceMap,
     };
     pub use crate::registry::Registration;
-    pub use crate::reply::ReplyShape;
+    pub use crate::reply::{ReplyShape, no_alternative};
     pub use crate::structured::contract::{DeserializeOwned, Serialize, push_json, push_msgpack};
     pub use crate::structured::{Json, Msgpack};
     pub use crate::{
@@ -81,7 +81,7 @@ pub mod __private {
         __redis_script_require_msgpack as require_msgpack,
     };
     pub use inventory;
-    pub use redis::{FromRedisValue, ToRedisArgs, ToSingleRedisArg, Value};
+    pub use redis::{FromRedisValue, ParsingError, ToRedisArgs, ToSingleRedisArg, Value};
     pub use std::collections::HashMap;
     pub use std::convert::AsRef;
     pub use std::option::Option;

@@ -33,6 +33,8 @@ pub enum ReplyShape {
     Map(&'static ReplyShape, &'static ReplyShape),
     /// `(A, B, ...)`.
     Tuple(&'static [ReplyShape]),
+    /// `A | B | ...`: a reply of any of the alternatives' shapes.
+    Union(&'static [ReplyShape]),
 }
 
 impl ReplyShape {
@@ -70,9 +72,21 @@ impl ReplyShape {
             (Self::Tuple(shapes), Value::Array(items)) => {
                 shapes.len() == items.len() && shapes.iter().zip(items).all(|(s, v)| s.accepts(v))
             }
+            (Self::Union(alternatives), value) => alternatives.iter().any(|a| a.accepts(value)),
             _ => false,
         }
     }
+}
+
+/// The error of a union reply's conversion when the reply fits none of its alternatives
+/// (`declared`, as RETURNS writes them): the typed calls check the shape first, so this is
+/// seen only when a `Value` is converted by hand.
+pub fn no_alternative(declared: &str, value: &Value) -> redis::ParsingError {
+    format!(
+        "{} fits none of the alternatives `{declared}`",
+        describe(value)
+    )
+    .into()
 }
 
 fn parses_as_float(bytes: &[u8]) -> bool {
@@ -159,6 +173,18 @@ mod tests {
     #[test]
     fn scalars() {
         assert!(ReplyShape::Int.accepts(&Value::Int(3)));
+        let union = ReplyShape::Union(&[
+            ReplyShape::Int,
+            ReplyShape::Tuple(&[ReplyShape::String, ReplyShape::Int]),
+        ]);
+        assert!(union.accepts(&Value::Int(0)));
+        assert!(union.accepts(&Value::Array(vec![bulk("id"), Value::Int(1)])));
+        assert!(!union.accepts(&bulk("id")));
+        assert!(!union.accepts(&Value::Array(vec![bulk("id")])));
+        assert_eq!(
+            no_alternative("int | (string, int)", &bulk("id")).to_string(),
+            "Incompatible type - \"id\" fits none of the alternatives `int | (string, int)`"
+        );
         assert!(!ReplyShape::Int.accepts(&bulk("3")));
         assert!(ReplyShape::Float.accepts(&bulk("3.5")));
         assert!(!ReplyShape::Float.accepts(&bulk("three")));

@@ -39,6 +39,10 @@ pub struct Options {
     /// Texts of files not saved yet (an editor's open buffers), by canonical path: an
     /// `@include` of one of them reads this text instead of the file.
     pub unsaved: std::sync::Arc<std::collections::HashMap<std::path::PathBuf, String>>,
+    /// What the binding overlays on the script's header (types, names, descriptions,
+    /// RETURNS it leaves open); applied before the checks, so they hold the overlay to the
+    /// body like a header.
+    pub overlay: crate::Overlay,
 }
 
 /// Runs every check; problems go to `out`, and RETURNS may be inferred into `script`.

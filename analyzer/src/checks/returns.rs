@@ -133,6 +133,16 @@ fn fits(ty: &ReturnType, returned: Returned) -> Fit {
     if matches!(ty, T::Value) {
         return Fit::Yes;
     }
+    if let T::Union(alternatives) = ty {
+        let fits: Vec<Fit> = alternatives.iter().map(|a| fits(&a.ty, returned)).collect();
+        return if fits.iter().any(|f| matches!(f, Fit::Yes)) {
+            Fit::Yes
+        } else if fits.iter().any(|f| matches!(f, Fit::Truncated)) {
+            Fit::Truncated
+        } else {
+            Fit::No
+        };
+    }
     if let T::Optional(inner) = ty {
         return if matches!(returned, R::Nil | R::False | R::Nothing) {
             Fit::Yes

@@ -1,7 +1,7 @@
 //! `json` and `msgpack` entries and replies: what the header declares encoded, the body
 //! must decode (and with the same encoding), and KEYS hold key names, never encoded values.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, OverlayPart};
 use crate::lua::facts::Facts;
 use crate::model::{ParamKind, Script};
 use crate::rules;
@@ -21,7 +21,8 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
                     param.label,
                     param.label_width,
                 )
-                .with_help("declare the encoded value in ARGV, and its key (if any) in KEYS"),
+                .with_help("declare the encoded value in ARGV, and its key (if any) in KEYS")
+                .in_overlay(param.overlay.map(OverlayPart::entry)),
             );
         }
     }
@@ -56,7 +57,8 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
                     codec.name(),
                     codec.lua_decode(),
                     other.codec.name()
-                )),
+                ))
+                .in_overlay(param.overlay.map(OverlayPart::entry)),
             );
         } else if decodings.is_empty() {
             out.push(
@@ -77,7 +79,8 @@ pub fn check(script: &Script, facts: &Facts, function: Option<&str>, out: &mut V
                     super::wording::unit(function),
                     codec.lua_decode(),
                     param.label()
-                )),
+                ))
+                .in_overlay(param.overlay.map(OverlayPart::entry)),
             );
         }
     }

@@ -190,6 +190,7 @@ fn numbered(entries: &[RawEntry], kind: ParamKind, diagnostics: &mut Vec<Diagnos
             line: raw.label.line,
             label: raw.label,
             label_width: raw.label_width,
+            overlay: None,
         };
         if raw.variadic {
             tail_line = Some(raw.label.line);
@@ -292,6 +293,17 @@ fn parse_returns(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Re
                 .with_help("map keys must be int, string, bytes, bool or status"),
             );
         }
+        if let Some((message, help)) = ty.union_problem() {
+            diagnostics.push(
+                Diagnostic::new(
+                    &rules::HEADER_SYNTAX,
+                    format!("RETURNS `{ty}`: {message}"),
+                    section.heading,
+                    "RETURNS".len(),
+                )
+                .with_help(help),
+            );
+        }
         return Returns::Typed { ty, description };
     }
     let head = head.trim();
@@ -305,7 +317,7 @@ fn parse_returns(section: &TextSection, diagnostics: &mut Vec<Diagnostic>) -> Re
                 "RETURNS".len(),
             )
             .with_help(
-                "types: int, float, bool, string, bytes, status, nil, value, `T?`, `[T]`, `{K: V}`, `(A, B)`",
+                "types: int, float, bool, string, bytes, status, nil, value, `T?`, `[T]`, `{K: V}`, `(A, B)`, and unions `A | B`",
             ),
         );
     }

@@ -29,7 +29,9 @@ mod mergeable_calls;
 mod missing_header;
 mod missing_member;
 mod noscript_command;
+mod overlay_entry;
 mod redis_api_arguments;
+mod redundant_overlay;
 mod reserved_error_code;
 mod returns_mismatch;
 mod shebang;
@@ -63,7 +65,9 @@ pub use mergeable_calls::RULE as MERGEABLE_CALLS;
 pub use missing_header::RULE as MISSING_HEADER;
 pub use missing_member::RULE as MISSING_MEMBER;
 pub use noscript_command::RULE as NOSCRIPT_COMMAND;
+pub use overlay_entry::RULE as OVERLAY_ENTRY;
 pub use redis_api_arguments::RULE as REDIS_API_ARGUMENTS;
+pub use redundant_overlay::RULE as REDUNDANT_OVERLAY;
 pub use reserved_error_code::RULE as RESERVED_ERROR_CODE;
 pub use returns_mismatch::RULE as RETURNS_MISMATCH;
 pub use shebang::RULE as SHEBANG;
@@ -104,12 +108,14 @@ pub const RULES: &[&Rule] = &[
     &RESERVED_ERROR_CODE,
     &UNBINDABLE_FUNCTION,
     &UNDECODED_ARGUMENT,
+    &OVERLAY_ENTRY,
     &MERGEABLE_CALLS,
     &BLOCKING_COMMAND,
     &WHOLE_COLLECTION_REPLY,
     &KEY_NOT_FROM_KEYS,
     &UNBOUNDED_LOOP,
     &MISSING_MEMBER,
+    &REDUNDANT_OVERLAY,
 ];
 
 /// One rule.

@@ -13,6 +13,7 @@
 //! server redis-7.0: runs        one server's (or a family's: `server valkey: ...`)
 //! deny: key_not_from_keys        rules denied for it (one allowed by default)
 //! target: valkey-8.0             the target the findings below are for (else redis-7.0)
+//! overlay: argv(opts: msgpack)   the binding's overlay, as written in its attribute
 //! 9:19 unknown_command `INCRR` is not a Redis 7.0.15 command
 //!                               a finding: line:column rule, then its message
 //! ```
@@ -91,6 +92,8 @@ pub struct Fixture {
     pub deny: Vec<String>,
     /// The target the findings are for (`None`: the default, redis-7.0).
     pub target: Option<String>,
+    /// The binding's overlay.
+    pub overlay: redis_script_analyzer::Overlay,
     /// The findings for that target, `line:column rule message`, in order.
     pub findings: Vec<String>,
     /// Where its `.expect` is.
@@ -104,6 +107,7 @@ impl Fixture {
     pub fn options(&self, target: redis_script_analyzer::Target) -> redis_script_analyzer::Options {
         let mut options = redis_script_analyzer::Options {
             target,
+            overlay: self.overlay.clone(),
             ..Default::default()
         };
         for rule in &self.deny {
@@ -226,6 +230,7 @@ fn read(rule: String, relative: String, text: String, spec: &str) -> Fixture {
         verdicts: Vec::new(),
         deny: Vec::new(),
         target: None,
+        overlay: Default::default(),
         findings: Vec::new(),
         expect_path: PathBuf::new(),
         spec: String::new(),
@@ -245,6 +250,9 @@ fn read(rule: String, relative: String, text: String, spec: &str) -> Fixture {
             fixture.deny = words(rest);
         } else if let Some(rest) = line.strip_prefix("target:") {
             fixture.target = Some(rest.trim().to_owned());
+        } else if let Some(rest) = line.strip_prefix("overlay:") {
+            fixture.overlay = redis_script_analyzer::Overlay::parse(rest)
+                .unwrap_or_else(|e| panic!("{}: {e}", fixture.relative));
         } else if let Some(rest) = line.strip_prefix("function:") {
             fixture.function = Some(rest.trim().to_owned());
         } else if let Some(rest) = line.strip_prefix("server") {
