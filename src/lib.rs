@@ -93,6 +93,10 @@ pub mod testing {
     #[redis_script("testing/touch_many.lua")]
     pub struct TouchMany;
 
+    /// Takes the next item of a list; its reply is a union: `TakeNextReply`.
+    #[redis_script("testing/take_next.lua")]
+    pub struct TakeNext;
+
     /// Sends a JSON value back through Redis's cjson.
     #[cfg(feature = "json")]
     #[redis_script("testing/json_echo.lua")]
@@ -107,6 +111,11 @@ pub mod testing {
     /// request (`fail`).
     #[redis_script::redis_library("testing/ledger.lua")]
     pub struct Ledger;
+
+    /// A Redis Functions library whose `next_item` replies with a union:
+    /// `UnionsNextItemReply`.
+    #[redis_script::redis_library("testing/unions.lua")]
+    pub struct Unions;
 }
 
 /// The rate limiter of `rate_limiter.lua` as a Redis Functions library: `allow`, `hits`

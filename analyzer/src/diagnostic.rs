@@ -147,9 +147,16 @@ impl Diagnostic {
             let _ = write!(out, "\n{gutter} = note: {note}");
         }
         if self.rule.allowable {
+            // What an overlay causes is the binding's: the file may not be the user's to edit.
+            let allow = if self.overlay.is_some() {
+                "`allow = [\"{0}\"]` in the binding allows it"
+            } else {
+                "`-- redis-script: allow({0})` allows it on this line"
+            };
+            let allow = allow.replace("{0}", self.rule.name);
             let _ = write!(
                 out,
-                "\n{gutter} = note: `{0}` ({1}) is {2} here; `-- redis-script: allow({0})` allows it on this line, `redis-script explain {0}` says more",
+                "\n{gutter} = note: `{0}` ({1}) is {2} here; {allow}, `redis-script explain {0}` says more",
                 self.rule.name,
                 self.rule.code,
                 match self.severity {

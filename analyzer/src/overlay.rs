@@ -115,10 +115,12 @@ impl EntryOverlay {
     /// Reads one entry overlay of `keys(...)` or `argv(...)`: `opts: msgpack`,
     /// `3 as opts: msgpack - "the options"`, `4..: string`.
     pub fn parse(kind: ParamKind, text: &str) -> Result<Self, String> {
+        // As written in Rust, whatever spacing the tokens were given.
+        let spaced = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let written = format!(
             "{}({})",
             kind.array_name().to_ascii_lowercase(),
-            text.split_whitespace().collect::<Vec<_>>().join(" ")
+            spaced.replace(" :", ":").replace(" ..", "..")
         );
         let problem = |message: String| {
             format!(
@@ -314,6 +316,11 @@ pub fn note_origins(found: &mut [Diagnostic], overlay: &Overlay) {
     }
 }
 
+/// Where the header starts (line 1 without one).
+fn header_start(script: &Script) -> Location {
+    Location::new(script.header_line.unwrap_or(1), 1)
+}
+
 fn key_label((kind, index, variadic): (ParamKind, usize, bool)) -> String {
     let dots = if variadic { ".." } else { "" };
     format!("{}[{index}{dots}]", kind.array_name())
@@ -374,14 +381,16 @@ fn unknown_entry(script: &Script, entry: &EntryOverlay) -> Diagnostic {
     {
         help = format!("did you mean `{}` ({})? {help}", close.name, close.label());
     }
-    let at = script
-        .header_line
-        .map_or(Location::new(1, 1), |line| Location::new(line, 1));
+    // At the entries the overlay could have meant, else at the header.
+    let (at, width) = params.iter().next().map_or_else(
+        || (header_start(script), 1),
+        |first| (first.label, first.label_width),
+    );
     Diagnostic::new(
         &rules::OVERLAY_ENTRY,
         format!("`{}`: {} declares no {wanted}", entry.text, script.path),
         at,
-        1,
+        width,
     )
     .with_help(help)
 }
@@ -454,9 +463,7 @@ fn overlay_returns(
     out: &mut Vec<Diagnostic>,
 ) -> bool {
     let part = Some(OverlayPart::Returns);
-    let at = script
-        .header_line
-        .map_or(Location::new(1, 1), |line| Location::new(line, 1));
+    let at = header_start(script);
     match &script.returns {
         Returns::Typed { ty, .. } if *ty == returns.ty => out.push(
             Diagnostic::new(

@@ -131,3 +131,20 @@ fn crate_wide_rule_levels_apply_under_the_attribute() {
     assert!(!allowed.contains("redis_script_warning"), "{allowed}");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn overlays_and_a_union_reply() {
+    let actual = expansion(
+        &workspace(),
+        quote!(
+            "vendor/moveToActive-4.lua",
+            argv(
+                token: string - "the worker's lock token",
+                msgpacked_opts as opts: msgpack,
+            ),
+            returns = "code: int | job: (string, string, string, int)"
+        ),
+        "MoveToActive",
+    );
+    check("vendored_overlays", &actual);
+}

@@ -79,6 +79,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 Not declared: the caller picks any `FromRedisValue` type.
 */
     #[must_use = "a ScriptCall does nothing until it is invoked"]
+    #[allow(clippy::too_many_arguments)]
     pub fn call<Reply: ::redis_script::__private::FromRedisValue>(
         key: impl ::redis_script::__private::ToSingleRedisArg,
         value: impl ::redis_script::__private::ToSingleRedisArg,

@@ -107,6 +107,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 `[bytes]`, as `Vec<Vec<u8>>`: KEYS, then ARGV, as sent
 */
     #[must_use = "a ScriptCall does nothing until it is invoked"]
+    #[allow(clippy::too_many_arguments)]
     pub fn call(
         first: impl ::redis_script::__private::ToSingleRedisArg,
         others: &[impl ::redis_script::__private::ToSingleRedisArg],

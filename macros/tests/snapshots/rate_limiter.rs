@@ -94,6 +94,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 `int`, as `i64`: 1 if allowed, 0 if rate limited
 */
     #[must_use = "a ScriptCall does nothing until it is invoked"]
+    #[allow(clippy::too_many_arguments)]
     pub fn call(
         rate_limit_key: impl ::redis_script::__private::ToSingleRedisArg,
         limit: impl ::redis_script::__private::ToSingleRedisArg,

@@ -142,6 +142,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 - `BAD_LIMIT`: the limit is not a positive number
 */
     #[must_use = "a ScriptCall does nothing until it is invoked"]
+    #[allow(clippy::too_many_arguments)]
     pub fn allow(
         counter_key: impl ::redis_script::__private::ToSingleRedisArg,
         limit: impl ::redis_script::__private::ToSingleRedisArg,
@@ -188,6 +189,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 Registered with the flags `no-writes`: it is sent as `FCALL_RO` and may run on a replica.
 */
     #[must_use = "a ScriptCall does nothing until it is invoked"]
+    #[allow(clippy::too_many_arguments)]
     pub fn hits(
         counter_key: impl ::redis_script::__private::ToSingleRedisArg,
     ) -> ::redis_script::__private::ScriptCall<i64> {
@@ -228,6 +230,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 `int`, as `i64`: 1 if there was a window to forget, else 0
 */
     #[must_use = "a ScriptCall does nothing until it is invoked"]
+    #[allow(clippy::too_many_arguments)]
     pub fn reset(
         counter_key: impl ::redis_script::__private::ToSingleRedisArg,
     ) -> ::redis_script::__private::ScriptCall<i64> {

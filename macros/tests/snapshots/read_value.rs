@@ -76,6 +76,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 `string?`, as `Option<String>`: the value, or nil when the key does not exist
 */
     #[must_use = "a ScriptCall does nothing until it is invoked"]
+    #[allow(clippy::too_many_arguments)]
     pub fn call(
         key: impl ::redis_script::__private::ToSingleRedisArg,
     ) -> ::redis_script::__private::ScriptCall<

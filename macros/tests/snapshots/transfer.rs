@@ -115,6 +115,7 @@ Run it with `.invoke(&mut con)` on a sync connection or `.invoke_async(&mut con)
 `string`, as `String`: "OK" once the amount has moved
 */
     #[must_use = "a ScriptCall does nothing until it is invoked"]
+    #[allow(clippy::too_many_arguments)]
     pub fn call(
         from: impl ::redis_script::__private::ToSingleRedisArg,
         to: impl ::redis_script::__private::ToSingleRedisArg,
