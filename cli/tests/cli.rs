@@ -381,3 +381,88 @@ fn a_reader_that_went_away_is_not_a_crash() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// A crate in a fresh folder whose `src/lib.rs` binds `lua_scripts/take.lua` with
+/// `attribute_options` after the path.
+fn crate_binding_take(name: &str, attribute_options: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("redis-script-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("lua_scripts")).unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.0.0\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("lua_scripts/take.lua"),
+        "--[[\n  Takes the next item.\n    Input:\n      KEYS[1] 'items'\n      ARGV[1] msgpacked opts\n    Output:\n      0, or the item and how many are left\n]]\nlocal opts = cmsgpack.unpack(ARGV[1])\nlocal item = redis.call('LPOP', KEYS[1])\nif not item then\n  return 0\nend\nreturn {item, redis.call('LLEN', KEYS[1]), opts['tag']}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/lib.rs"),
+        format!(
+            "#[redis_script::redis_script(\n    \"take.lua\",\n    {attribute_options}\n)]\npub struct Take;\n"
+        ),
+    )
+    .unwrap();
+    root
+}
+
+#[test]
+fn check_and_run_read_the_overlays_of_the_crate_s_bindings() {
+    let wrong = crate_binding_take(
+        "overlay-wrong",
+        r#"argv(msgpacked_opts as opts: json), returns = "empty: int | item: (string, int, string)""#,
+    );
+    let output = redis_script(&["check", wrong.join("lua_scripts").to_str().unwrap()]);
+    std::fs::remove_dir_all(&wrong).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let shown = stdout(&output);
+    assert!(
+        shown.contains("ARGV[1] is declared `json`, but this decodes it with `cmsgpack.unpack` [structured_codec]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("note: from the binding's overlay `argv(msgpacked_opts as opts: json)`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("`allow = [\"structured_codec\"]` in the binding allows it"),
+        "{shown}"
+    );
+
+    let right = crate_binding_take(
+        "overlay-right",
+        r#"argv(msgpacked_opts as opts: msgpack), returns = "empty: int | item: (string, int, string?)""#,
+    );
+    let scripts = right.join("lua_scripts");
+    let output = redis_script(&["check", scripts.to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+
+    // `run` shows a union reply as the variant it is read as.
+    let server = RedisServer::start();
+    let url = server.url();
+    let take = scripts.join("take.lua");
+    let run = |list: &str| {
+        redis_script(&[
+            "run",
+            "--url",
+            &url,
+            take.to_str().unwrap(),
+            list,
+            "--",
+            "1",
+        ])
+    };
+    let empty = run("nothing");
+    assert_eq!(empty.status.code(), Some(0), "{}", stderr(&empty));
+    assert_eq!(stdout(&empty), "Empty: 0\n");
+    std::fs::remove_dir_all(&right).unwrap();
+}

@@ -345,3 +345,43 @@ fn the_crate_sets_the_target_and_the_levels() {
     assert_eq!(found[0]["code"], "unknown_command", "{found:?}");
     assert!(editor.shut_down().success());
 }
+
+#[test]
+fn the_crate_s_overlays_type_a_vendored_script() {
+    let script = "--[[\n  Stores a job's options.\n    Input:\n      KEYS[1] job hash\n      ARGV[1] msgpacked opts\n]]\nlocal opts = cmsgpack.unpack(ARGV[1])\nreturn redis.call('HSET', KEYS[1], 'delay', opts['delay'] or 0)\n";
+    let root = folder("overlays", &[("vendor/store.lua", script)]);
+    let file = uri(&root.join("vendor/store.lua"));
+    let crate_root = root.parent().unwrap();
+    std::fs::write(
+        crate_root.join("Cargo.toml"),
+        "[package]\nname = \"x\"\nversion = \"0.0.0\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(crate_root.join("src")).unwrap();
+    let binding = |ty: &str| {
+        format!(
+            "#[redis_script::redis_script(\"vendor/store.lua\", argv(msgpacked_opts as opts: {ty}))]\npub struct Store;\n"
+        )
+    };
+    std::fs::write(crate_root.join("src/lib.rs"), binding("json")).unwrap();
+    let mut editor = Editor::start();
+    editor.open(&file, script);
+    let found = editor.diagnostics(&file);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "structured_codec", "{found:?}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("from the binding's overlay `argv(msgpacked_opts as opts: json)`"),
+        "{found:?}"
+    );
+    // The binding is fixed; the next save reads it.
+    std::fs::write(crate_root.join("src/lib.rs"), binding("msgpack")).unwrap();
+    editor.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": file}}),
+    );
+    assert_eq!(editor.diagnostics(&file), Vec::<Value>::new());
+    assert!(editor.shut_down().success());
+}

@@ -4,7 +4,8 @@
 //! - `test`: the whole suite: fmt check, clippy with warnings denied (also on
 //!   `redis-script` with no features and with each feature alone), every test (unit,
 //!   integration against real Redis, UI, doc tests, the language server in Neovim, which
-//!   it installs like `redis-server`), then the tests that start servers
+//!   it installs like `redis-server`), the example of vendored scripts
+//!   (`cargo run --example vendored`), then the tests that start servers
 //!   once more on each newer server (Redis 8.0, Valkey 8.1, Valkey 9), rustdoc with
 //!   warnings denied, and `cargo package` of the published crates.
 //! - `servers`: fetches the newer servers into `target/servers/` (see [`servers`]).
@@ -175,6 +176,13 @@ fn test() -> Result<(), String> {
         .without_env("REDIS_URL")
         .run_counting_tests(),
     )];
+    // The example of vendored scripts bound through overlays, as `cargo run` runs it.
+    Step::cargo(
+        "run the vendored-scripts example",
+        &["run", "--quiet", "--example", "vendored"],
+    )
+    .without_env("REDIS_URL")
+    .run()?;
     for server in &newer {
         let title = format!("the tests that start servers, on {}", server.name);
         let counts = Step::cargo_owned(
