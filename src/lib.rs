@@ -93,6 +93,10 @@ pub mod testing {
     #[redis_script("testing/touch_many.lua")]
     pub struct TouchMany;
 
+    /// Adds a score and says where the total landed, through an included helper.
+    #[redis_script("testing/classify.lua")]
+    pub struct Classify;
+
     /// Takes the next item of a list; its reply is a union: `TakeNextReply`.
     #[redis_script("testing/take_next.lua")]
     pub struct TakeNext;

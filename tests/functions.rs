@@ -344,7 +344,7 @@ fn load_all_loads_every_library_and_checks_it() {
     assert!(libraries.contains(&"ratelimit") && libraries.contains(&"ledger"));
     let mut on_server = libraries_on(&mut con);
     on_server.sort();
-    assert_eq!(on_server, ["ledger", "ratelimit"]);
+    assert_eq!(on_server, ["ledger", "ratelimit", "unions"]);
     // Loading again finds the same code and succeeds.
     redis_script::load_all(&mut con).unwrap();
     assert_eq!(
@@ -513,7 +513,7 @@ fn function_libraries_load_on_every_primary_with_a_report_per_node() {
     redis_script::load_all(&mut con).unwrap();
     for mut names in libraries_per_primary(&cluster) {
         names.sort();
-        assert_eq!(names, ["ledger", "ratelimit"]);
+        assert_eq!(names, ["ledger", "ratelimit", "unions"]);
     }
 
     // One primary gets another version: load_all names it.

@@ -43,7 +43,8 @@ fn server_of(con: &mut redis::Connection) -> (String, Target) {
     (column, target)
 }
 
-/// What the server does with `fixture`, and the error it gave.
+/// What the server does with `fixture` sent as `text`, and what it said: the error, or
+/// the reply.
 fn run(con: &mut redis::Connection, fixture: &Fixture, text: &str) -> (Verdict, String) {
     let _: () = redis::cmd("FLUSHALL").query(con).unwrap();
     let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(con).unwrap();
@@ -70,7 +71,7 @@ fn run(con: &mut redis::Connection, fixture: &Fixture, text: &str) -> (Verdict, 
         .arg(&fixture.argv);
     match call.query::<redis::Value>(con) {
         Ok(redis::Value::ServerError(error)) => (Verdict::RefusedAtRun, format!("{error:?}")),
-        Ok(_) => (Verdict::Runs, String::new()),
+        Ok(reply) => (Verdict::Runs, format!("{reply:?}")),
         Err(error) => (verdict_of(&error, Verdict::RefusedAtRun), said(&error)),
     }
 }
@@ -194,6 +195,105 @@ fn every_fixture_gets_the_same_verdict_from_the_server_and_the_analyzer() {
         disagreements.join("\n")
     );
     readme_column(&column, &refused);
+}
+
+/// The coverage-mode text (redis-script's `coverage` feature) of every fixture that parses
+/// runs as the fixture does on this server: the same verdict, the same reply or error
+/// (the SHA1 in errors aside), the same data left.
+#[test]
+fn every_fixture_runs_the_same_in_coverage_mode() {
+    let mut server = RedisServer::start();
+    let mut con = server.connection();
+    let (column, target) = server_of(&mut con);
+    let all = fixtures::all(&fixtures::root_from(env!("CARGO_MANIFEST_DIR")));
+    let (mut differences, mut compared) = (Vec::new(), 0);
+    for fixture in &all {
+        let (text, _) = analyzed(fixture, target);
+        let sha1 = redis_script_analyzer::sha1_hex(text.as_bytes());
+        let Some(counting) = redis_script_analyzer::instrument(&text, &sha1, fixture.library)
+        else {
+            continue;
+        };
+        let as_written = observe(&mut server, &mut con, fixture, &text);
+        let in_coverage_mode = observe(&mut server, &mut con, fixture, &counting.text);
+        // The one difference coverage mode makes: a local more at the top of the file.
+        let at_the_locals_limit = as_written.contains("more than 200 local variables")
+            && in_coverage_mode.starts_with(Verdict::RefusedAtLoad.text());
+        if as_written != in_coverage_mode && !at_the_locals_limit {
+            differences.push(format!(
+                "{}:
+  as written:       {as_written}
+  in coverage mode: {in_coverage_mode}",
+                fixture.relative
+            ));
+        }
+        compared += 1;
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {compared} fixtures run otherwise in coverage mode on {column}:
+{}",
+        differences.len(),
+        differences.join("\n")
+    );
+    assert!(
+        compared * 10 >= all.len() * 9,
+        "only {compared} of {} compared",
+        all.len()
+    );
+}
+
+/// What running `fixture` sent as `text` shows: the verdict, the reply or error (its own
+/// SHA1 written `<sha1>`), the data it left. A server that went away is started again.
+fn observe(
+    server: &mut RedisServer,
+    con: &mut redis::Connection,
+    fixture: &Fixture,
+    text: &str,
+) -> String {
+    let (verdict, said) = run(con, fixture, text);
+    if verdict == Verdict::Crashes {
+        server.restart();
+        *con = server.connection();
+        return verdict.text().to_owned();
+    }
+    let said = said.replace(&redis_script_analyzer::sha1_hex(text.as_bytes()), "<sha1>");
+    let mut keys: Vec<Vec<u8>> = redis::cmd("KEYS").arg("*").query(con).unwrap();
+    keys.sort();
+    let data: Vec<String> = keys
+        .iter()
+        .map(|key| {
+            let kind: String = redis::cmd("TYPE").arg(key).query(con).unwrap();
+            // A stream's entries are named after the time they were added.
+            let value = if kind == "stream" {
+                let length: i64 = redis::cmd("XLEN").arg(key).query(con).unwrap();
+                format!("a stream of {length}")
+            } else {
+                let dumped: Vec<u8> = redis::cmd("DUMP").arg(key).query(con).unwrap();
+                format!("{dumped:?}")
+            };
+            format!("{} = {value}", String::from_utf8_lossy(key))
+        })
+        .collect();
+    without_times(&format!("{} {said} | {}", verdict.text(), data.join(", ")))
+}
+
+/// `text` with each run of 13 digits or more (a time in milliseconds, as in a stream
+/// entry's id) written `<ms>`.
+fn without_times(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        out.push_str(if digits.len() >= 13 { "<ms>" } else { &digits });
+        digits.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
 }
 
 /// Checks (or with `UPDATE_README=1` writes) the column `column` of the README's table of

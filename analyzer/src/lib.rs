@@ -25,6 +25,7 @@
 //! The header grammar is documented in the `redis-script` crate (module `header`).
 
 mod checks;
+mod coverage;
 mod diagnostic;
 mod header;
 mod levels;
@@ -42,6 +43,7 @@ mod source;
 mod types;
 
 pub use checks::Options;
+pub use coverage::{COVERAGE_MARK, Instrumented, instrument};
 pub use diagnostic::{Diagnostic, Location, OverlayPart, Severity, source_line};
 pub use model::{
     DeclaredError, Function, Library, Param, ParamKind, Params, Returns, Script, Shebang,

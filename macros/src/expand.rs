@@ -286,6 +286,7 @@ fn generate(
     let target = options.target.name();
     let errors = error_enum(vis, ident, &script.errors, &script.path);
     let features = rust_types::required_features(script);
+    let coverage = crate::coverage::registration(sources, sha1, false);
     let meta = meta_tokens(MetaParts {
         name: &name,
         returns: shape,
@@ -325,6 +326,8 @@ fn generate(
         #tracked
 
         #features
+
+        #coverage
 
         ::redis_script::__private::inventory::submit! {
             ::redis_script::__private::registration(#ident::META)

@@ -8,6 +8,7 @@
 //! code, with `docs` and `rust_types` for its two parts.
 
 mod attribute;
+mod coverage;
 mod docs;
 mod expand;
 mod items;

@@ -32,6 +32,7 @@ pub fn generate(prepared: &Prepared, library: &Library, sources: &Sources) -> To
         .unzip();
     let errors = error_enum(vis, ident, &declared_errors(library), &library.path);
     let markers = unique_markers(library, span);
+    let coverage = crate::coverage::registration(sources, sha1, true);
     let meta = meta_tokens(MetaParts {
         name: &item_name,
         returns: quote!(::redis_script::__private::ReplyShape::Any),
@@ -75,6 +76,8 @@ pub fn generate(prepared: &Prepared, library: &Library, sources: &Sources) -> To
         #tracked
 
         #markers
+
+        #coverage
 
         ::redis_script::__private::inventory::submit! {
             ::redis_script::__private::registration(#ident::LIBRARY)

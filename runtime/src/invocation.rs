@@ -25,8 +25,8 @@ pub(crate) fn evalsha(meta: &ScriptMeta, num_keys: usize, num_args: usize) -> Cm
     let (command, target) = match (meta.function_name(), meta.read_only()) {
         (Some(function), true) => ("FCALL_RO", function),
         (Some(function), false) => ("FCALL", function),
-        (None, true) => ("EVALSHA_RO", meta.sha1()),
-        (None, false) => ("EVALSHA", meta.sha1()),
+        (None, true) => ("EVALSHA_RO", meta.sent_sha1()),
+        (None, false) => ("EVALSHA", meta.sent_sha1()),
     };
     let mut cmd = Cmd::with_capacity(
         PREAMBLE + values,
@@ -64,7 +64,7 @@ pub(crate) fn eval<'a>(meta: &ScriptMeta, words: impl IntoIterator<Item = Arg<&'
         return command(words);
     }
     let mut eval = redis::cmd(if meta.read_only() { "EVAL_RO" } else { "EVAL" });
-    eval.arg(meta.source());
+    eval.arg(meta.sent_source());
     for word in simple(words).skip(2) {
         eval.arg(word);
     }

@@ -28,6 +28,10 @@ pub use redis_script_testing as testing;
 #[doc = include_str!("../docs/header.md")]
 pub mod header {}
 
+#[cfg(feature = "coverage")]
+#[cfg_attr(docsrs, doc(cfg(feature = "coverage")))]
+pub mod coverage;
+
 pub use batch::{Batch, BatchError, CmdSlot, Replies, Slot, TakeReply};
 pub use call::{FunctionCall, ScriptCall};
 pub use codes::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
@@ -114,6 +118,24 @@ pub mod __private {
     /// `file_line` on.
     pub const fn segment(first_line: usize, file: usize, file_line: usize) -> Segment {
         Segment::new(first_line, file, file_line)
+    }
+
+    /// The coverage-mode text of the script `sha1` (feature `coverage`).
+    #[cfg(feature = "coverage")]
+    pub const fn coverage_map(
+        sha1: &'static str,
+        text: &'static str,
+        text_sha1: &'static str,
+        lines: &'static [(u32, u16, u32)],
+        files: &'static [&'static str],
+    ) -> crate::coverage::CoverageMap {
+        crate::coverage::CoverageMap {
+            sha1,
+            text,
+            text_sha1,
+            lines,
+            files,
+        }
     }
 
     /// The registry entry of a bound script.

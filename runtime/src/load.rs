@@ -103,7 +103,7 @@ pub(crate) fn load_command(meta: &ScriptMeta) -> Cmd {
     match meta.kind() {
         ScriptKind::Script => {
             let mut cmd = redis::cmd("SCRIPT");
-            cmd.arg("LOAD").arg(meta.source());
+            cmd.arg("LOAD").arg(meta.sent_source());
             cmd
         }
         ScriptKind::Library { .. } => function_load(meta, true),
@@ -118,7 +118,7 @@ fn function_load(meta: &ScriptMeta, replace: bool) -> Cmd {
     if replace {
         cmd.arg("REPLACE");
     }
-    cmd.arg(meta.source());
+    cmd.arg(meta.sent_source());
     cmd
 }
 
@@ -133,7 +133,7 @@ pub(crate) fn deployed_command(meta: &ScriptMeta) -> Cmd {
         }
         None => {
             let mut cmd = redis::cmd("SCRIPT");
-            cmd.arg("EXISTS").arg(meta.sha1());
+            cmd.arg("EXISTS").arg(meta.sent_sha1());
             cmd
         }
     }
@@ -156,7 +156,7 @@ pub(crate) fn read_deployed(
     }
     match listed_code(meta, &value) {
         Ok(None) => Ok(Deployed::Missing),
-        Ok(Some(code)) if code == meta.source().as_bytes() => Ok(Deployed::Current),
+        Ok(Some(code)) if code == meta.sent_source().as_bytes() => Ok(Deployed::Current),
         Ok(Some(code)) => Ok(Deployed::Other {
             sha1: sha1_smol::Sha1::from(code).digest().to_string(),
         }),
@@ -223,7 +223,7 @@ pub(crate) fn check_loaded(
     meta: &'static ScriptMeta,
     reply: RedisResult<Value>,
 ) -> Result<Loaded, Error> {
-    let expected = meta.library_name().unwrap_or(meta.sha1());
+    let expected = meta.library_name().unwrap_or(meta.sent_sha1());
     let command = if meta.library_name().is_some() {
         "FUNCTION LOAD"
     } else {

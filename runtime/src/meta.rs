@@ -272,6 +272,27 @@ impl ScriptMeta {
         self.0.source
     }
 
+    /// The SHA1 the script is sent (and loaded) under now: [`sha1`](Self::sha1), or,
+    /// while coverage is recorded (feature `coverage`), that of its coverage-mode text.
+    pub fn sent_sha1(&self) -> &'static str {
+        #[cfg(feature = "coverage")]
+        if let Some(map) = crate::coverage::sent(self) {
+            return map.text_sha1;
+        }
+        self.sha1()
+    }
+
+    /// The text the script is sent (and loaded) as now: [`source`](Self::source), or,
+    /// while coverage is recorded (feature `coverage`), its coverage-mode text, which runs
+    /// the same and counts its lines.
+    pub fn sent_source(&self) -> &'static str {
+        #[cfg(feature = "coverage")]
+        if let Some(map) = crate::coverage::sent(self) {
+            return map.text;
+        }
+        self.source()
+    }
+
     /// The reply shape RETURNS declares.
     pub const fn returns(&self) -> &'static ReplyShape {
         self.0.returns

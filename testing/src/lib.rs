@@ -30,8 +30,9 @@
 //! feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "cluster")]
 mod cluster;
+#[cfg(feature = "cluster")]
+mod coverage;
 mod log;
 mod server;
 mod stress;

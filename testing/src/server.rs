@@ -236,6 +236,7 @@ impl Drop for RedisServer {
     fn drop(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
+        crate::coverage::keep_counts(&self.dir, self.port);
         let _ = fs::remove_dir_all(&self.dir);
     }
 }

@@ -40,18 +40,26 @@ pub fn read_library(source: &str) -> Body {
 
 /// Parses and walks `source`, as a function library when `library`.
 fn read_as(source: &str, library: bool) -> Body {
-    // The parser and the walker recurse once or more per nesting level; a thread of their
-    // own with a roomy stack keeps 200 levels (Lua 5.1's limit) far from the caller's
-    // stack, whatever thread the compiler runs the macro on.
+    on_roomy_stack(|| read_here(source, library)).unwrap_or_else(internal_error)
+}
+
+/// Runs `work` on a thread of its own with a roomy stack (on this one when no thread can
+/// be started); `None` when it panicked. The parser and the walker recurse once or more
+/// per nesting level: the roomy stack keeps 200 levels (Lua 5.1's limit) far from the
+/// caller's, whatever thread the compiler runs the macro on.
+pub fn on_roomy_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Option<T> {
     const STACK: usize = 256 * 1024 * 1024;
+    let work = std::sync::Mutex::new(Some(work));
+    let work = &work;
+    let run = move || work.lock().ok().and_then(|mut w| w.take()).map(|w| w());
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("redis-script-analyzer".to_owned())
             .stack_size(STACK)
-            .spawn_scoped(scope, || read_here(source, library));
+            .spawn_scoped(scope, run);
         match spawned {
-            Ok(worker) => worker.join().unwrap_or_else(|_| internal_error()),
-            Err(_) => read_here(source, library),
+            Ok(worker) => worker.join().ok().flatten(),
+            Err(_) => run(),
         }
     })
 }
@@ -71,6 +79,16 @@ fn internal_error() -> Body {
         ],
         has_syntax_errors: true,
     }
+}
+
+/// The syntax tree of `source` for tools that rewrite it (the byte offsets and lines of
+/// its nodes are those of `source`); `None` when it does not parse. Run it on a file the
+/// analysis accepted: it has no nesting guard of its own.
+pub fn parse_for_tools(source: &str) -> Option<full_moon::ast::Ast> {
+    let code = without_shebangs(source, &mut Vec::new()).replace('`', BACKTICK_STAND_IN);
+    let parse = || full_moon::parse_fallible(&code, LuaVersion::lua51());
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).ok()?;
+    parsed.errors().is_empty().then(|| parsed.into_ast())
 }
 
 /// [`read_as`] on the current thread.
