@@ -2,7 +2,8 @@
 //! by side in one process against one throwaway redis-server, plus `redis-benchmark`
 //! running the same `EVALSHA` on the same server as the physical limit. One more scenario
 //! runs the sequential calls on a throwaway 3-primary Redis Cluster, and one compares the
-//! rate limiter as a Redis Function (typed `FCALL`, hand-written `FCALL`) with the script.
+//! rate limiter as a Redis Function (typed `FCALL`, hand-written `FCALL`) with the script,
+//! one a call while line coverage is recorded with one while it is not.
 //!
 //! `cargo xtask bench` (or `cargo bench --bench throughput`) prints one table. Each
 //! scenario runs its variants in alternating rounds and reports medians, so drift of the
@@ -89,6 +90,28 @@ fn sequential(server: &RedisServer) -> [Sample; 3] {
         || server.connection(),
         |con| RateLimiter::call(KEY, LIMIT, WINDOW).invoke(con),
     )
+}
+
+/// The typed rate limiter call while coverage is recorded (feature `coverage`: the
+/// counting text, its counts written to the server's log) and while it is not.
+fn coverage_mode(server: &RedisServer) -> [Sample; 2] {
+    const CALLS: usize = 2_000;
+    let run = |recording: bool| {
+        let mut con = server.connection();
+        move || {
+            redis_script::coverage::set_recording(recording);
+            for _ in 0..CALLS {
+                let allowed = RateLimiter::call(KEY, LIMIT, WINDOW)
+                    .invoke(&mut con)
+                    .unwrap();
+                assert_eq!(allowed, 1);
+            }
+        }
+    };
+    let (mut counting, mut plain) = (run(true), run(false));
+    let samples = measure(CALLS, [&mut counting, &mut plain]);
+    redis_script::coverage::set_recording(false);
+    samples
 }
 
 /// The same on a Redis Cluster: the typed call checks the keys' slot first.
@@ -563,6 +586,14 @@ fn main() {
         typed.per_second / by_hand.per_second,
         typed.allocations,
         by_hand.allocations,
+    );
+
+    let [counting, plain] = coverage_mode(&server);
+    println!(
+        "\ncoverage mode, sequential sync rate limiter calls (calls/s): recorded {:.0}, not recorded {:.0}; recorded/not {:.2}",
+        counting.per_second,
+        plain.per_second,
+        counting.per_second / plain.per_second,
     );
 
     println!(

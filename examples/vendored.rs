@@ -131,22 +131,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &lock,
         )
     };
+    // A worker completes a job with the token it took it with.
+    let finish = |id: &str, token: &str| {
+        MoveToFinished::call(
+            &active,
+            queue.key("completed"),
+            &events,
+            &queue.prefix,
+            id,
+            token,
+            "sent",
+            1_700_000_000_000,
+        )
+    };
     let mut done = 0;
     loop {
         match take().invoke(&mut con)? {
             MoveToActiveReply::Job(id, name, data, attempts) => {
                 println!("took job {id} ({name}, attempt {attempts}): {data}");
-                let finished = MoveToFinished::call(
-                    &active,
-                    queue.key("completed"),
-                    &events,
-                    &queue.prefix,
-                    &id,
-                    "worker-1",
-                    "sent",
-                    1_700_000_000_000,
-                )
-                .invoke(&mut con)?;
+                let finished = finish(&id, "worker-1").invoke(&mut con)?;
                 assert_eq!(finished, 0, "the worker holds the lock");
                 done += 1;
             }
@@ -170,19 +173,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("paused queue: {paused:?}");
 
     // Another worker's token cannot complete a job: -2.
-    let wrong = MoveToFinished::call(
-        &active,
-        queue.key("completed"),
-        &events,
-        &queue.prefix,
-        ids[0].to_string(),
-        "worker-2",
-        "sent",
-        1_700_000_000_000,
-    )
-    .invoke(&mut con)?;
+    let wrong = finish(&ids[0].to_string(), "worker-2").invoke(&mut con)?;
     println!("completing job {} without its lock: {wrong}", ids[0]);
     assert_eq!(wrong, -2);
+    // A job that does not exist: -1.
+    let missing = finish("404", "worker-1").invoke(&mut con)?;
+    println!("completing job 404, which does not exist: {missing}");
+    assert_eq!(missing, -1);
     let mut keys: Vec<String> = redis::cmd("KEYS")
         .arg(format!("{}*", queue.prefix))
         .query(&mut con)?;

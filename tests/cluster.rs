@@ -218,7 +218,7 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
     let mut con = cluster.connection();
     let (log, count) = record_keys("noscript");
     let owner = cluster.primary_for_key(b"noscript");
-    assert!(!owner.has_script(Record::SHA1));
+    assert!(!owner.has_script(Record::META.sent_sha1()));
 
     // The first call meets NOSCRIPT and is sent again after a SCRIPT LOAD, in one round
     // trip to its node only.
@@ -229,7 +229,10 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
         1
     );
     for node in cluster.nodes() {
-        assert_eq!(node.has_script(Record::SHA1), node.port() == owner.port());
+        assert_eq!(
+            node.has_script(Record::META.sent_sha1()),
+            node.port() == owner.port()
+        );
     }
 
     // One node loses its cache (restart, SCRIPT FLUSH): its next call reloads it, with
@@ -243,13 +246,13 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
         2
     );
     flood_with_eval_scripts(owner, 600);
-    assert!(owner.has_script(Record::SHA1));
+    assert!(owner.has_script(Record::META.sent_sha1()));
 
     // The generic invoke reloads it in one transaction too, which this client routes to
     // the node of the call's key.
     flush_scripts(owner);
     assert_eq!(Record::call(&log, &count, "3").invoke(&mut con).unwrap(), 3);
-    assert!(owner.has_script(Record::SHA1));
+    assert!(owner.has_script(Record::META.sent_sha1()));
     let applied: Vec<String> = redis::cmd("LRANGE")
         .arg(&log)
         .arg(0)
@@ -277,7 +280,7 @@ fn a_node_without_the_script_gets_it_loaded_and_the_call_is_retried_once() {
     for node in cluster.nodes() {
         for meta in loaded.iter().filter(|meta| meta.library_name().is_none()) {
             assert!(
-                node.has_script(meta.sha1()),
+                node.has_script(meta.sent_sha1()),
                 "{} on {}",
                 meta.name(),
                 node.port()
@@ -318,7 +321,7 @@ fn a_read_only_script_runs_on_a_replica_when_the_client_reads_from_replicas() {
     let read = ReadValue::call("{page}:title");
     let title = read.invoke_cluster(&mut replica_reader).unwrap();
     assert_eq!(title.as_deref(), Some("Home"));
-    assert!(replica.has_script(ReadValue::SHA1));
+    assert!(replica.has_script(ReadValue::META.sent_sha1()));
     let before = calls_on_replica();
     let title = read.invoke_cluster(&mut replica_reader).unwrap();
     assert_eq!(title.as_deref(), Some("Home"));
@@ -457,7 +460,7 @@ fn a_failover_under_sync_calls_loses_nothing_and_applies_nothing_twice() {
         replica.port()
     );
     assert!(
-        replica.has_script(Record::SHA1),
+        replica.has_script(Record::META.sent_sha1()),
         "the new primary got the script loaded"
     );
     check_applied_once(&mut cluster.connection(), tag, &tally);
@@ -512,7 +515,7 @@ async fn a_failover_under_async_calls_loses_nothing_and_applies_nothing_twice() 
         cluster.primary_for_key(tag.as_bytes()).port(),
         replica.port()
     );
-    assert!(replica.has_script(Record::SHA1));
+    assert!(replica.has_script(Record::META.sent_sha1()));
     check_applied_once(&mut cluster.connection(), tag, &tally);
 }
 
@@ -543,7 +546,11 @@ fn a_sync_cluster_batch_runs_on_the_node_of_its_slot_even_with_no_script_loaded(
             if transaction { 40 } else { 20 }
         );
         assert_eq!(replies.take(second).unwrap(), base + 2);
-        assert!(cluster.primary_for_key(b"batch").has_script(Record::SHA1));
+        assert!(
+            cluster
+                .primary_for_key(b"batch")
+                .has_script(Record::META.sent_sha1())
+        );
     }
 
     // A batch that does not start with a keyed call still reaches the primary of its
@@ -711,7 +718,11 @@ async fn async_cluster_calls_batches_and_loads_work_like_sync_ones() {
         .unwrap();
     for node in cluster.nodes() {
         for meta in loaded.iter().filter(|meta| meta.library_name().is_none()) {
-            assert!(node.has_script(ScriptMeta::sha1(meta)), "{}", meta.name());
+            assert!(
+                node.has_script(ScriptMeta::sent_sha1(meta)),
+                "{}",
+                meta.name()
+            );
         }
     }
 }

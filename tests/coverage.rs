@@ -5,9 +5,9 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use redis_script::Batch;
 use redis_script::coverage::{Report, set_recording};
 use redis_script::testing::{RedisCluster, RedisServer};
-use redis_script::Batch;
 use redis_script_examples::testing::{Classify, Failures, ReadValue, Unions, UnionsNextItemReply};
 
 /// Recording is one switch for the process: the tests of this file take turns.
@@ -36,48 +36,81 @@ fn counts(report: &Report, file: &str) -> Vec<(u32, u64)> {
         .unwrap_or_else(|| panic!("{file} is not in the report"))
 }
 
-/// Scores 5 (low), 50 (middle), 100 (high) and -1 (refused) added to `total`: each branch
-/// of `classify.lua` once, the helper's `value > high` branch once.
-const SCORES: [i64; 4] = [5, 50, 100, -1];
+/// Scores 5 (low), 50 (middle), 100 (high) and -1 (refused) added to `total`, then 5 added
+/// to a total in debt (`DEBT`): each branch of `classify.lua` and of its helper.
+const SCORES: [(&str, i64); 5] = [
+    ("total", 5),
+    ("total", 50),
+    ("total", 100),
+    ("total", -1),
+    (DEBT.0, 5),
+];
 
-/// What `SCORES` make `classify.lua` and its helper run: every line but the helper's
-/// `return low`, which needs a total below 0.
+/// A total in debt, set before `SCORES` run: the helper's `value < low` branch.
+const DEBT: (&str, i64) = ("debt", -50);
+
+/// What `SCORES` make `classify.lua` and its helper run: every line.
 const CLASSIFY: [(u32, u64); 8] = [
-    (15, 4),
-    (16, 4),
+    (15, 5),
+    (16, 5),
     (17, 1),
-    (19, 3),
-    (20, 3),
+    (19, 4),
+    (20, 4),
     (21, 1),
-    (23, 1),
+    (23, 2),
     (25, 1),
 ];
-const CLAMP: [(u32, u64); 6] = [(4, 4), (5, 3), (6, 0), (8, 3), (9, 1), (11, 2)];
+const CLAMP: [(u32, u64); 6] = [(4, 5), (5, 4), (6, 1), (8, 3), (9, 1), (11, 2)];
+
+/// What `SCORES` give: each reply, or the error's code.
+const REPLIES: [&str; 5] = ["low", "middle", "high", "NEGATIVE", "low"];
+
+/// Sets the total in debt.
+fn owe(con: &mut dyn redis::ConnectionLike) {
+    let () = redis::cmd("SET")
+        .arg(DEBT.0)
+        .arg(DEBT.1)
+        .query(con)
+        .unwrap();
+}
+
+/// A call of `classify.lua` on a connection: `(con, key, score)` to its reply.
+type ClassifyOn<'a> = dyn FnMut(&mut dyn redis::ConnectionLike, &str, i64) -> Result<String, redis_script::Error>
+    + 'a;
+
+/// Sets the total in debt, then classifies `SCORES` through `call`: each reply, or the
+/// error's code.
+fn classify_all(con: &mut dyn redis::ConnectionLike, call: &mut ClassifyOn<'_>) -> Vec<String> {
+    owe(con);
+    SCORES
+        .iter()
+        .map(|(key, score)| match call(con, key, *score) {
+            Ok(reply) => reply,
+            Err(error) => error.code().unwrap_or_default().to_owned(),
+        })
+        .collect()
+}
+
+/// Checks the counts of `SCORES` run once through `classify.lua`.
+fn assert_ran_scores_once(report: &Report) {
+    assert_eq!(counts(report, "lua_scripts/testing/classify.lua"), CLASSIFY);
+    assert_eq!(
+        counts(report, "lua_scripts/testing/includes/clamp.lua"),
+        CLAMP
+    );
+}
 
 #[test]
 fn a_script_with_branches_counts_each_line_and_its_helper_in_its_own_file() {
     let _turn = recording(true);
     let server = RedisServer::start();
     let mut con = server.connection();
-    let replies: Vec<String> = SCORES
-        .iter()
-        .map(
-            |score| match Classify::call("total", *score).invoke(&mut con) {
-                Ok(reply) => reply,
-                Err(error) => error.code().unwrap_or_default().to_owned(),
-            },
-        )
-        .collect();
-    assert_eq!(replies, ["low", "middle", "high", "NEGATIVE"]);
+    let replies = classify_all(&mut con, &mut |con, key, score| {
+        Classify::call(key, score).invoke(con)
+    });
+    assert_eq!(replies, REPLIES);
     let report = report_of(&[&server]);
-    assert_eq!(
-        counts(&report, "lua_scripts/testing/classify.lua"),
-        CLASSIFY
-    );
-    assert_eq!(
-        counts(&report, "lua_scripts/testing/includes/clamp.lua"),
-        CLAMP
-    );
+    assert_ran_scores_once(&report);
     // The tracefile names the files as written, with the same counts.
     let lcov = report.lcov();
     let clamp = lcov
@@ -85,7 +118,7 @@ fn a_script_with_branches_counts_each_line_and_its_helper_in_its_own_file() {
         .find(|record| record.contains("includes/clamp.lua"))
         .unwrap();
     assert!(
-        clamp.contains("DA:4,4\nDA:5,3\nDA:6,0\nDA:8,3\nDA:9,1\nDA:11,2\nLF:6\nLH:5\n"),
+        clamp.contains("DA:4,5\nDA:5,4\nDA:6,1\nDA:8,3\nDA:9,1\nDA:11,2\nLF:6\nLH:6\n"),
         "{clamp}"
     );
 }
@@ -95,27 +128,27 @@ fn batches_and_transactions_count_each_call() {
     let _turn = recording(true);
     let server = RedisServer::start();
     let mut con = server.connection();
-    let mut batch = Batch::new();
-    let low = batch.add(Classify::call("total", SCORES[0]));
-    let middle = batch.add(Classify::call("total", SCORES[1]));
-    let mut replies = batch.run(&mut con).unwrap();
-    assert_eq!(replies.take(low).unwrap(), "low");
-    assert_eq!(replies.take(middle).unwrap(), "middle");
-    let mut transaction = Batch::transaction();
-    let high = transaction.add(Classify::call("total", SCORES[2]));
-    let refused = transaction.add(Classify::call("total", SCORES[3]));
-    let mut replies = transaction.run(&mut con).unwrap();
-    assert_eq!(replies.take(high).unwrap(), "high");
-    assert_eq!(replies.take(refused).unwrap_err().code(), Some("NEGATIVE"));
-    let report = report_of(&[&server]);
-    assert_eq!(
-        counts(&report, "lua_scripts/testing/classify.lua"),
-        CLASSIFY
-    );
-    assert_eq!(
-        counts(&report, "lua_scripts/testing/includes/clamp.lua"),
-        CLAMP
-    );
+    owe(&mut con);
+    // The first three calls in a batch, the other two in a transaction.
+    let mut seen = Vec::new();
+    for (mut batch, calls) in [
+        (Batch::new(), &SCORES[..3]),
+        (Batch::transaction(), &SCORES[3..]),
+    ] {
+        let slots: Vec<_> = calls
+            .iter()
+            .map(|(key, score)| batch.add(Classify::call(key, *score)))
+            .collect();
+        let mut replies = batch.run(&mut con).unwrap();
+        for slot in slots {
+            seen.push(match replies.take(slot) {
+                Ok(reply) => reply,
+                Err(error) => error.code().unwrap_or_default().to_owned(),
+            });
+        }
+    }
+    assert_eq!(seen, REPLIES);
+    assert_ran_scores_once(&report_of(&[&server]));
 }
 
 #[test]
@@ -147,18 +180,11 @@ fn a_cluster_call_is_counted_on_its_node() {
     let _turn = recording(true);
     let cluster = RedisCluster::start();
     let mut con = cluster.connection();
-    for score in SCORES {
-        let _ = Classify::call("{cluster}:total", score).invoke_cluster(&mut con);
-    }
-    let report = report_of(&cluster.nodes().iter().collect::<Vec<_>>());
-    assert_eq!(
-        counts(&report, "lua_scripts/testing/classify.lua"),
-        CLASSIFY
-    );
-    assert_eq!(
-        counts(&report, "lua_scripts/testing/includes/clamp.lua"),
-        CLAMP
-    );
+    let replies = classify_all(&mut con, &mut |_, key, score| {
+        Classify::call(key, score).invoke_cluster(&mut cluster.connection())
+    });
+    assert_eq!(replies, REPLIES);
+    assert_ran_scores_once(&report_of(&cluster.nodes().iter().collect::<Vec<_>>()));
 }
 
 #[test]
@@ -182,10 +208,9 @@ fn counts_survive_script_flush_and_a_restart() {
 /// Everything a run of calls shows: each reply or error, then the data left.
 fn observe(primary: &RedisServer, replica: &RedisServer) -> Vec<String> {
     let mut con = primary.connection();
-    let mut seen: Vec<String> = SCORES
-        .iter()
-        .map(|score| format!("{:?}", Classify::call("total", *score).invoke(&mut con)))
-        .collect();
+    let mut seen = classify_all(&mut con, &mut |con, key, score| {
+        Classify::call(key, score).invoke(con)
+    });
     for mode in ["nil_arithmetic", "wrong_type", "raise", "error_reply", "ok"] {
         let _: () = redis::cmd("SET")
             .arg("a-string")

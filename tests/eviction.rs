@@ -55,7 +55,10 @@ fn typed_calls_keep_their_scripts_while_another_client_floods_the_cache() {
     });
     let counter: i64 = redis::cmd("GET").arg("counter").query(&mut con).unwrap();
     assert_eq!(counter, 2 * calls, "every call ran once");
-    assert!(server.has_script(Incr::SHA1), "the script is still loaded");
+    assert!(
+        server.has_script(Incr::META.sent_sha1()),
+        "the script is still loaded"
+    );
     // Batches load their scripts inline, and transactions check them: those are the only
     // SCRIPT LOADs; no call met NOSCRIPT and reloaded.
     let loads = script_loads(&mut con) - loads_before;
@@ -71,7 +74,7 @@ fn typed_calls_keep_their_scripts_while_another_client_floods_the_cache() {
 fn a_script_a_call_reloads_is_kept_through_a_flood() {
     let server = RedisServer::start();
     let mut con = server.connection();
-    assert!(!server.has_script(Incr::SHA1));
+    assert!(!server.has_script(Incr::META.sent_sha1()));
     assert_eq!(Incr::call("counter").invoke(&mut con).unwrap(), 1);
     assert_eq!(script_loads(&mut con), 1, "the call loaded its script");
     for i in 0..FLOOD {
@@ -82,7 +85,7 @@ fn a_script_a_call_reloads_is_kept_through_a_flood() {
             .unwrap();
     }
     assert!(
-        server.has_script(Incr::SHA1),
+        server.has_script(Incr::META.sent_sha1()),
         "the script outlived the flood"
     );
     assert_eq!(Incr::call("counter").invoke(&mut con).unwrap(), 2);

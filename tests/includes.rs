@@ -33,7 +33,7 @@ fn a_script_with_includes_runs_expanded() {
         AddJob::SHA1,
         sha1_smol::Sha1::from(AddJob::SOURCE).digest().to_string()
     );
-    assert!(server.has_script(AddJob::SHA1));
+    assert!(server.has_script(AddJob::META.sent_sha1()));
     let files: Vec<&str> = AddJob::META.source_map().files().collect();
     assert_eq!(
         files,

@@ -7,7 +7,7 @@ use redis::Commands;
 use redis_script::testing::RedisServer;
 use redis_script::{Error, ErrorKind, Script};
 use redis_script_examples::testing::{
-    EchoKeys, Failures, Forward, ForwardFlagged, ReadValue, Replies,
+    EchoKeys, Failures, Forward, ForwardFlagged, ReadValue, Replies, TouchMany,
 };
 use redis_script_examples::{RateLimiter, TokenBucket, Transfer};
 
@@ -75,14 +75,14 @@ fn noscript_reloads_and_retries_once_sync() {
     let server = RedisServer::start();
     let mut con = server.connection();
     assert!(
-        !server.has_script(RateLimiter::SHA1),
+        !server.has_script(RateLimiter::META.sent_sha1()),
         "a fresh server has no scripts"
     );
 
     let call = RateLimiter::call("ratelimit:flush", 10, 60);
     assert_eq!(call.invoke(&mut con).unwrap(), 1);
     assert!(
-        server.has_script(RateLimiter::SHA1),
+        server.has_script(RateLimiter::META.sent_sha1()),
         "the call loaded the script"
     );
 
@@ -131,7 +131,7 @@ fn load_puts_the_script_in_the_cache() {
     let server = RedisServer::start();
     let mut con = server.connection();
     RateLimiter::META.load(&mut con).unwrap();
-    assert!(server.has_script(RateLimiter::SHA1));
+    assert!(server.has_script(RateLimiter::META.sent_sha1()));
 }
 
 #[tokio::test]
@@ -139,7 +139,7 @@ async fn load_async_puts_the_script_in_the_cache() {
     let server = RedisServer::start();
     let mut con = server.async_connection().await;
     Transfer::META.load_async(&mut con).await.unwrap();
-    assert!(server.has_script(Transfer::SHA1));
+    assert!(server.has_script(Transfer::META.sent_sha1()));
 }
 
 #[test]
@@ -446,4 +446,32 @@ fn refusals_before_the_script_starts_did_not_run() {
         matches!(error.kind(), ErrorKind::Redis(cause) if cause.code() == Some("READONLY")),
         "{error:?}"
     );
+}
+
+#[test]
+fn a_variadic_script_sets_one_value_per_key() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let set = TouchMany::call(&["touch:a", "touch:b"], &["1", "2"])
+        .invoke(&mut con)
+        .unwrap();
+    assert_eq!(set, 2);
+    let values: Vec<String> = redis::cmd("MGET")
+        .arg("touch:a")
+        .arg("touch:b")
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(values, ["1", "2"]);
+}
+
+#[test]
+fn a_script_with_flags_forwards_what_its_command_answered() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let reply = ForwardFlagged::call("forward:count", "forward:flagged", "v")
+        .invoke(&mut con)
+        .unwrap();
+    assert_eq!(reply, redis::Value::Okay);
+    let count: i64 = con.get("forward:count").unwrap();
+    assert_eq!(count, 1);
 }

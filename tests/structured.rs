@@ -206,7 +206,7 @@ fn a_value_that_does_not_encode_is_never_sent() {
     assert!(!error.may_have_run());
     assert!(error.to_string().contains("was not sent"), "{error}");
     assert!(
-        !server.has_script(JsonEcho::SHA1),
+        !server.has_script(JsonEcho::META.sent_sha1()),
         "nothing reached the server"
     );
 
@@ -220,7 +220,7 @@ fn a_value_that_does_not_encode_is_never_sent() {
         other => panic!("expected an argument error, got {other:?}"),
     }
     assert!(
-        !server.has_script(JsonEcho::SHA1),
+        !server.has_script(JsonEcho::META.sent_sha1()),
         "nothing of the batch was sent"
     );
 }

@@ -48,16 +48,26 @@ pub fn instrument(source: &str, id: &str, library: bool) -> Option<Instrumented>
 }
 
 fn instrument_here(source: &str, id: &str, library: bool) -> Option<Instrumented> {
-    let callbacks: Vec<usize> = if library {
-        crate::lua::read_library(source)
-            .facts
-            .registrations
-            .iter()
-            .filter_map(|r| r.callback_line)
-            .collect()
+    let facts = if library {
+        crate::lua::read_library(source).facts
     } else {
-        Vec::new()
+        crate::lua::read(source).facts
     };
+    let callbacks: Vec<usize> = facts
+        .registrations
+        .iter()
+        .filter_map(|r| r.callback_line)
+        .collect();
+    // Where a `redis.call` may raise (a library's load-time calls aside).
+    let raising: Vec<usize> = facts
+        .commands
+        .iter()
+        .filter(|call| {
+            let loading = library && call.at_load;
+            !call.protected && !loading
+        })
+        .map(|call| call.site.at.line)
+        .collect();
     let ast = crate::lua::parse_for_tools(source)?;
     let mut plan = Plan {
         library,
@@ -67,6 +77,7 @@ fn instrument_here(source: &str, id: &str, library: bool) -> Option<Instrumented
         insertions: Vec::new(),
     };
     plan.visit_ast(&ast);
+    plan.flush_before_calls(&raising);
     // The main chunk of a script flushes at its end, unless it ends with a `return`.
     if !library && ast.nodes().last_stmt().is_none() {
         plan.insert(source.len(), 2, "\n__rs_c.flush()".to_owned());
@@ -82,7 +93,7 @@ fn instrument_here(source: &str, id: &str, library: bool) -> Option<Instrumented
         at = *offset;
     }
     text.push_str(&source[at..]);
-    let mut lines: Vec<usize> = plan.counted.iter().map(|(line, _)| *line).collect();
+    let mut lines: Vec<usize> = plan.counted.iter().map(|(line, ..)| *line).collect();
     lines.sort_unstable();
     Some(Instrumented { text, lines })
 }
@@ -117,15 +128,19 @@ struct Plan {
     callbacks: Vec<usize>,
     /// For each function body the walk is in, whether it is a callback.
     functions: Vec<bool>,
-    /// The lines counted, with the offset of the statement counted.
-    counted: Vec<(usize, usize)>,
+    /// The lines counted, with the offset of the statement counted and whether a flush
+    /// may go before it (not in a library's load-time code).
+    counted: Vec<(usize, usize, bool)>,
     /// (byte offset, order among insertions at that offset, text).
     insertions: Vec<(usize, u8, String)>,
 }
 
 impl Plan {
     fn insert(&mut self, offset: usize, order: u8, text: String) {
-        self.insertions.push((offset, order, text));
+        let entry = (offset, order, text);
+        if !self.insertions.contains(&entry) {
+            self.insertions.push(entry);
+        }
     }
 
     /// Whether a `return` here returns the reply: in the main chunk of a script, or in the
@@ -143,15 +158,39 @@ impl Plan {
             return;
         };
         let (line, offset) = (start.line(), start.bytes());
-        if self.counted.iter().any(|(counted, _)| *counted == line) {
+        if self.counted.iter().any(|(counted, ..)| *counted == line) {
             return;
         }
-        self.counted.push((line, offset));
+        let may_flush = !self.library || !self.functions.is_empty();
+        self.counted.push((line, offset, may_flush));
         self.insert(
             offset,
             1,
             format!("__rs_c[{line}]=(__rs_c[{line}] or 0)+1;"),
         );
+    }
+}
+
+impl Plan {
+    /// Flushes before the statement of each line in `lines` (a `redis.call` there may
+    /// raise, and a raised error writes nothing): before the first statement of the line
+    /// itself, or of the closest line above it where a statement starts.
+    fn flush_before_calls(&mut self, lines: &[usize]) {
+        let mut flushed = Vec::new();
+        for &line in lines {
+            let statement = self
+                .counted
+                .iter()
+                .filter(|(counted, ..)| *counted <= line)
+                .max_by_key(|(counted, ..)| *counted)
+                .copied();
+            if let Some((counted, offset, true)) = statement
+                && !flushed.contains(&counted)
+            {
+                flushed.push(counted);
+                self.insert(offset, 2, "__rs_c.flush();".to_owned());
+            }
+        }
     }
 }
 
@@ -238,9 +277,10 @@ mod tests {
         let lines: Vec<&str> = done.text.lines().collect();
         assert!(lines[0].starts_with("local __rs_c = {} __rs_c.flush = function(...)"));
         assert!(lines[0].ends_with("-- Counts."));
+        // The call may raise: what ran is written before it.
         assert_eq!(
             lines[2],
-            "__rs_c[3]=(__rs_c[3] or 0)+1;local n = redis.call('INCR', KEYS[1]) local m = 1"
+            "__rs_c[3]=(__rs_c[3] or 0)+1;__rs_c.flush();local n = redis.call('INCR', KEYS[1]) local m = 1"
         );
         assert_eq!(
             lines[4],
@@ -270,7 +310,11 @@ mod tests {
         let done = instrument(source, "abc", false).unwrap();
         let lines: Vec<&str> = done.text.lines().collect();
         assert_eq!(lines[0], "#!lua flags=no-writes");
-        assert!(lines[1].ends_with("__rs_c[2]=(__rs_c[2] or 0)+1;redis.call('GET', KEYS[1])"));
+        assert!(
+            lines[1].ends_with(
+                "__rs_c[2]=(__rs_c[2] or 0)+1;__rs_c.flush();redis.call('GET', KEYS[1])"
+            )
+        );
         assert_eq!(
             lines[2],
             "__rs_c[3]=(__rs_c[3] or 0)+1;if ARGV[1] then __rs_c.flush();error('bad') end"
@@ -292,5 +336,21 @@ mod tests {
         assert_eq!(lines[7], "__rs_c.flush() end");
         assert_eq!(done.lines, [2, 3, 5, 6, 7, 9]);
         assert!(instrument("local x = ", "abc", false).is_none());
+    }
+
+    #[test]
+    fn a_library_never_writes_while_it_loads() {
+        let source = "#!lua name=lib\nlocal function get(k) return redis.call('GET', k) end\nredis.register_function('get', function(keys)\n  return get(keys[1])\nend)\n";
+        let done = instrument(source, "abc", true).unwrap();
+        let lines: Vec<&str> = done.text.lines().collect();
+        // Line 2 runs when the library loads: counted, never written there.
+        assert!(lines[1].ends_with(
+            "__rs_c[2]=(__rs_c[2] or 0)+1;local function get(k) return redis.call('GET', k) end"
+        ));
+        assert!(lines[2].starts_with("__rs_c[3]=(__rs_c[3] or 0)+1;redis.register_function"));
+        assert_eq!(
+            lines[3],
+            "  __rs_c[4]=(__rs_c[4] or 0)+1;return __rs_c.flush(get(keys[1]))"
+        );
     }
 }

@@ -16,6 +16,7 @@ macro_rules! out {
 }
 
 mod check;
+mod coverage;
 mod expand;
 mod files;
 mod header;
@@ -149,6 +150,10 @@ enum Command {
         #[arg(last = true, value_name = "ARG")]
         args: Vec<String>,
     },
+    /// Adds up the line counts tests recorded in coverage mode (redis-script's `coverage`
+    /// feature, with REDIS_SCRIPT_COVERAGE naming the folder): prints the lines run per
+    /// file, writes an lcov tracefile and, where `genhtml` is installed, an HTML report.
+    Coverage(coverage::Asked),
     /// Steps through a script in Redis's Lua debugger: starts `redis-cli --ldb --eval`
     /// with the text that is sent (includes expanded) and the keys and arguments. The
     /// debugger works on a copy of the data and rolls back at the end.
@@ -218,6 +223,7 @@ fn main() -> ExitCode {
         } => asked(target, &allow, &warn, &deny)
             .and_then(|asked| check::run(&paths, &asked, format, quiet)),
         Command::Explain { rule } => rules::explain(&rule),
+        Command::Coverage(asked) => coverage::run(&asked),
         Command::Rules => rules::list(),
         Command::Lsp => lsp::run(),
         Command::Header { file, write } => header::run(&file, write),

@@ -466,3 +466,60 @@ fn check_and_run_read_the_overlays_of_the_crate_s_bindings() {
     assert_eq!(stdout(&empty), "Empty: 0\n");
     std::fs::remove_dir_all(&right).unwrap();
 }
+
+#[test]
+fn coverage_adds_up_the_counts_of_a_recording_folder() {
+    let folder = std::env::temp_dir().join(format!("redis-script-coverage-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    // What a test process and two servers left: the lines that can run, and the counts.
+    std::fs::write(
+        folder.join("lines-1.txt"),
+        "aaa 3 3 /app/lua_scripts/take.lua\naaa 4 4 /app/lua_scripts/take.lua\naaa 9 2 /app/lua_scripts/helpers.lua\nbbb 5 2 /app/lua_scripts/helpers.lua\nccc 1 1 /app/tests/other.lua\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("counts-1-7000-0.log"),
+        "1:M 04 Dec 2026 05:00:00.000 # redis-script-coverage aaa 3:2 9:1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("counts-1-7001-1.log"),
+        "1:M 04 Dec 2026 05:00:00.000 # <lua> redis-script-coverage bbb 5:4\n",
+    )
+    .unwrap();
+    let folder_text = folder.to_str().unwrap();
+    let args = [
+        "coverage",
+        folder_text,
+        "--only",
+        "lua_scripts/",
+        "--no-html",
+    ];
+    let output = redis_script(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "file                          lines    hit  not run\n\
+         /app/lua_scripts/helpers.lua      1   100%\n\
+         /app/lua_scripts/take.lua         2    50%  4\n\
+         total                             3    66%\n"
+    );
+    let lcov = std::fs::read_to_string(folder.join("lcov.info")).unwrap();
+    assert!(
+        lcov.contains("SF:/app/lua_scripts/helpers.lua\nDA:2,5\nLF:1\nLH:1\nend_of_record"),
+        "{lcov}"
+    );
+    assert!(!lcov.contains("other.lua"), "{lcov}");
+    let strict = redis_script(&[&args[..], &["--fail-under", "70"]].concat());
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+    assert!(stderr(&strict).contains("2 of 3 lines ran, under the 70% asked"));
+    std::fs::remove_dir_all(&folder).unwrap();
+    let empty = redis_script(&["coverage", "."]);
+    assert_eq!(empty.status.code(), Some(2), "{}", stderr(&empty));
+    assert!(
+        stderr(&empty).contains("holds no coverage"),
+        "{}",
+        stderr(&empty)
+    );
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The word the counts are logged under (redis-script's `coverage::MARK`).
-const MARK: &str = "redis-script-coverage";
+pub(crate) const MARK: &str = "redis-script-coverage";
 
 /// The environment variable naming the folder coverage is recorded in.
 const FOLDER_VARIABLE: &str = "REDIS_SCRIPT_COVERAGE";

@@ -30,8 +30,8 @@
 //! feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod cluster;
 #[cfg(feature = "cluster")]
+mod cluster;
 mod coverage;
 mod log;
 mod server;

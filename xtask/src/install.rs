@@ -31,6 +31,14 @@ pub const NEOVIM: Tool = Tool {
     elsewhere: "Debian/Ubuntu: `sudo apt-get install -y neovim`; macOS: `brew install neovim`",
 };
 
+/// What draws the HTML coverage report (`genhtml`, of Debian's `lcov`).
+pub const LCOV: Tool = Tool {
+    env: "GENHTML_BIN",
+    binary: "genhtml",
+    package: "lcov",
+    elsewhere: "Debian/Ubuntu: `sudo apt-get install -y lcov`; macOS: `brew install lcov`",
+};
+
 /// Makes sure `tool` is available: its variable, `PATH`, or, as root on Debian or Ubuntu,
 /// `apt-get install` of its package.
 pub fn ensure(tool: &Tool) -> Result<(), String> {

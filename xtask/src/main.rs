@@ -8,6 +8,9 @@
 //!   (`cargo run --example vendored`), then the tests that start servers
 //!   once more on each newer server (Redis 8.0, Valkey 8.1, Valkey 9), rustdoc with
 //!   warnings denied, and `cargo package` of the published crates.
+//! - `coverage`: runs the tests and examples in coverage mode and prints the line
+//!   coverage of `lua_scripts/` (an lcov tracefile and an HTML report in
+//!   `target/coverage/`).
 //! - `servers`: fetches the newer servers into `target/servers/` (see [`servers`]).
 //! - `redis-2`: builds and tests a scratch copy against redis-rs 2.0's release candidate.
 //! - `bench`: the throughput table (typed call against hand-written `EVALSHA`,
@@ -20,6 +23,7 @@
 //! 12's package is Redis 7.0, the first server of the suite.
 
 mod compile_cost;
+mod coverage;
 mod features;
 mod install;
 mod redis_2;
@@ -39,16 +43,18 @@ fn main() -> ExitCode {
         "test" => test(),
         "bench" => bench(),
         "compile-cost" => compile_cost::measure(&run::workspace_root()),
+        "coverage" => coverage::measure(&run::workspace_root()),
         "servers" => servers::ensure(&run::workspace_root()).map(drop),
         "redis-2" => redis_server::ensure().and_then(|()| redis_2::check(&run::workspace_root())),
         "redis-tables" => redis_tables(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo|test|bench|compile-cost|servers|redis-tables|redis-2>\n\n  \
+                "usage: cargo xtask <demo|test|bench|coverage|compile-cost|servers|redis-tables|redis-2>\n\n  \
                  demo          run the rate limiter example against a throwaway Redis\n  \
                  test          fmt, clippy, every test (on each server), the docs and cargo package\n  \
                  servers       fetch Redis 8.0, Valkey 8.1 and Valkey 9 into target/servers\n  \
                  bench         throughput, allocations, the language server and compile cost\n  \
+                 coverage      the line coverage of lua_scripts/ from the tests and examples\n  \
                  compile-cost  only the compile cost of bound scripts\n  \
                  redis-tables  regenerate analyzer/src/redis/tables.rs from every server of the suite\n  \
                  redis-2       build and test a scratch copy against redis-rs 2.0's release candidate"
@@ -185,28 +191,19 @@ fn test() -> Result<(), String> {
     .run()?;
     for server in &newer {
         let title = format!("the tests that start servers, on {}", server.name);
-        let counts = Step::cargo_owned(
-            title,
-            &[
-                "test",
-                "-p",
-                "redis-script-examples",
-                "-p",
-                "redis-script-testing",
-                "--all-features",
-                "--tests",
-                "--no-fail-fast",
-                "--",
-                // The UI tests compile code: they do not depend on the server.
-                "--exact",
-                "--skip",
-                "ui",
-            ],
-        )
-        .without_env("REDIS_URL")
-        .with_env_path("REDIS_SERVER_BIN", &server.server)
-        .with_env_path("REDIS_CLI_BIN", &server.cli)
-        .run_counting_tests();
+        let mut args = vec![
+            "test",
+            "-p",
+            "redis-script-examples",
+            "-p",
+            "redis-script-testing",
+        ];
+        args.extend(run::TESTS_BUT_UI);
+        let counts = Step::cargo_owned(title, &args)
+            .without_env("REDIS_URL")
+            .with_env_path("REDIS_SERVER_BIN", &server.server)
+            .with_env_path("REDIS_CLI_BIN", &server.cli)
+            .run_counting_tests();
         results.push((server.name.to_owned(), counts));
     }
     Step::cargo(

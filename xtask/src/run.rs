@@ -217,6 +217,18 @@ pub fn workspace_root() -> std::path::PathBuf {
         .to_path_buf()
 }
 
+/// The arguments after `cargo test -p ...` that run every test binary but the UI tests,
+/// which compile code and start no server.
+pub const TESTS_BUT_UI: [&str; 7] = [
+    "--all-features",
+    "--tests",
+    "--no-fail-fast",
+    "--",
+    "--exact",
+    "--skip",
+    "ui",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
