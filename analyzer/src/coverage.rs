@@ -7,25 +7,30 @@
 //! caught or raised, no command is added. A statement becomes
 //! `__rs_c[12]=(__rs_c[12] or 0)+1;` followed by the statement. The counts are written
 //! with `redis.log(redis.LOG_WARNING, "redis-script-coverage <sha1> 12:1 13:4 ...")`, a
-//! line per 800 characters, by `__rs_flush`, called:
+//! line per 800 characters, by `__rs_c.flush`, called:
 //!
 //! - by every `return` of the script's main chunk (of a library's callbacks), as
 //!   `return __rs_c.flush(<what it returned>)`, which passes the values on;
 //! - at the end of the main chunk (of a callback) when it can reach it without a return;
-//! - right before a statement that calls `error` or `assert`, which may raise.
+//! - right before a statement that calls `error`, `assert` or `redis.call`, which may
+//!   raise (before the first statement of its line, or of the closest line above where a
+//!   statement starts), except in loops (a write per turn could take as long as the loop)
+//!   and, in a library, outside its callbacks' code (helpers may run while it loads).
 //!
 //! The one thing added is a local, `__rs_c`, at the top of the file: a file whose top
 //! level declares all 200 locals Lua allows fails to compile in coverage mode.
 //!
-//! A call that ends in another raised error (a `redis.call` refused, a Lua runtime error)
-//! writes nothing: raising keeps the error exactly as the server reports it, which
-//! catching it would not (Redis reports the line the error was raised from). Lines a
-//! library runs when it loads are counted then and written with the next call of one of
-//! its functions (writing to the log while a library loads crashes Valkey 9.1).
+//! A call that ends in a Lua runtime error writes nothing since its last write: raising
+//! keeps the error exactly as the server reports it, which catching it would not (Redis
+//! reports the line the error was raised from). Lines a library runs when it loads are
+//! counted then and written with the next call of one of its functions (writing to the
+//! log while a library loads crashes Valkey 9.1).
 
 use full_moon::ast::{FunctionBody, FunctionCall, LastStmt, Prefix, Stmt, Suffix};
 use full_moon::node::Node;
 use full_moon::visitors::Visitor;
+
+use crate::lua::body_start;
 
 /// The word the counts are logged under.
 pub const COVERAGE_MARK: &str = "redis-script-coverage";
@@ -53,11 +58,6 @@ fn instrument_here(source: &str, id: &str, library: bool) -> Option<Instrumented
     } else {
         crate::lua::read(source).facts
     };
-    let callbacks: Vec<usize> = facts
-        .registrations
-        .iter()
-        .filter_map(|r| r.callback_line)
-        .collect();
     // Where a `redis.call` may raise (a library's load-time calls aside).
     let raising: Vec<usize> = facts
         .commands
@@ -69,10 +69,16 @@ fn instrument_here(source: &str, id: &str, library: bool) -> Option<Instrumented
         .map(|call| call.site.at.line)
         .collect();
     let ast = crate::lua::parse_for_tools(source)?;
+    let callbacks = if library {
+        crate::lua::callback_bodies(ast.nodes())
+    } else {
+        Vec::new()
+    };
     let mut plan = Plan {
         library,
         callbacks,
         functions: Vec::new(),
+        main_loops: 0,
         counted: Vec::new(),
         insertions: Vec::new(),
     };
@@ -82,13 +88,25 @@ fn instrument_here(source: &str, id: &str, library: bool) -> Option<Instrumented
     if !library && ast.nodes().last_stmt().is_none() {
         plan.insert(source.len(), 2, "\n__rs_c.flush()".to_owned());
     }
-    plan.insert(first_code_line(source), 0, prelude(id));
+    let first = first_code_line(source);
+    // A file that is only a `#!` line gets a line for the prelude.
+    let newline = if first > 0 && first == source.len() && !source.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
+    plan.insert(first, 0, format!("{newline}{}", prelude(id)));
     let mut text = String::with_capacity(source.len() * 2);
     let mut at = 0;
     plan.insertions
         .sort_by_key(|(offset, order, _)| (*offset, *order));
+    // `return{1}`, `else(f)()`: a word inserted right after a word needs a space.
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     for (offset, _, inserted) in &plan.insertions {
         text.push_str(&source[at..*offset]);
+        if glued(text.chars().next_back()) && glued(inserted.chars().next()) {
+            text.push(' ');
+        }
         text.push_str(inserted);
         at = *offset;
     }
@@ -121,13 +139,25 @@ fn prelude(id: &str) -> String {
     )
 }
 
+/// A function body the walk is in.
+struct Frame {
+    /// Whether it is a callback the library registers.
+    registered: bool,
+    /// Whether it is a callback's code: the callback, or a function inside one.
+    callback_code: bool,
+    /// How many loops of its own the walk is in.
+    loops: usize,
+}
+
 /// What the walk decides to insert, and where.
 struct Plan {
     library: bool,
-    /// The lines callbacks are defined on.
+    /// Where the bodies of a library's callbacks start (their parameter lists).
     callbacks: Vec<usize>,
-    /// For each function body the walk is in, whether it is a callback.
-    functions: Vec<bool>,
+    /// The function bodies the walk is in, innermost last.
+    functions: Vec<Frame>,
+    /// How many loops of the main chunk the walk is in.
+    main_loops: usize,
     /// The lines counted, with the offset of the statement counted and whether a flush
     /// may go before it (not in a library's load-time code).
     counted: Vec<(usize, usize, bool)>,
@@ -148,7 +178,31 @@ impl Plan {
     fn returns_the_reply(&self) -> bool {
         match self.functions.last() {
             None => !self.library,
-            Some(callback) => *callback,
+            Some(frame) => frame.registered,
+        }
+    }
+
+    /// Whether a write may go here: never in a loop (a write per turn could take as long
+    /// as the loop), never while a library loads (Valkey 9.1 crashes): in a library only in
+    /// the callbacks' code.
+    fn may_write(&self) -> bool {
+        match self.functions.last() {
+            None => !self.library && self.main_loops == 0,
+            Some(frame) => (!self.library || frame.callback_code) && frame.loops == 0,
+        }
+    }
+
+    fn enter_loop(&mut self) {
+        match self.functions.last_mut() {
+            Some(frame) => frame.loops += 1,
+            None => self.main_loops += 1,
+        }
+    }
+
+    fn leave_loop(&mut self) {
+        match self.functions.last_mut() {
+            Some(frame) => frame.loops = frame.loops.saturating_sub(1),
+            None => self.main_loops = self.main_loops.saturating_sub(1),
         }
     }
 
@@ -161,8 +215,8 @@ impl Plan {
         if self.counted.iter().any(|(counted, ..)| *counted == line) {
             return;
         }
-        let may_flush = !self.library || !self.functions.is_empty();
-        self.counted.push((line, offset, may_flush));
+        let may_write = self.may_write();
+        self.counted.push((line, offset, may_write));
         self.insert(
             offset,
             1,
@@ -196,11 +250,17 @@ impl Plan {
 
 impl Visitor for Plan {
     fn visit_function_body(&mut self, body: &FunctionBody) {
-        let (open, _) = body.parameters_parentheses().tokens();
-        let line = open.start_position().map_or(0, |p| p.line());
-        let callback = self.library && self.callbacks.contains(&line);
-        self.functions.push(callback);
-        if callback
+        let registered = self.library && self.callbacks.contains(&body_start(body));
+        let inside = self
+            .functions
+            .last()
+            .is_some_and(|frame| frame.callback_code);
+        self.functions.push(Frame {
+            registered,
+            callback_code: registered || inside,
+            loops: 0,
+        });
+        if registered
             && body.block().last_stmt().is_none()
             && let Some(end) = body.end_token().start_position()
         {
@@ -212,11 +272,41 @@ impl Visitor for Plan {
         self.functions.pop();
     }
 
+    fn visit_while(&mut self, _: &full_moon::ast::While) {
+        self.enter_loop();
+    }
+
+    fn visit_while_end(&mut self, _: &full_moon::ast::While) {
+        self.leave_loop();
+    }
+
+    fn visit_repeat(&mut self, _: &full_moon::ast::Repeat) {
+        self.enter_loop();
+    }
+
+    fn visit_repeat_end(&mut self, _: &full_moon::ast::Repeat) {
+        self.leave_loop();
+    }
+
+    fn visit_numeric_for(&mut self, _: &full_moon::ast::NumericFor) {
+        self.enter_loop();
+    }
+
+    fn visit_numeric_for_end(&mut self, _: &full_moon::ast::NumericFor) {
+        self.leave_loop();
+    }
+
+    fn visit_generic_for(&mut self, _: &full_moon::ast::GenericFor) {
+        self.enter_loop();
+    }
+
+    fn visit_generic_for_end(&mut self, _: &full_moon::ast::GenericFor) {
+        self.leave_loop();
+    }
+
     fn visit_stmt(&mut self, stmt: &Stmt) {
         self.count(stmt);
-        // In a library's load-time code a flush would log while the library loads.
-        let may_flush = !self.library || !self.functions.is_empty();
-        if may_flush
+        if self.may_write()
             && let Stmt::FunctionCall(call) = stmt
             && raises(call)
             && let Some(start) = stmt.start_position()
@@ -351,6 +441,67 @@ mod tests {
         assert_eq!(
             lines[3],
             "  __rs_c[4]=(__rs_c[4] or 0)+1;return __rs_c.flush(get(keys[1]))"
+        );
+    }
+
+    #[test]
+    fn words_glued_to_a_keyword_stay_apart() {
+        let source =
+            "if ARGV[1] then return{1} else(redis.log)(redis.LOG_NOTICE, 'x') end\nreturn\"s\"\n";
+        let done = instrument(source, "abc", false).unwrap();
+        let lines: Vec<&str> = done.text.lines().collect();
+        assert!(
+            lines[0].contains("then return __rs_c.flush({1}) else"),
+            "{}",
+            lines[0]
+        );
+        assert_eq!(
+            lines[1],
+            "__rs_c[2]=(__rs_c[2] or 0)+1;return __rs_c.flush(\"s\")"
+        );
+        let nested = instrument("local x = 1\nif x then\nelse(print)(x) end\n", "abc", false);
+        assert!(nested.unwrap().text.contains("else __rs_c[3]"));
+    }
+
+    #[test]
+    fn nothing_is_written_per_turn_of_a_loop() {
+        let source = "for i = 1, #KEYS do\n  redis.call('DEL', KEYS[i])\n  assert(i)\nend\nlocal n = redis.call('DBSIZE')\nreturn n\n";
+        let done = instrument(source, "abc", false).unwrap();
+        let lines: Vec<&str> = done.text.lines().collect();
+        assert_eq!(
+            lines[1],
+            "  __rs_c[2]=(__rs_c[2] or 0)+1;redis.call('DEL', KEYS[i])"
+        );
+        assert_eq!(lines[2], "  __rs_c[3]=(__rs_c[3] or 0)+1;assert(i)");
+        assert_eq!(
+            lines[4],
+            "__rs_c[5]=(__rs_c[5] or 0)+1;__rs_c.flush();local n = redis.call('DBSIZE')"
+        );
+    }
+
+    #[test]
+    fn a_library_s_callbacks_are_found_however_they_are_registered() {
+        let source = "#!lua name=lib\nlocal function need(x)\n  assert(x)\nend\nneed(1)\nlocal add =\n  function(keys)\n    return 1\n  end\nredis.register_function{function_name = 'add', callback = add}\nredis.register_function('two', function(keys)\n  return 2\nend)\n";
+        let done = instrument(source, "abc", true).unwrap();
+        let lines: Vec<&str> = done.text.lines().collect();
+        // A helper run while the library loads never writes.
+        assert_eq!(lines[2], "  __rs_c[3]=(__rs_c[3] or 0)+1;assert(x)");
+        assert_eq!(
+            lines[7],
+            "    __rs_c[8]=(__rs_c[8] or 0)+1;return __rs_c.flush(1)"
+        );
+        assert_eq!(
+            lines[11],
+            "  __rs_c[12]=(__rs_c[12] or 0)+1;return __rs_c.flush(2)"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_only_a_shebang_keeps_it_first() {
+        let done = instrument("#!lua flags=no-writes", "abc", false).unwrap();
+        assert!(
+            done.text
+                .starts_with("#!lua flags=no-writes\nlocal __rs_c = {}")
         );
     }
 }

@@ -49,7 +49,9 @@ pub use model::{
     DeclaredError, Function, Library, Param, ParamKind, Params, Returns, Script, Shebang,
 };
 pub use names::upper_camel;
-pub use overlay::{EntryOverlay, Overlay, ReturnsOverlay, Selector, attribute_arguments};
+pub use overlay::{
+    EntryOverlay, Overlay, ReturnsOverlay, Selector, attribute_arguments, attribute_options,
+};
 pub use redis::commands::{Arg, ArgKind, Command};
 pub use redis::errors::{RESERVED_ERR_MESSAGES, RESERVED_ERROR_CODES};
 pub use redis::target::{Family, Known, Target};

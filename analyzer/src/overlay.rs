@@ -72,7 +72,7 @@ impl Overlay {
     /// "redis-8.0"`: the options that are not overlays are skipped.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut overlay = Self::default();
-        for option in split_top_level(text) {
+        for option in attribute_options(text) {
             let option = option.trim();
             let kind = if let Some(rest) = option.strip_prefix("keys") {
                 Some((ParamKind::Key, rest))
@@ -89,7 +89,7 @@ impl Overlay {
                 else {
                     continue;
                 };
-                for entry in split_top_level(inner) {
+                for entry in attribute_options(inner) {
                     if !entry.trim().is_empty() {
                         overlay.entries.push(EntryOverlay::parse(kind, entry)?);
                     }
@@ -140,6 +140,9 @@ impl EntryOverlay {
             }
             _ => (text, None),
         };
+        // Spacing is free between the words (`3 as\n opts : int`).
+        let head = head.split_whitespace().collect::<Vec<_>>().join(" ");
+        let head = head.as_str();
         let (head, ty) = match head.split_once(':') {
             Some((head, word)) => {
                 let word = word.trim();
@@ -508,8 +511,9 @@ fn index(text: &str) -> Option<usize> {
     text.parse().ok().filter(|i| *i > 0)
 }
 
-/// `text` split at the commas outside brackets and string literals.
-fn split_top_level(text: &str) -> Vec<&str> {
+/// The options of an attribute's arguments (or the entries of `argv(...)`): `text` split
+/// at the commas outside brackets and string literals.
+pub fn attribute_options(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut start = 0;
     for (at, c, depth) in outside_strings(text) {

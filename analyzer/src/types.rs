@@ -214,6 +214,21 @@ impl ReturnType {
                 "declare it `bytes` and decode it after matching the variant",
             ));
         }
+        let bad_name = alternatives.iter().find_map(|a| {
+            let name = a.name.as_deref()?;
+            let usable = crate::names::is_snake_case_identifier(name)
+                && !crate::names::is_keyword(name)
+                && a.variant().starts_with(|c: char| c.is_ascii_uppercase());
+            (!usable).then_some(name)
+        });
+        if let Some(name) = bad_name {
+            return Some((
+                format!(
+                    "`{name}` cannot name an alternative (it names a variant of the reply's enum)"
+                ),
+                "name alternatives in snake_case, starting with a letter, not a Rust keyword: `job: (string, int)`",
+            ));
+        }
         for (i, first) in alternatives.iter().enumerate() {
             for second in &alternatives[i + 1..] {
                 if first.variant() == second.variant() {
@@ -555,6 +570,21 @@ mod tests {
         assert!(problem("int | value").unwrap().contains("any reply"));
         assert!(problem("[int] | [string]").unwrap().contains("`Array`"));
         assert!(problem("int | json").unwrap().contains("encoded"));
+        assert!(
+            problem("self: int | b: nil")
+                .unwrap()
+                .contains("`self` cannot name")
+        );
+        assert!(
+            problem("_1: int | b: nil")
+                .unwrap()
+                .contains("`_1` cannot name")
+        );
+        assert!(
+            problem("Job: int | b: nil")
+                .unwrap()
+                .contains("`Job` cannot name")
+        );
     }
 
     #[test]

@@ -123,8 +123,9 @@ struct Binding {
     overlay: Result<Overlay, String>,
 }
 
-/// The bindings of a Rust file.
+/// The bindings of a Rust file (its comments left out, doc comments included).
 fn bindings(text: &str) -> Vec<Binding> {
+    let text = &without_comments(text);
     let mut found = Vec::new();
     for attribute in ["redis_script(", "redis_library("] {
         for (at, _) in text.match_indices(attribute) {
@@ -140,10 +141,12 @@ fn bindings(text: &str) -> Vec<Binding> {
                 .find(path)
                 .map_or("", |start| &arguments[start + path.len() + 1..]);
             let options = options.trim_start().strip_prefix(',').unwrap_or(options);
-            let target = options.split_once("target").and_then(|(_, after)| {
-                let after = after.trim_start().strip_prefix('=')?;
-                quoted(after)
-            });
+            let target = redis_script_analyzer::attribute_options(options)
+                .into_iter()
+                .find_map(|option| {
+                    let value = option.trim().strip_prefix("target")?;
+                    quoted(value.trim_start().strip_prefix('=')?)
+                });
             found.push(Binding {
                 path: path.to_owned(),
                 target: target.map(str::to_owned),
@@ -152,6 +155,45 @@ fn bindings(text: &str) -> Vec<Binding> {
         }
     }
     found
+}
+
+/// `text` without its `//` and `/* */` comments (string literals kept as they are).
+fn without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['"', '/']) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        if let Some(after) = from.strip_prefix("//") {
+            rest = after.find('\n').map_or("", |end| &after[end..]);
+        } else if let Some(after) = from.strip_prefix("/*") {
+            rest = after.find("*/").map_or("", |end| &after[end + 2..]);
+        } else if from.starts_with('"') {
+            let end = string_end(from);
+            out.push_str(&from[..end]);
+            rest = &from[end..];
+        } else {
+            out.push('/');
+            rest = &from[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the string literal `text` starts with (all of `text` when it is not
+/// closed).
+fn string_end(text: &str) -> usize {
+    let mut escaped = false;
+    for (at, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return at + 1,
+            _ => {}
+        }
+    }
+    text.len()
 }
 
 /// The first string literal of `text`.
@@ -193,6 +235,31 @@ pub struct Bad;
             "empty: int | job: (string, int)"
         );
         assert!(found[1].overlay.as_ref().unwrap_err().contains("msgpak"));
+    }
+
+    #[test]
+    fn comments_and_entries_named_target_are_not_options() {
+        let rust = r#"
+/// An example that is not this crate's binding: `#[redis_script("take.lua", argv(x: int))]`
+#[redis_script(
+    "take.lua", // the vendored file
+    keys(target: key), /* the key to move to */
+    argv(3 as
+        opts: msgpack - "a // not a comment"),
+    target = "valkey-8.0",
+)]
+pub struct Take;
+"#;
+        let found = bindings(rust);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].target.as_deref(), Some("valkey-8.0"));
+        let overlay = found[0].overlay.as_ref().unwrap();
+        assert_eq!(overlay.entries.len(), 2);
+        assert_eq!(overlay.entries[1].rename.as_deref(), Some("opts"));
+        assert_eq!(
+            overlay.entries[1].description.as_deref(),
+            Some("a // not a comment")
+        );
     }
 
     #[test]

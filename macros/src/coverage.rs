@@ -6,11 +6,8 @@ use quote::quote;
 use redis_script_analyzer::Sources;
 
 /// The registration of the coverage-mode text of `sources` (a script, or a `library`),
-/// whose SHA1 is `sha1`; nothing without the feature.
+/// whose SHA1 is `sha1`.
 pub fn registration(sources: &Sources, sha1: &str, library: bool) -> TokenStream {
-    if !cfg!(feature = "coverage") {
-        return TokenStream::new();
-    }
     let Some(instrumented) = redis_script_analyzer::instrument(&sources.text, sha1, library) else {
         return TokenStream::new();
     };

@@ -7,15 +7,15 @@ use std::path::Path;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use redis_script_analyzer::{Analysis, Options, Script, Sources, Target};
+use redis_script_analyzer::{Analysis, Script, Sources, Target};
 use syn::{Data, DeriveInput, Fields, LitStr};
 
-use crate::attribute::{self, ScriptPath};
+use crate::attribute;
 use crate::items::{
     MetaParts, Prepared, call_fn, error_enum, meta_tokens, source_map_tokens, source_tokens,
     warning_tokens,
 };
-use crate::locate::{self, ScriptFile};
+use crate::locate;
 use crate::manifest;
 use crate::{docs, rust_types};
 
@@ -39,25 +39,29 @@ impl Binding {
 }
 
 /// Expands `#[redis_script(attr)] item` (or `#[redis_library]`) in the crate being
-/// compiled.
+/// compiled; with the `coverage` feature, the binding also carries its coverage-mode
+/// text.
 pub fn expand(binding: Binding, attr: TokenStream, item: TokenStream) -> TokenStream {
     match locate::crate_root() {
-        Ok(root) => expand_in(binding, &root, attr, item),
+        Ok(root) => expand_in(binding, &root, attr, item, cfg!(feature = "coverage")),
         Err(message) => syn::Error::new(Span::call_site(), message).to_compile_error(),
     }
 }
 
-/// Expands `binding`'s attribute for the crate whose root is `crate_root`.
+/// Expands `binding`'s attribute for the crate whose root is `crate_root`, with the
+/// coverage-mode text when `coverage`.
 pub fn expand_in(
     binding: Binding,
     crate_root: &Path,
     attr: TokenStream,
     item: TokenStream,
+    coverage: bool,
 ) -> TokenStream {
-    let prepared = match prepare(binding, crate_root, attr, item) {
+    let mut prepared = match prepare(binding, crate_root, attr, item) {
         Ok(prepared) => prepared,
         Err(tokens) => return tokens,
     };
+    prepared.coverage = coverage;
     let scripts = crate_root.join("lua_scripts");
     let relative = &prepared.path.relative;
     match binding {
@@ -68,16 +72,10 @@ pub fn expand_in(
                 &prepared.file.source,
                 &prepared.options,
             );
-            let api = analysis.model.as_ref().map(|script| {
-                generate(
-                    &prepared.input,
-                    &prepared.path,
-                    &prepared.file,
-                    script,
-                    &analysis.sources,
-                    &prepared.options,
-                )
-            });
+            let api = analysis
+                .model
+                .as_ref()
+                .map(|script| generate(&prepared, script, &analysis.sources));
             finish(prepared, &analysis, api)
         }
         Binding::Library => {
@@ -160,6 +158,7 @@ fn prepare(
             settings,
             errors,
             unit_struct,
+            coverage: false,
         }),
         Err(error) => {
             errors.push(error);
@@ -242,14 +241,14 @@ fn check_unit_struct(attribute: &str, input: &DeriveInput) -> syn::Result<()> {
     Ok(())
 }
 
-fn generate(
-    input: &DeriveInput,
-    path: &ScriptPath,
-    file: &ScriptFile,
-    script: &Script,
-    sources: &Sources,
-    options: &Options,
-) -> TokenStream {
+fn generate(prepared: &Prepared, script: &Script, sources: &Sources) -> TokenStream {
+    let Prepared {
+        input,
+        path,
+        file,
+        options,
+        ..
+    } = prepared;
     let DeriveInput {
         attrs, vis, ident, ..
     } = input;
@@ -286,7 +285,9 @@ fn generate(
     let target = options.target.name();
     let errors = error_enum(vis, ident, &script.errors, &script.path);
     let features = rust_types::required_features(script);
-    let coverage = crate::coverage::registration(sources, sha1, false);
+    let coverage = prepared
+        .coverage
+        .then(|| crate::coverage::registration(sources, sha1, false));
     let meta = meta_tokens(MetaParts {
         name: &name,
         returns: shape,

@@ -30,6 +30,8 @@ pub struct Prepared {
     pub errors: Vec<syn::Error>,
     /// Whether the struct is a unit struct, so its items can be generated.
     pub unit_struct: bool,
+    /// Whether to generate the coverage-mode text (redis-script's `coverage` feature).
+    pub coverage: bool,
 }
 
 /// What differs between the descriptions of a script, a library and a function; the

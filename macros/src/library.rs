@@ -32,7 +32,9 @@ pub fn generate(prepared: &Prepared, library: &Library, sources: &Sources) -> To
         .unzip();
     let errors = error_enum(vis, ident, &declared_errors(library), &library.path);
     let markers = unique_markers(library, span);
-    let coverage = crate::coverage::registration(sources, sha1, true);
+    let coverage = prepared
+        .coverage
+        .then(|| crate::coverage::registration(sources, sha1, true));
     let meta = meta_tokens(MetaParts {
         name: &item_name,
         returns: quote!(::redis_script::__private::ReplyShape::Any),

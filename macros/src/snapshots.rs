@@ -35,7 +35,7 @@ fn expansion_of(
         /// Docs written on the struct.
         pub struct #ident;
     );
-    let tokens = expand_in(binding, root, attr, item);
+    let tokens = expand_in(binding, root, attr, item, false);
     let file: syn::File = syn::parse2(tokens).expect("the expansion is valid Rust");
     prettyplease::unparse(&file).replace(&workspace().display().to_string(), "$WORKSPACE")
 }
@@ -117,7 +117,14 @@ fn crate_wide_rule_levels_apply_under_the_attribute() {
     let item = quote!(
         pub struct Keys;
     );
-    let denied = expand_in(Binding::Script, &root, quote!("keys.lua"), item.clone()).to_string();
+    let denied = expand_in(
+        Binding::Script,
+        &root,
+        quote!("keys.lua"),
+        item.clone(),
+        false,
+    )
+    .to_string();
     assert!(denied.contains("compile_error"), "{denied}");
     assert!(denied.contains("blocking_command"), "{denied}");
     let allowed = expand_in(
@@ -125,11 +132,37 @@ fn crate_wide_rule_levels_apply_under_the_attribute() {
         &root,
         quote!("keys.lua", allow = ["blocking_command"]),
         item,
+        false,
     )
     .to_string();
     assert!(!allowed.contains("compile_error"), "{allowed}");
     assert!(!allowed.contains("redis_script_warning"), "{allowed}");
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn the_coverage_mode_text_rides_along_when_asked() {
+    let item = quote!(
+        pub struct RateLimiter;
+    );
+    let plain = expand_in(
+        Binding::Script,
+        &workspace(),
+        quote!("rate_limiter.lua"),
+        item.clone(),
+        false,
+    );
+    let counting = expand_in(
+        Binding::Script,
+        &workspace(),
+        quote!("rate_limiter.lua"),
+        item,
+        true,
+    );
+    assert!(!plain.to_string().contains("coverage_map"));
+    let counting = counting.to_string();
+    assert!(counting.contains("coverage_map"), "{counting}");
+    assert!(counting.contains("__rs_c.flush"), "{counting}");
 }
 
 #[test]

@@ -17,9 +17,9 @@
 //! `genhtml`.
 //!
 //! A line counts when a statement starts on it: comments, headers, `end`, `else` do not,
-//! so 100% is reachable. A call that ends with a raised error (a refused `redis.call`, a
-//! Lua error) writes nothing, so the lines it ran show only when another call runs them;
-//! `return redis.error_reply(...)`, `error(...)` and `assert(...)` are written.
+//! so 100% is reachable. A call that ends with a Lua runtime error writes nothing since
+//! its last write (its start, or the last `redis.call`, `error` or `assert` outside a
+//! loop), so those lines show only when another call runs them.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -85,7 +85,9 @@ pub fn is_recording() -> bool {
 }
 
 /// Starts (`true`) or stops recording: calls made after it send the coverage-mode text
-/// (or the text as written). Scripts loaded on a server stay there under both SHA1s.
+/// (or the text as written). Scripts loaded on a server stay there under both SHA1s; a
+/// library stays as it was loaded (its functions are called by name), so switch before
+/// the first call on a server, as a test that starts its own servers does.
 pub fn set_recording(on: bool) {
     recording().store(on, Ordering::Relaxed);
 }
@@ -260,11 +262,10 @@ impl Report {
     /// A table of the files, the lines hit of the lines that can run, and the lines not
     /// run, with `root` taken off the front of the paths shown.
     pub fn summary(&self, root: &Path) -> String {
-        let root = root.to_string_lossy();
         let shown = |path: &str| -> String {
-            path.strip_prefix(root.as_ref())
-                .map_or(path, |rest| rest.trim_start_matches('/'))
-                .to_owned()
+            Path::new(path)
+                .strip_prefix(root)
+                .map_or_else(|_| path.to_owned(), |rest| rest.display().to_string())
         };
         let width = self
             .files
@@ -366,6 +367,17 @@ mod tests {
              lua_scripts/helpers.lua      1   100%\n\
              lua_scripts/x.lua            2    50%  4\n\
              total                        3    66%\n"
+        );
+    }
+
+    #[test]
+    fn paths_are_shown_from_the_root_by_whole_folders() {
+        let mut report = Report::default();
+        report.add_line("aaa", 1, "/crate2/lua_scripts/x.lua", 1);
+        assert!(
+            report
+                .summary(Path::new("/crate"))
+                .contains("/crate2/lua_scripts/x.lua")
         );
     }
 

@@ -12,6 +12,8 @@ pub mod facts;
 mod syntax;
 mod walk;
 
+pub use walk::{body_start, callback_bodies};
+
 use full_moon::LuaVersion;
 
 use crate::diagnostic::{Diagnostic, Location};

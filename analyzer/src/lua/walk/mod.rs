@@ -68,6 +68,14 @@ pub fn main_chunk(block: &Block) -> Facts {
     walker.facts
 }
 
+/// Where the body of each callback the library `block` registers starts (the byte offset
+/// of its parameter list).
+pub fn callback_bodies(block: &Block) -> Vec<usize> {
+    registrations::callback_bodies(block)
+}
+
+pub use registrations::body_start;
+
 /// Walks the main chunk of a function library: what runs when it loads, and each
 /// registered function's callback, whose first two parameters are its keys and args.
 pub fn library_chunk(block: &Block) -> Facts {

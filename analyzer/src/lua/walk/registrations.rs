@@ -295,14 +295,53 @@ fn named_parts(table: &TableConstructor, parts: &mut RegistrationParts) {
 
 /// The callback a registration names.
 pub(super) fn callback_of(call: &FunctionCall) -> Option<Callback> {
-    let callback = match registration_args(call)? {
-        RegistrationArgs::Positional(arguments) => *arguments.get(1)?,
-        RegistrationArgs::Named(table) => table_field(table, "callback")?,
-    };
-    match callback {
+    match callback_expression(call)? {
         Expression::Function(_) => Some(Callback::Inline),
         other => bare_name(other).map(|name| Callback::Local(name.to_owned())),
     }
+}
+
+/// The expression a registration passes as its callback.
+fn callback_expression(call: &FunctionCall) -> Option<&Expression> {
+    match registration_args(call)? {
+        RegistrationArgs::Positional(arguments) => arguments.get(1).copied(),
+        RegistrationArgs::Named(table) => table_field(table, "callback"),
+    }
+}
+
+/// Where the body of each callback the library `block` registers starts: the byte offset
+/// of its parameter list, for an inline callback and for a top-level local function
+/// registered by name.
+pub(super) fn callback_bodies(block: &Block) -> Vec<usize> {
+    let mut locals: HashMap<String, usize> = HashMap::new();
+    for stmt in block.stmts() {
+        match stmt {
+            Stmt::LocalFunction(function) => {
+                locals.insert(token_text(function.name()), body_start(function.body()));
+            }
+            Stmt::LocalAssignment(local) => {
+                for (name, value) in local.names().iter().zip(local.expressions()) {
+                    if let Expression::Function(function) = value {
+                        locals.insert(token_text(name), body_start(function.body()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    registration_calls(block)
+        .into_iter()
+        .filter_map(|call| match callback_expression(call)? {
+            Expression::Function(function) => Some(body_start(function.body())),
+            other => locals.get(bare_name(other)?).copied(),
+        })
+        .collect()
+}
+
+/// The byte offset of a function body's parameter list.
+pub fn body_start(body: &FunctionBody) -> usize {
+    let (open, _) = body.parameters_parentheses().tokens();
+    open.start_position().map_or(0, |p| p.bytes())
 }
 
 /// The line of each function defined at the top level: `local function f` and
