@@ -210,7 +210,7 @@ impl<R: FromRedisValue> ScriptCall<R> {
     /// more as `EVAL` with the script's source, routed as the call. A library function that meets "Function not found" gets its library loaded on
     /// the primary of its keys (a replica cannot load a library, and gets it from its
     /// primary), then the call once more: in two steps, repeated when a `FUNCTION FLUSH`
-    /// lands between them (32 times at the most). Missing code means the call did not run,
+    /// lands between them (64 times at the most). Missing code means the call did not run,
     /// so this never runs it twice; the cluster client's own retries are another matter:
     /// see the crate docs on Redis Cluster.
     #[cfg(feature = "cluster")]
